@@ -1,0 +1,53 @@
+/**
+ * Typed failures of the core. Each names what was wrong in words a user can act on.
+ * The orchestration layer maps the ones in {@link NON_RETRYABLE} to non-retryable failures.
+ */
+
+/** One located problem in a config file (1-based line and column). */
+export interface ConfigProblem {
+  file: string;
+  line: number;
+  column: number;
+  /** Dotted field path, e.g. `model.activation`; empty for the document itself. */
+  path: string;
+  message: string;
+}
+
+export function formatProblem(p: ConfigProblem): string {
+  const where = `${p.file}:${p.line}:${p.column}`;
+  return p.path ? `${where}: ${p.path}: ${p.message}` : `${where}: ${p.message}`;
+}
+
+/** A config that cannot be used; carries every problem found, not just the first. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+  }
+}
+
+/** A dataset that cannot be built or read (missing file, malformed CSV, NaN values). */
+export class DatasetError extends Error {
+  override readonly name = 'DatasetError';
+}
+
+/** Training produced a non-finite loss; `step` is the first step whose loss was NaN or ±inf. */
+export class DivergedError extends Error {
+  override readonly name = 'DivergedError';
+  constructor(readonly step: number, readonly loss: number) {
+    super(`training diverged at step ${step} (loss ${loss})`);
+  }
+}
+
+/** A compute backend that was asked for and cannot be initialised here. */
+export class BackendError extends Error {
+  override readonly name = 'BackendError';
+}
+
+/** Names of failures that retrying cannot fix. */
+export const NON_RETRYABLE = ['ConfigError', 'DatasetError', 'DivergedError'] as const;
+
+/** True for errors a user caused (printed without a stack trace by the CLI). */
+export function isUserError(e: unknown): e is ConfigError | DatasetError | BackendError {
+  return e instanceof ConfigError || e instanceof DatasetError || e instanceof BackendError;
+}
