@@ -5,4 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsc --noEmit
 mapfile -t files < <(find test -name '*.test.ts' | sort)
+# An empty test set must not pass as green.
+[ "${#files[@]}" -gt 0 ] || { echo "test: no test files found under test/" >&2; exit 1; }
 exec npx tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}" "$@"

@@ -1,0 +1,28 @@
+/**
+ * How the CLI reports a failure: errors the user can fix as one line per problem on stderr
+ * (no stack trace), anything else with its stack.
+ */
+import { OverrideError } from '../config/override-error.js';
+import { ConfigError, formatProblem, isUserError } from '../errors.js';
+import { OutputError } from '../io/atomic-write.js';
+import { EXIT_BAD_INPUT, EXIT_UNEXPECTED } from './exit-codes.js';
+import { UsageError } from './usage-error.js';
+
+/** True for failures caused by the input (config, data, flags, backend, output location). */
+export function isBadInput(e: unknown): e is Error {
+  return isUserError(e) || e instanceof OverrideError || e instanceof OutputError || e instanceof UsageError;
+}
+
+/** Writes the failure to stderr and returns the exit code. */
+export function reportError(e: unknown, write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): number {
+  if (e instanceof ConfigError) {
+    for (const p of e.problems) write(formatProblem(p));
+    return EXIT_BAD_INPUT;
+  }
+  if (isBadInput(e)) {
+    for (const line of e.message.split('\n')) write(line);
+    return EXIT_BAD_INPUT;
+  }
+  write(e instanceof Error ? (e.stack ?? String(e)) : String(e));
+  return EXIT_UNEXPECTED;
+}

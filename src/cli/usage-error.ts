@@ -1,0 +1,4 @@
+/** A command line that cannot be run as given (a missing or conflicting flag); printed without a stack. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

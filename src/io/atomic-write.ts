@@ -1,0 +1,61 @@
+/**
+ * Writing a file so that readers never see it half-written (DESIGN §7): the bytes go to a
+ * temporary name in the same folder (same file system, so the rename is atomic) and are renamed
+ * into place; on any failure the temporary file is removed and nothing is left behind.
+ */
+import { accessSync, closeSync, constants, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/** The error of a file that could not be written (unwritable folder, disk full), in words. */
+export class OutputError extends Error {
+  override readonly name = 'OutputError';
+}
+
+/** Writes `data` to `file` atomically, replacing any file there. Throws {@link OutputError}. */
+export function writeFileAtomic(file: string, data: Uint8Array | string): void {
+  const dir = path.dirname(path.resolve(file));
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx');
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, file);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tmp, { force: true });
+    const err = e as NodeJS.ErrnoException;
+    const why =
+      err.code === 'ENOENT'
+        ? `the folder ${dir} does not exist`
+        : err.code === 'EACCES' || err.code === 'EPERM' || err.code === 'EROFS'
+          ? `no permission to write in ${dir}`
+          : err.code === 'EISDIR'
+            ? 'it is a folder'
+            : err.message;
+    throw new OutputError(`cannot write ${file}: ${why}`);
+  }
+}
+
+/**
+ * Fails early, before any work, when `file` could not be written: its folder is missing or not
+ * writable, or the name is a folder. Throws {@link OutputError}.
+ */
+export function checkWritable(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  let why: string | undefined;
+  try {
+    if (!statSync(dir).isDirectory()) why = `${dir} is not a folder`;
+    else accessSync(dir, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    why = code === 'ENOENT' ? `the folder ${dir} does not exist` : `no permission to write in ${dir}`;
+  }
+  if (!why && existsSync(file) && statSync(file).isDirectory()) why = 'it is a folder';
+  if (why) throw new OutputError(`cannot write ${file}: ${why}`);
+}

@@ -1,0 +1,7 @@
+/** Per-trial, per-step metrics of DESIGN §5. */
+export { kernelDrift, kernelRelErr } from './kernel.js';
+export { mseLoss } from './losses.js';
+export { predGap, type PredGap } from './pred-gap.js';
+export { residualModeTable, residualProjections, type ResidualModeRow } from './residual-modes.js';
+export { kernelSpectrum, type KernelSpectrum } from './spectra.js';
+export { weightChange } from './weights.js';
