@@ -10,7 +10,7 @@ import { selectBackend } from '../src/backend/select.js';
 import { matToTensor } from '../src/backend/convert.js';
 import { gaussianInputs } from '../src/data/inputs.js';
 import { tfActivation } from '../src/model/activations.js';
-import { lossGradients } from '../src/model/gradients.js';
+import { applyScaledGradients, lossGradients } from '../src/model/gradients.js';
 import { disposeTfParams, paramsToTensors, type TfParams } from '../src/model/mlp.js';
 import { initParams } from '../src/model/params.js';
 import type { MlpSpec } from '../src/model/spec.js';
@@ -28,15 +28,8 @@ function specFor(width: number): MlpSpec {
 
 /** The step of src/model/train.ts: gradients scaled by −η, added, old parameters freed. */
 function step(spec: MlpSpec, tp: TfParams, x: tf.Tensor2D, y: tf.Tensor2D): TfParams {
-  const act = tfActivation(spec.activation);
-  const g = lossGradients(spec, tp, x, y, act, { scale: -LR });
-  const next = tf.tidy(() => ({
-    weights: tp.weights.map((w, l) => tf.add(w, g.dW[l])),
-    biases: tp.biases.map((b, l) => tf.add(b, g.db[l])),
-  })) as unknown as TfParams;
-  tf.dispose([...g.dW, ...g.db]);
-  disposeTfParams(tp);
-  return next;
+  const g = lossGradients(spec, tp, x, y, tfActivation(spec.activation), { scale: -LR });
+  return applyScaledGradients(tp, g);
 }
 
 /** Multiply–adds ×2 of one step: forward h·W, backward g·Wᵀ (not for the first layer), weight gradients hᵀ·g. */

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { matMulAtB, matMulAWt } from '../backend/matmul.js';
 import type { TfActivation } from './activations.js';
-import { forwardTrace, layerCoefficients, type TfParams } from './mlp.js';
+import { disposeTfParams, forwardTrace, layerCoefficients, type TfParams } from './mlp.js';
 import type { MlpSpec } from './spec.js';
 
 export interface LossGradients {
@@ -51,4 +51,18 @@ export function lossGradients(
     }
     return loss ? { loss, dW, db } : { dW, db };
   });
+}
+
+/**
+ * θ ← θ + g for gradients already scaled by −η (lossGradients' `scale`): returns the new
+ * parameters and frees the old ones and the gradients, so memory stays flat across steps.
+ */
+export function applyScaledGradients(tp: TfParams, g: LossGradients): TfParams {
+  const next = tf.tidy(() => ({
+    weights: tp.weights.map((w, l) => tf.add(w, g.dW[l])),
+    biases: tp.biases.map((b, l) => tf.add(b, g.db[l])),
+  })) as unknown as TfParams;
+  tf.dispose([...g.dW, ...g.db]);
+  disposeTfParams(tp);
+  return next;
 }

@@ -13,7 +13,7 @@ import { matToTensor } from '../backend/convert.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Mat } from '../linalg/mat.js';
 import { tfActivation, type TfActivation } from './activations.js';
-import { lossGradients } from './gradients.js';
+import { applyScaledGradients, lossGradients } from './gradients.js';
 import { applyMlp, checkInputs, disposeTfParams, paramsToTensors, tensorsToParams, type TfParams } from './mlp.js';
 import type { MlpParams } from './params.js';
 import type { MlpSpec } from './spec.js';
@@ -109,13 +109,7 @@ export async function train(params0: MlpParams, data: Dataset, opts: TrainOption
         }
         if (opts.onLog) await opts.onLog(entry);
       }
-      const next = tf.tidy(() => ({
-        weights: tp.weights.map((w, l) => tf.add(w, g.dW[l])),
-        biases: tp.biases.map((b, l) => tf.add(b, g.db[l])),
-      })) as unknown as TfParams;
-      tf.dispose([...g.dW, ...g.db]);
-      disposeTfParams(tp);
-      tp = next;
+      tp = applyScaledGradients(tp, g);
       if (Date.now() - lastYield > YIELD_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         lastYield = Date.now();
