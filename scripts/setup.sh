@@ -40,4 +40,20 @@ if [ "$(cat .venv/.requirements-hash 2>/dev/null)" != "$req_hash" ]; then
 else
   say ".venv is up to date"
 fi
+# ---- Chromium, for the report's browser test (test/report/browser.test.ts) --------------------
+# Debian's chromium, driven by playwright-core (which never downloads a browser of its own here).
+# Installed only when missing and we are root; otherwise say how. CHROMIUM_PATH overrides the path.
+chromium_bin="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ -x "$chromium_bin" ]; then
+  say "chromium is present ($chromium_bin)"
+elif [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  say "installing chromium (apt-get)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+else
+  say "chromium is missing: install it with 'sudo apt-get install chromium' (or set CHROMIUM_PATH);"
+  say "  the report's browser test fails without it"
+fi
+# ---- end Chromium -------------------------------------------------------------------------------
+
 say "done"
