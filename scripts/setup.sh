@@ -56,4 +56,29 @@ else
 fi
 # ---- end Chromium -------------------------------------------------------------------------------
 
+# ---- Compose Specification schema, for docker-compose.yml's check (test/unit/compose.test.ts) ----
+# No Docker engine runs in CI, so the compose file is validated against the official JSON schema,
+# which ships inside the Go module compose-go (the library `docker compose` parses files with).
+# The Go module proxy serves it; the module's checksum is verified by Go. Written to .cache/.
+compose_go="github.com/compose-spec/compose-go/v2@v2.16.2"
+compose_schema=.cache/compose-spec.json
+if [ -s "$compose_schema" ] && [ "$(cat .cache/compose-spec.version 2>/dev/null)" = "$compose_go" ]; then
+  say "compose-spec schema is up to date"
+elif command -v go >/dev/null 2>&1; then
+  say "fetching the compose-spec schema ($compose_go)"
+  mkdir -p .cache
+  if compose_dir=$(go mod download -json "$compose_go" | node -e \
+      'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>{const j=JSON.parse(s);if(j.Error){console.error(j.Error);process.exit(1)}console.log(j.Dir)})'); then
+    cp "$compose_dir/schema/compose-spec.json" "$compose_schema"
+    chmod u+w "$compose_schema" # the module cache is read-only
+    echo "$compose_go" > .cache/compose-spec.version
+  else
+    say "could not download $compose_go; test/unit/compose.test.ts fails without its schema"
+  fi
+else
+  say "Go is not on PATH, so the compose-spec schema was not fetched (https://go.dev/dl);"
+  say "  test/unit/compose.test.ts fails without it"
+fi
+# ---- end Compose Specification schema ------------------------------------------------------------
+
 say "done"

@@ -10,7 +10,9 @@
  * plain script works without choosing; a worker calls {@link selectBackend} once at start-up.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+// A named import, not a bare one: the package declares itself free of side effects, so bundlers
+// (esbuild for a GPU host, ../shared/gpu/prepare.sh) drop a bare import and the backend with it.
+import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -25,8 +27,13 @@ export const BACKEND_NAMES: readonly BackendName[] = ['auto', 'webgpu', 'tensorf
 export interface SelectedBackend {
   /** TensorFlow.js backend name (`wasm`, `cpu`, `webgpu`, `tensorflow`). */
   backend: string;
-  /** e.g. `cpu (wasm simd, 1 thread)` or `gpu (webgpu: nvidia ampere)`. */
+  /** e.g. `cpu (wasm simd, 1 thread)` or `gpu (webgpu: NVIDIA H100 80GB HBM3; nvidia hopper)`. */
   device: string;
+  /**
+   * For `auto`: why each backend tried before this one did not start, one line each
+   * (`webgpu: …`), for the worker or CLI to print as a note. Absent when nothing was skipped.
+   */
+  skipped?: string[];
 }
 
 /** The order `auto` tries. */
@@ -50,7 +57,8 @@ export async function selectBackend(name: BackendName): Promise<SelectedBackend>
     const reasons: string[] = [];
     for (const candidate of AUTO_ORDER) {
       try {
-        return await selectBackend(candidate);
+        const sel = await selectBackend(candidate);
+        return reasons.length > 0 ? { ...sel, skipped: reasons } : sel;
       } catch (e) {
         reasons.push(`${candidate}: ${(e as Error).message}`);
       }
@@ -97,7 +105,7 @@ async function initialise(name: Exclude<BackendName, 'auto'>): Promise<SelectedB
       if (!(await tf.setBackend('cpu'))) throw new BackendError('the TensorFlow.js cpu backend failed to start');
       // Silence its first-use banner advertising tfjs-node: `backend: tensorflow` is the supported route.
       (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
-      return { backend: 'cpu', device: 'cpu (tfjs-backend-cpu, pure JavaScript)' };
+      return { backend: 'cpu', device: `cpu (tfjs-backend-cpu ${version_cpu}, pure JavaScript)` };
     case 'webgpu':
       return initWebGpu();
     case 'tensorflow':
@@ -105,17 +113,32 @@ async function initialise(name: Exclude<BackendName, 'auto'>): Promise<SelectedB
   }
 }
 
-/** Folder of the wasm binaries inside node_modules, found through Node's resolver. */
+/**
+ * Folder of the wasm binaries: `NTK_WASM_DIR` if set, else the package's `dist/` found through
+ * Node's resolver from this module, or from the working directory where this module has no URL
+ * (bundled to CommonJS for a GPU host, ../shared/gpu/prepare.sh).
+ */
 export function wasmBinaryDir(): string {
-  const require = createRequire(import.meta.url);
-  const pkg = require.resolve('@tensorflow/tfjs-backend-wasm/package.json');
+  const override = process.env.NTK_WASM_DIR;
+  if (override) return path.resolve(override) + path.sep;
+  const from = typeof import.meta.url === 'string' ? import.meta.url : path.join(process.cwd(), 'package.json');
+  const pkg = createRequire(from).resolve('@tensorflow/tfjs-backend-wasm/package.json');
   return path.join(path.dirname(pkg), 'dist') + path.sep;
 }
 
 async function initWasm(): Promise<SelectedBackend> {
   if (!wasmPathsSet) {
+    let dir: string;
+    try {
+      dir = wasmBinaryDir();
+    } catch (e) {
+      throw new BackendError(
+        `the TensorFlow.js wasm backend's binaries were not found (${(e as Error).message.split('\n')[0]}); ` +
+          'reinstall with `npm ci`, or set NTK_WASM_DIR to the folder holding tfjs-backend-wasm*.wasm',
+      );
+    }
     // Must precede the backend's first initialisation; in Node the prefix is a file path.
-    setWasmPaths(wasmBinaryDir());
+    setWasmPaths(dir);
     wasmPathsSet = true;
   }
   let ok: boolean;

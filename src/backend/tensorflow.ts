@@ -13,12 +13,20 @@ const PACKAGES = [
   { name: '@tensorflow/tfjs-node', device: 'cpu (libtensorflow)' },
 ] as const;
 
-export async function initTensorflow(): Promise<SelectedBackend> {
+/** Loads a package by name; a dynamic import by default, replaced in tests (neither installs here). */
+export type PackageLoader = (name: string) => Promise<unknown>;
+
+const importPackage: PackageLoader = (name) => import(name);
+
+/**
+ * Starts the `tensorflow` backend from the first of tfjs-node-gpu, tfjs-node that loads and
+ * starts; BackendError naming both packages, the CUDA requirements and each failure otherwise.
+ */
+export async function initTensorflow(load: PackageLoader = importPackage): Promise<SelectedBackend> {
   const reasons: string[] = [];
   for (const pkg of PACKAGES) {
-    const spec: string = pkg.name;
     try {
-      await import(spec); // registers the 'tensorflow' backend on import
+      await load(pkg.name); // registers the 'tensorflow' backend on import
     } catch (e) {
       reasons.push(`${pkg.name}: ${(e as Error).message.split('\n')[0]}`);
       continue;
@@ -35,7 +43,7 @@ export async function initTensorflow(): Promise<SelectedBackend> {
   }
   throw new BackendError(
     'tensorflow backend unavailable: neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node could be loaded. ' +
-      'Install one with `npm install @tensorflow/tfjs-node-gpu` (needs an NVIDIA GPU with CUDA 11.x and cuDNN 8; ' +
+      'Install one with `npm install @tensorflow/tfjs-node-gpu` (needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1, as libtensorflow 2.9 does; ' +
       'the install downloads libtensorflow) or `npm install @tensorflow/tfjs-node` (CPU). Details: ' +
       reasons.join('; '),
   );

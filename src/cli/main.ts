@@ -6,6 +6,17 @@
 import yargs from 'yargs';
 import { EXIT_OK } from './exit-codes.js';
 import { kernelCommand } from './commands/kernel.js';
+import { reportCommand } from './commands/report.js';
+import { validateCommand } from './commands/validate.js';
+import { queryCommand } from './commands/query.js';
+import { aggregateCommand } from './commands/aggregate.js';
+import { trialCommand } from './commands/trial.js';
+import { runSweepCommand } from './commands/run.js';
+import { resumeSweepCommand } from './commands/resume.js';
+import { statusSweepCommand } from './commands/status.js';
+import { cancelSweepCommand, pauseSweepCommand } from './commands/cancel.js';
+import { workerCommand } from './commands/worker.js';
+import { takeCommandExitCode } from '../../orchestration/exit-code.js';
 import { reportError } from './report-error.js';
 import { UsageError } from './usage-error.js';
 
@@ -15,6 +26,17 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName('ntk-sweep')
     .usage('$0 <command> [options]')
     .command(kernelCommand)
+    .command(reportCommand)
+    .command(validateCommand)
+    .command(queryCommand)
+    .command(aggregateCommand)
+    .command(trialCommand)
+    .command(runSweepCommand)
+    .command(resumeSweepCommand)
+    .command(statusSweepCommand)
+    .command(cancelSweepCommand)
+    .command(pauseSweepCommand)
+    .command(workerCommand)
     .demandCommand(1, 'name a command (ntk-sweep --help lists them)')
     .strict()
     .help()
@@ -27,7 +49,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await parser.parseAsync();
   } catch (e) {
+    takeCommandExitCode();
     return reportError(e);
   }
-  return EXIT_OK;
+  return takeCommandExitCode() || EXIT_OK;
 }

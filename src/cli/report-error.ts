@@ -5,12 +5,15 @@
 import { OverrideError } from '../config/override-error.js';
 import { ConfigError, formatProblem, isUserError } from '../errors.js';
 import { OutputError } from '../io/atomic-write.js';
+import { QueryError, RunFolderError } from '../query/errors.js';
 import { EXIT_BAD_INPUT, EXIT_UNEXPECTED } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
+import { TemporalSetupError } from '../../orchestration/errors.js';
 
 /** True for failures caused by the input (config, data, flags, backend, output location). */
 export function isBadInput(e: unknown): e is Error {
-  return isUserError(e) || e instanceof OverrideError || e instanceof OutputError || e instanceof UsageError;
+  return isUserError(e) || e instanceof OverrideError || e instanceof OutputError || e instanceof UsageError ||
+    e instanceof QueryError || e instanceof RunFolderError || e instanceof TemporalSetupError;
 }
 
 /** Writes the failure to stderr and returns the exit code. */

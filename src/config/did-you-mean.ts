@@ -37,6 +37,7 @@ export function editDistance(a: string, b: string): number {
 export function suggest(name: string, candidates: readonly string[]): string | undefined {
   const norm = (s: string): string => s.toLowerCase().replace(/-/g, '_');
   const n = norm(name);
+  if (n === '') return undefined;
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {

@@ -58,11 +58,18 @@ export interface ParsedGrid {
 
 /** The field an axis name sets, or undefined when it names none. */
 export function gridFieldOf(axis: string): string | undefined {
-  if (axis in GRID_SHORT_NAMES) return GRID_SHORT_NAMES[axis];
+  // Own keys only: `constructor` or `__proto__` must not find Object.prototype's members.
+  if (Object.hasOwn(GRID_SHORT_NAMES, axis)) return GRID_SHORT_NAMES[axis];
   return GRID_FIELDS.includes(axis) ? axis : undefined;
 }
 
 function unknownAxisMessage(axis: string): string {
+  if (/(^|\.)kind$/.test(axis)) {
+    return `'${axis}' cannot be a grid axis: a kind changes the shape of its section (write one config per kind)`;
+  }
+  if (/^execution(\.|$)/.test(axis)) {
+    return `'${axis}' cannot be a grid axis: execution settings do not change a trial's results`;
+  }
   const names = [...Object.keys(GRID_SHORT_NAMES), ...GRID_FIELDS];
   const bySuffix = GRID_FIELDS.filter((f) => f.endsWith(`.${axis}`));
   const hint = bySuffix.length === 1 ? bySuffix[0] : suggest(axis, names);
@@ -91,7 +98,7 @@ function expandRange(axis: string, spec: unknown, problems: GridProblem[]): Grid
   let ok = true;
   spec.forEach((v, i) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      problems.push({ path: [...at, i], message: `expected a finite number, found ${JSON.stringify(v)}` });
+      problems.push({ path: [...at, i], message: `expected a finite number, found ${describe(v)}` });
       ok = false;
     }
   });
@@ -151,7 +158,7 @@ export function parseGrid(grid: unknown): ParsedGrid {
         if (!isScalar(v)) {
           problems.push({ path: [axis, i], message: `expected a number, string or boolean, found ${describe(v)}` });
         } else if (firstAt.has(v)) {
-          problems.push({ path: [axis, i], message: `the value ${JSON.stringify(v)} is already item ${firstAt.get(v)! + 1}` });
+          problems.push({ path: [axis, i], message: `the value ${describe(v)} is already item ${firstAt.get(v)! + 1}` });
         } else {
           firstAt.set(v, i);
           values!.push(v);

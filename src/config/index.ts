@@ -5,3 +5,12 @@ export { GRID_FIELDS, GRID_SHORT_NAMES, gridFieldOf } from './grid.js';
 export { OverrideError } from './override-error.js';
 export { DATASET_KINDS, TARGET_KINDS, TOP_LEVEL_KEYS } from './schema.js';
 export { didYouMean, editDistance, suggest } from './did-you-mean.js';
+export { analyticIdOf, canonicalJson, canonicalParams, sweepIdOf, trialIdOf } from './ids.js';
+export {
+  expandGrid,
+  MAX_TRIALS,
+  MAX_TRIALS_WITHOUT_YES,
+  resolvePoint,
+  trialCount,
+  type TrialPoint,
+} from './expand.js';

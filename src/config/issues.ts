@@ -83,8 +83,15 @@ export function enumMessage(values: readonly unknown[], found: unknown, present:
 /** The problems zod found in `raw`, in words. */
 export function issuesToProblems(schema: z.ZodType, issues: readonly z.core.$ZodIssue[], raw: unknown): PathProblem[] {
   const out: PathProblem[] = [];
+  const seenPaths = new Set<string>();
   for (const issue of issues) {
     const path = issue.path.filter((s): s is Segment => typeof s !== 'symbol');
+    // One problem per value: zod may add a length check's issue after a type error at the same place.
+    if (issue.code !== 'unrecognized_keys') {
+      const key = JSON.stringify(path);
+      if (seenPaths.has(key)) continue;
+      seenPaths.add(key);
+    }
     const found = valueAt(raw, path);
     const present = hasPath(raw, path);
     switch (issue.code) {
@@ -123,9 +130,24 @@ export function issuesToProblems(schema: z.ZodType, issues: readonly z.core.$Zod
   return out;
 }
 
+/** zod's names of JavaScript types as a YAML user would say them. */
+const TYPE_WORDS: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+};
+
 function expectedFound(expected: string, found: unknown, present: boolean): string {
-  // Every leaf of the schema words its message as the object of "expected"; zod's own wording otherwise.
-  const phrase = /^invalid /i.test(expected) ? expected.replace(/^invalid input: /i, '').toLowerCase() : expected;
+  // Every leaf of the schema words its message as the object of "expected"; zod's own wording
+  // otherwise ("Invalid input: expected object, received number"), reworded.
+  const zodType = /^invalid input: expected (\w+)(?:, received .+)?$/i.exec(expected);
+  const phrase = zodType
+    ? (TYPE_WORDS[zodType[1]] ?? zodType[1])
+    : /^invalid /i.test(expected)
+      ? expected.replace(/^invalid input: /i, '').toLowerCase()
+      : expected;
   if (!present) return `missing (expected ${phrase})`;
   return `expected ${phrase}, found ${describe(found)}`;
 }

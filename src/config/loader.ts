@@ -11,11 +11,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, formatProblem, type ConfigProblem } from '../errors.js';
 import { describe } from './describe.js';
-import { GRID_FIELDS, parseGrid } from './grid.js';
+import { GRID_FIELDS, gridFieldOf, parseGrid } from './grid.js';
 import { issuesToProblems, type PathProblem } from './issues.js';
 import { formatPath, hasPath, locate, parseYaml, type ParsedYaml } from './locations.js';
 import { OverrideError } from './override-error.js';
-import { fillDefaultKinds, makeConfigSchema, type ConfigSchema } from './schema.js';
+import { fillDefaultKinds, makeConfigSchema, MAX_NAME_LENGTH, type ConfigSchema } from './schema.js';
 import type { GridAxis, GridValue, SweepConfig } from './types.js';
 
 type Segment = string | number;
@@ -118,8 +118,11 @@ export function parseConfig(text: string, file: string, dir = process.cwd()): Lo
     return { file, ...locate(parsed, at), path: `grid.${axis.name}`, message: p.message };
   };
 
+  // A field with a grid axis that is malformed is not also "missing": that would be the same mistake twice.
+  const gridFields = new Set(isPlainObject(raw.grid) ? Object.keys(raw.grid).map(gridFieldOf) : []);
   const first = schema.safeParse(base);
-  const baseProblems = first.success ? [] : issuesToProblems(schema, first.error.issues, base);
+  const relevant = (p: PathProblem): boolean => !(p.message.startsWith('missing') && gridFields.has(p.path.join('.')));
+  const baseProblems = (first.success ? [] : issuesToProblems(schema, first.error.issues, base)).filter(relevant);
   for (const p of baseProblems) problems.push(place(p));
   const seen = new Set(baseProblems.map((p) => `${p.path.join('.')}\n${p.message}`));
 
@@ -132,7 +135,7 @@ export function parseConfig(text: string, file: string, dir = process.cwd()): Lo
       const r = schema.safeParse(trial);
       if (r.success) continue;
       let found = false;
-      for (const p of issuesToProblems(schema, r.error.issues, trial)) {
+      for (const p of issuesToProblems(schema, r.error.issues, trial).filter(relevant)) {
         const key = `${p.path.join('.')}\n${p.message}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -212,7 +215,7 @@ function defaultName(file: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  return slug || 'sweep';
+  return slug.slice(0, MAX_NAME_LENGTH).replace(/-+$/, '') || 'sweep';
 }
 
 function startsWith(p: readonly Segment[], prefix: readonly string[]): boolean {
@@ -220,7 +223,7 @@ function startsWith(p: readonly Segment[], prefix: readonly string[]): boolean {
 }
 
 /** Sets obj[path] = value, creating missing sections; false when a section on the way is not a mapping. */
-function setPath(obj: Raw, p: readonly string[], value: unknown): boolean {
+export function setPath(obj: Raw, p: readonly string[], value: unknown): boolean {
   let cur: Raw = obj;
   for (const seg of p.slice(0, -1)) {
     if (cur[seg] === undefined || cur[seg] === null) cur[seg] = {};

@@ -58,7 +58,13 @@ export function parseYaml(text: string): ParsedYaml {
     return { line: p.line, column: p.col };
   };
   const problems: SyntaxProblem[] = [];
+  let brokenStream = false;
   for (const e of doc.errors) {
+    // Once the token stream breaks, every later token is "unexpected" too: report the first only.
+    if (e.code === 'UNEXPECTED_TOKEN') {
+      if (brokenStream) continue;
+      brokenStream = true;
+    }
     const message =
       e.code === 'DUPLICATE_KEY'
         ? 'duplicate key (each key may appear once in a mapping)'
@@ -163,7 +169,7 @@ export function locate(parsed: ParsedYaml, path: readonly Segment[], target: 'ke
 export function hasPath(value: unknown, path: readonly Segment[]): boolean {
   let v = value;
   for (const seg of path) {
-    if (typeof v !== 'object' || v === null || !(String(seg) in (v as object))) return false;
+    if (typeof v !== 'object' || v === null || !Object.hasOwn(v, String(seg))) return false;
     v = (v as Record<string, unknown>)[String(seg)];
   }
   return true;

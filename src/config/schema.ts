@@ -10,6 +10,7 @@ import path from 'node:path';
 import * as z from 'zod';
 import { BACKEND_NAMES } from '../backend/select.js';
 import { ACTIVATIONS, PARAMETERIZATIONS } from '../model/spec.js';
+import { fileSha256 } from './file-hash.js';
 import type {
   DatasetConfig,
   ExecutionConfig,
@@ -92,10 +93,20 @@ const synthTarget = targetSchema.prefault({ kind: 'sin' });
 
 function makeDatasetSchema(configDir: string) {
   // Checked on the field itself so that a missing file is reported even when siblings are wrong.
-  const dataFile = nonEmptyString().superRefine((p, ctx) => {
+  // The file's SHA-256 goes into the trial id (src/config/ids.ts), so it is read here, once per path.
+  const dataFile = nonEmptyString().transform((p, ctx) => {
     const abs = path.resolve(configDir, p);
-    if (!existsSync(abs)) ctx.addIssue({ code: 'custom', message: `no such file: ${p} (looked for ${abs})` });
-    else if (!statSync(abs).isFile()) ctx.addIssue({ code: 'custom', message: `not a file: ${p} (${abs})` });
+    const fail = (message: string) => {
+      ctx.issues.push({ code: 'custom', message, input: p });
+      return z.NEVER;
+    };
+    if (!existsSync(abs)) return fail(`no such file: ${p} (looked for ${abs})`);
+    if (!statSync(abs).isFile()) return fail(`not a file: ${p} (${abs})`);
+    try {
+      return { path: p, sha256: fileSha256(abs) };
+    } catch (e) {
+      return fail(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
   });
   const csv = z
     .strictObject({
@@ -136,7 +147,13 @@ function makeDatasetSchema(configDir: string) {
         case 'gaussian':
           return { kind: 'gaussian', ...base, dim: d.dim, scale: d.scale };
         case 'csv':
-          return { kind: 'csv', ...base, path: d.path, ...(d.features ? { features: d.features } : {}) };
+          return {
+            kind: 'csv',
+            ...base,
+            path: d.path.path,
+            fileSha256: d.path.sha256,
+            ...(d.features ? { features: d.features } : {}),
+          };
       }
     });
 }
@@ -218,6 +235,27 @@ const executionSchema = z
     }),
   );
 
+// ---- name and output -----------------------------------------------------------------------
+
+/** Longest name: it becomes a folder name and, with 9 more characters, the sweep id. */
+export const MAX_NAME_LENGTH = 64;
+const NAME_PHRASE = 'a name of lower-case letters, digits and dashes';
+const nameSchema = z.string(phrase(NAME_PHRASE)).superRefine((s, ctx) => {
+  const found = `expected ${NAME_PHRASE}, found '${s}'`;
+  if (/[/\\]|\.\./.test(s)) {
+    ctx.addIssue({ code: 'custom', message: `${found}: a name may not hold '/', '\\' or '..' (it names the run folder)` });
+  } else if (!NAME_PATTERN.test(s)) {
+    ctx.addIssue({ code: 'custom', message: found });
+  } else if (s.length > MAX_NAME_LENGTH) {
+    ctx.addIssue({ code: 'custom', message: `expected a name of at most ${MAX_NAME_LENGTH} characters, found ${s.length}` });
+  }
+});
+
+/** The run folder: any path the user chooses (relative to the working folder), but a usable one. */
+const outputSchema = nonEmptyString().superRefine((s, ctx) => {
+  if (s.includes('\0')) ctx.addIssue({ code: 'custom', message: 'expected a path without NUL characters' });
+});
+
 // ---- the whole file --------------------------------------------------------------------------
 
 /** Top-level keys of a sweep config. */
@@ -236,11 +274,31 @@ function inputDim(d: DatasetConfig): number | undefined {
   }
 }
 
+/** The config's sections as parsed, before they are put together. */
+export type ParsedSections = Omit<SweepConfig, 'grid' | 'name' | 'output' | 'ntk'> & {
+  name?: string | undefined;
+  output?: string | undefined;
+  ntk: z.output<typeof ntkSchema>;
+};
+
+/** The config without name, grid and output (which the loader fills in), sections put together. */
+export type FinishedSections = Omit<SweepConfig, 'grid' | 'name' | 'output'> & {
+  name: string | undefined;
+  output: string | undefined;
+};
+
+/** A problem found across sections, at a YAML path. */
+export interface CrossProblem {
+  path: (string | number)[];
+  message: string;
+}
+
 /** Checks that involve more than one section (paths are YAML paths). */
-function crossCheck(c: Omit<SweepConfig, 'grid' | 'name' | 'output'>, ctx: z.RefinementCtx): void {
+export function crossCheck(c: Omit<SweepConfig, 'grid' | 'name' | 'output'>): CrossProblem[] {
+  const out: CrossProblem[] = [];
   const t = c.dataset.target;
   const dim = inputDim(c.dataset);
-  const issue = (p: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path: p, message });
+  const issue = (p: (string | number)[], message: string): void => void out.push({ path: p, message });
   if (t.kind === 'column' && c.dataset.kind !== 'csv') {
     issue(['dataset', 'target', 'kind'], `a column target needs a csv dataset, and dataset.kind is ${c.dataset.kind}`);
   }
@@ -259,6 +317,47 @@ function crossCheck(c: Omit<SweepConfig, 'grid' | 'name' | 'output'>, ctx: z.Ref
   if (c.ntk.probe && dim !== undefined && dim !== 2) {
     issue(['ntk', 'probe', 'kind'], `circle probe points are 2-dimensional, but the inputs have dimension ${dim}`);
   }
+  return out;
+}
+
+/** Puts the parsed sections together: the defaults that depend on another section (snapshots on train.steps). */
+export function finishSections(c: ParsedSections): FinishedSections {
+  const ntk: NtkConfig = {
+    snapshots: c.ntk.snapshots ?? (c.train.steps > 0 ? [0, c.train.steps] : [0]),
+    analytic: c.ntk.analytic,
+    predictions: c.ntk.predictions,
+    ...(c.ntk.probe ? { probe: c.ntk.probe } : {}),
+  };
+  return {
+    name: c.name,
+    output: c.output,
+    seed: c.seed,
+    dataset: c.dataset,
+    model: c.model,
+    train: c.train,
+    ntk,
+    execution: c.execution,
+  };
+}
+
+/**
+ * The schema of each top-level section of a config whose relative paths are resolved against
+ * `configDir` (absent sections take their defaults). Sections parse independently of one
+ * another, which lets grid expansion (src/config/expand.ts) parse each distinct section once.
+ */
+export function makeSectionSchemas(configDir: string) {
+  return {
+    name: nameSchema.optional(),
+    seed: seedInt().default(0),
+    dataset: makeDatasetSchema(configDir).prefault({ kind: 'circle' }),
+    // Parsed when absent, so a missing width is reported as model.width.
+    model: modelSchema.prefault({} as z.input<typeof modelSchema>),
+    grid: z.unknown().optional(),
+    train: trainSchema.prefault({}),
+    ntk: ntkSchema.prefault({}),
+    execution: executionSchema.prefault({}),
+    output: outputSchema.optional(),
+  };
 }
 
 /**
@@ -266,41 +365,25 @@ function crossCheck(c: Omit<SweepConfig, 'grid' | 'name' | 'output'>, ctx: z.Ref
  * Parses to everything but `name`, `grid` and `output`, which the loader fills in.
  */
 export function makeConfigSchema(configDir: string) {
+  let schema = configSchemas.get(configDir);
+  if (!schema) {
+    // Building the schema costs about as much as a hundred parses; resolving every trial of a sweep reuses it.
+    if (configSchemas.size >= 64) configSchemas.clear();
+    schema = buildConfigSchema(configDir);
+    configSchemas.set(configDir, schema);
+  }
+  return schema;
+}
+
+const configSchemas = new Map<string, ReturnType<typeof buildConfigSchema>>();
+
+function buildConfigSchema(configDir: string) {
   return z
-    .strictObject({
-      name: z
-        .string(phrase('a name of lower-case letters, digits and dashes'))
-        .regex(NAME_PATTERN, phrase('a name of lower-case letters, digits and dashes'))
-        .optional(),
-      seed: seedInt().default(0),
-      dataset: makeDatasetSchema(configDir).prefault({ kind: 'circle' }),
-      // Parsed when absent, so a missing width is reported as model.width.
-      model: modelSchema.prefault({} as z.input<typeof modelSchema>),
-      grid: z.unknown().optional(),
-      train: trainSchema.prefault({}),
-      ntk: ntkSchema.prefault({}),
-      execution: executionSchema.prefault({}),
-      output: nonEmptyString().optional(),
-    })
-    .transform((c) => {
-      const ntk: NtkConfig = {
-        snapshots: c.ntk.snapshots ?? (c.train.steps > 0 ? [0, c.train.steps] : [0]),
-        analytic: c.ntk.analytic,
-        predictions: c.ntk.predictions,
-        ...(c.ntk.probe ? { probe: c.ntk.probe } : {}),
-      };
-      return {
-        name: c.name,
-        output: c.output,
-        seed: c.seed,
-        dataset: c.dataset,
-        model: c.model,
-        train: c.train,
-        ntk,
-        execution: c.execution,
-      };
-    })
-    .superRefine((c, ctx) => crossCheck(c, ctx));
+    .strictObject(makeSectionSchemas(configDir))
+    .transform(finishSections)
+    .superRefine((c, ctx) => {
+      for (const p of crossCheck(c)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+    });
 }
 
 export type ConfigSchema = ReturnType<typeof makeConfigSchema>;

@@ -46,7 +46,13 @@ export type DatasetConfig =
    * `path` is relative to the config file's folder; `features` default to every column that is
    * not a target column.
    */
-  | (DatasetCommon & { kind: 'csv'; path: string; features?: string[] });
+  | (DatasetCommon & {
+      kind: 'csv';
+      path: string;
+      features?: string[];
+      /** Hex SHA-256 of the file, filled in by the loader: the trial id hashes the content, not the path. */
+      fileSha256?: string;
+    });
 
 export type DatasetKind = DatasetConfig['kind'];
 

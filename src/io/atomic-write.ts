@@ -6,16 +6,36 @@
 import { accessSync, closeSync, constants, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 
 /** The error of a file that could not be written (unwritable folder, disk full), in words. */
 export class OutputError extends Error {
   override readonly name = 'OutputError';
 }
 
+/** The temporary name `file` is written under: hidden, in the same folder, never ending in the final extension. */
+function tempNameFor(file: string): string {
+  return path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** An {@link OutputError} that says in words why `file` could not be written. */
+function outputError(file: string, e: unknown): OutputError {
+  const dir = path.dirname(path.resolve(file));
+  const err = e as NodeJS.ErrnoException;
+  const why =
+    err.code === 'ENOENT'
+      ? `the folder ${dir} does not exist`
+      : err.code === 'EACCES' || err.code === 'EPERM' || err.code === 'EROFS'
+        ? `no permission to write in ${dir}`
+        : err.code === 'EISDIR'
+          ? 'it is a folder'
+          : err.message;
+  return new OutputError(`cannot write ${file}: ${why}`);
+}
+
 /** Writes `data` to `file` atomically, replacing any file there. Throws {@link OutputError}. */
 export function writeFileAtomic(file: string, data: Uint8Array | string): void {
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = tempNameFor(file);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'wx');
@@ -29,16 +49,29 @@ export function writeFileAtomic(file: string, data: Uint8Array | string): void {
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
-    const err = e as NodeJS.ErrnoException;
-    const why =
-      err.code === 'ENOENT'
-        ? `the folder ${dir} does not exist`
-        : err.code === 'EACCES' || err.code === 'EPERM' || err.code === 'EROFS'
-          ? `no permission to write in ${dir}`
-          : err.code === 'EISDIR'
-            ? 'it is a folder'
-            : err.message;
-    throw new OutputError(`cannot write ${file}: ${why}`);
+    throw outputError(file, e);
+  }
+}
+
+/**
+ * {@link writeFileAtomic} without blocking: several files written at once have their fsyncs
+ * overlap (they run on libuv's thread pool), which is most of the time of writing small files.
+ * Throws {@link OutputError}.
+ */
+export async function writeFileAtomicAsync(file: string, data: Uint8Array | string): Promise<void> {
+  const tmp = tempNameFor(file);
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(tmp, 'wx');
+    await handle.writeFile(data);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await rename(tmp, file);
+  } catch (e) {
+    await handle?.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+    throw outputError(file, e);
   }
 }
 

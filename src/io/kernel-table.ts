@@ -2,14 +2,14 @@
  * Kernel rows as an Arrow table and a Parquet file: one row per kernel row, with columns
  * `kind` (utf8: analytic_ntk | analytic_nngp | empirical), `step` (int32: the empirical
  * snapshot's training step, 0 for analytic kernels), `row` (int32) and `values` (list<float32>,
- * the kernel row). Parquet through parquet-wasm (Node build, loaded synchronously), zstd-compressed.
+ * the kernel row). Parquet through src/tables/parquet.ts (parquet-wasm, zstd-compressed).
  * {@link makeKernelTable} / {@link kernelTableToSnapshots} and {@link kernelTableToParquet} /
  * {@link parquetToKernelTable} are inverses of each other.
  */
 import * as arrow from 'apache-arrow';
-import { Compression, Table as WasmTable, WriterPropertiesBuilder, readParquet, writeParquet } from 'parquet-wasm';
 import type { KernelKind, KernelSnapshot } from '../kernels-for-config.js';
 import { makeMat } from '../linalg/mat.js';
+import { arrowToParquet, parquetToArrow } from '../tables/parquet.js';
 
 export const KERNEL_KINDS: readonly KernelKind[] = ['analytic_ntk', 'analytic_nngp', 'empirical'];
 
@@ -98,13 +98,10 @@ export function kernelTableToSnapshots(table: arrow.Table): KernelSnapshot[] {
 
 /** Parquet bytes of an Arrow table (zstd; the Arrow schema and its metadata are kept). Inverse: {@link parquetToKernelTable}. */
 export function kernelTableToParquet(table: arrow.Table): Uint8Array {
-  const wasmTable = WasmTable.fromIPCStream(arrow.tableToIPC(table, 'stream'));
-  const props = new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build();
-  return writeParquet(wasmTable, props);
+  return arrowToParquet(table);
 }
 
 /** An Arrow table from Parquet bytes (inverse of {@link kernelTableToParquet}). */
 export function parquetToKernelTable(bytes: Uint8Array): arrow.Table {
-  const wasmTable = readParquet(bytes);
-  return arrow.tableFromIPC(wasmTable.intoIPCStream());
+  return parquetToArrow(bytes);
 }

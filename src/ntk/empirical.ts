@@ -49,7 +49,22 @@ export const DEFAULT_BLOCK_BYTES = 256 * 2 ** 20;
  */
 export async function empiricalNtk(params: MlpParams, x1: Mat, x2?: Mat, opts: EmpiricalNtkOptions = {}): Promise<Mat> {
   await ensureBackend();
-  const spec = params.spec;
+  const tp = paramsToTensors(params);
+  try {
+    return await empiricalNtkOfTensors(params.spec, tp, x1, x2, opts);
+  } finally {
+    disposeTfParams(tp);
+  }
+}
+
+/**
+ * {@link empiricalNtk} of parameters already on the backend (left alone), so that a caller holding
+ * them there (training on a GPU, a benchmark) does not move them to the host and back.
+ */
+export async function empiricalNtkOfTensors(
+  spec: MlpSpec, tp: TfParams, x1: Mat, x2?: Mat, opts: EmpiricalNtkOptions = {},
+): Promise<Mat> {
+  await ensureBackend();
   checkInputs(spec, x1, 'x1');
   if (x2) checkInputs(spec, x2, 'x2');
   const sym = x2 === undefined;
@@ -63,7 +78,6 @@ export async function empiricalNtk(params: MlpParams, x1: Mat, x2?: Mat, opts: E
   const rowBlocks = ranges(n1, block);
   const colBlocks = ranges(n2, block);
   const act = tfActivation(spec.activation);
-  const tp = paramsToTensors(params);
   const featuresOf = (m: Mat, r0: number, r1: number): BlockFeatures =>
     blockFeatures(spec, tp, matToTensor(sliceRows(m, r0, r1)), act);
   // With one column block its features serve every row block (and, when x2 = x1, are the rows too).
@@ -98,7 +112,6 @@ export async function empiricalNtk(params: MlpParams, x1: Mat, x2?: Mat, opts: E
     }
   } finally {
     if (cached) disposeFeatures(cached);
-    disposeTfParams(tp);
   }
   // The float32 products H Hᵀ are not bit-symmetric; the kernel is, by definition.
   if (sym) {

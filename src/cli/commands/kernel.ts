@@ -11,59 +11,29 @@
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../backend/select.js';
-import { loadConfig, resolveTrial, type Assignment } from '../../config/loader.js';
-import type { GridValue, SweepConfig } from '../../config/types.js';
+import { loadConfig, resolveTrial } from '../../config/loader.js';
+import type { SweepConfig } from '../../config/types.js';
 import { checkWritable, writeFileAtomic } from '../../io/atomic-write.js';
 import type { KernelsForConfig } from '../../kernels-for-config.js';
+import { flagAssignments, unsetAxisNotes, withFieldFlags, type FieldFlagArgs } from '../field-flags.js';
 import { UsageError } from '../usage-error.js';
 
-interface KernelArgs {
+interface KernelArgs extends FieldFlagArgs {
   config: string;
-  width?: string;
-  depth?: string;
-  seed?: string;
-  lr?: string;
-  steps?: string;
   out?: string;
   format: 'parquet' | 'json';
   backend?: BackendName;
 }
 
-/** The flags that set config fields, and the fields they set. */
-const FIELD_FLAGS = [
-  ['width', 'model.width'],
-  ['depth', 'model.depth'],
-  ['seed', 'seed'],
-  ['lr', 'train.lr'],
-  ['steps', 'train.steps'],
-] as const;
-
-/** A flag's text as a value: a number when it reads as one, else the text (which the schema then refuses). */
-function flagValue(text: string): GridValue {
-  const t = text.trim();
-  return t !== '' && Number.isFinite(Number(t)) ? Number(t) : text;
-}
-
 const note = (line: string): void => void process.stderr.write(`${line}\n`);
-
-function describeValue(v: GridValue): string {
-  return typeof v === 'string' ? v : String(v);
-}
 
 export const kernelCommand: CommandModule<object, KernelArgs> = {
   command: 'kernel <config>',
   describe: 'write the train-set kernels (analytic NTK and NNGP, empirical NTK) of one configuration',
   builder: (y: Argv) =>
-    y
-      .positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true })
-      .option('width', { type: 'string', describe: 'hidden-layer width (overrides the config and its grid)' })
-      .option('depth', { type: 'string', describe: 'number of hidden layers' })
-      .option('seed', { type: 'string', describe: 'seed of the initial weights' })
-      .option('lr', { type: 'string', describe: 'learning rate of full-batch gradient descent' })
-      .option('steps', {
-        type: 'string',
-        describe: 'train this many steps and add the empirical NTK at that step (default: step 0 only)',
-      })
+    withFieldFlags(y.positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true }), {
+      steps: 'train this many steps and add the empirical NTK at that step (default: step 0 only)',
+    })
       .option('out', { type: 'string', describe: 'output file (Parquet; with --format json, JSON)' })
       .option('format', { choices: ['parquet', 'json'] as const, default: 'parquet' as const, describe: 'output format' })
       .option('backend', {
@@ -82,21 +52,9 @@ export async function runKernel(args: KernelArgs): Promise<void> {
   }
   const loaded = loadConfig(args.config);
 
-  const assignments: Assignment[] = [];
-  for (const [flag, field] of FIELD_FLAGS) {
-    const text = args[flag];
-    if (text !== undefined) assignments.push({ path: field, value: flagValue(text), origin: `--${flag}` });
-  }
+  const assignments = flagAssignments(args);
   const config = resolveTrial(loaded, assignments);
-  for (const axis of loaded.config.grid) {
-    if (assignments.some((a) => a.path === axis.path)) continue;
-    const flag = FIELD_FLAGS.find(([, field]) => field === axis.path)?.[0];
-    const how = flag ? `choose another with --${flag}` : 'the kernel command computes one configuration';
-    note(
-      `note: grid axis '${axis.name}' has ${axis.values.length} value${axis.values.length === 1 ? '' : 's'}; ` +
-        `using the first, ${describeValue(axis.values[0])} (${how})`,
-    );
-  }
+  for (const line of unsetAxisNotes(loaded, assignments, 'the kernel command computes one configuration')) note(line);
   if (args.out) checkWritable(args.out);
 
   // TensorFlow.js is loaded only now, so bad input is reported without waiting for it.

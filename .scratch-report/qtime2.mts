@@ -1,0 +1,10 @@
+import { openRun } from '../src/query/run-views.js';
+import * as Q from '../src/report/queries.js';
+const db = await openRun(process.argv[2]);
+const c = db.connection;
+const orig = c.runAndReadAll.bind(c);
+(c as any).runAndReadAll = async (sql: string, ...rest: any[]) => { const t = performance.now(); const r = await orig(sql, ...rest); const ms = performance.now() - t; if (ms > 100) console.log(ms.toFixed(0), sql.replace(/\s+/g, ' ').slice(0, 140)); return r; };
+const origRun = c.run.bind(c);
+(c as any).run = async (sql: string, ...rest: any[]) => { const t = performance.now(); const r = await origRun(sql, ...rest); const ms = performance.now() - t; if (ms > 100) console.log('run', ms.toFixed(0), sql.replace(/\s+/g, ' ').slice(0, 140)); return r; };
+await Q.loadReportData(db);
+db.close();

@@ -1,0 +1,24 @@
+/**
+ * Core errors as Temporal failures (CONVENTIONS 6): a config or data set that cannot be used is
+ * non-retryable (retrying cannot fix it); anything else is retried per the sweep's policy. Every
+ * failure carries the attempt it ended, so the workflow can record how many were made.
+ */
+import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
+import { ConfigError, DatasetError } from '../src/errors.js';
+import { NON_RETRYABLE_TYPES } from '../workflows/shared.js';
+
+const nonRetryable = new Set<string>(NON_RETRYABLE_TYPES);
+
+/** The failure an activity throws for `e` on attempt `attempt`. Cancellation passes through unchanged. */
+export function toFailure(e: unknown, attempt: number): unknown {
+  if (e instanceof CancelledFailure || e instanceof ApplicationFailure) return e;
+  const err = e instanceof Error ? e : new Error(String(e));
+  const type = e instanceof ConfigError ? 'ConfigError' : e instanceof DatasetError ? 'DatasetError' : err.name;
+  return ApplicationFailure.create({
+    message: err.message,
+    type,
+    nonRetryable: nonRetryable.has(type),
+    details: [{ attempt }],
+    cause: err,
+  });
+}

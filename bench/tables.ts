@@ -1,0 +1,235 @@
+/**
+ * Tables benchmark (issues 3 and 5) on one synthetic run folder of N trials (default 10 000; set
+ * NTK_BENCH_TRIALS) with 1 000 curve rows each, written by the real writer (writeTrialTables):
+ *  1. Parquet write time per trial (all six tables of a trial, fsynced, renamed into place);
+ *  2. the same aggregation queries over the whole folder from TypeScript (@duckdb/node-api), from
+ *     Python DuckDB (identical SQL text) and polars (lazy API, same result), with ratios — the
+ *     goal is TypeScript within 1.5× of Python DuckDB;
+ *  3. aggregateRun (summary + fits, 1 000 bootstrap resamples) on 100, 1 000 and 10 000 trials
+ *     (subsets of the same folder through hard links) — the goal is under 10 s for 10 000.
+ * Grid: 10 widths × 2 depths × 5 learning rates × N/100 seeds. NTK_BENCH_RUN_DIR reuses (and
+ * completes) a folder from an earlier run instead of a fresh temporary one; it is kept.
+ */
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { aggregateRun } from '../src/aggregate/index.js';
+import { openRun, parquetSource } from '../src/query/index.js';
+import { writeTrialTables } from '../src/tables/write.js';
+import { runPython } from '../test/helpers/python.js';
+import { studyTrialTables, trialIdOf, type StudyOptions, type StudyPoint } from '../test/helpers/width-study.js';
+
+const WIDTHS = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384];
+const DEPTHS = [1, 2];
+const LRS = [0.25, 0.5, 1, 2, 4];
+const STEPS = 999; // logged every step: 1 000 curve rows per trial
+const REPEATS = 5;
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** The grid points of the first `n` trials: seeds grow last, so smaller n are whole studies with fewer seeds. */
+export function gridPoints(seeds: number, widths = WIDTHS, depths = DEPTHS, lrs = LRS): StudyPoint[] {
+  const out: StudyPoint[] = [];
+  for (let seed = 0; seed < seeds; seed++) {
+    for (const width of widths) for (const depth of depths) for (const lr of lrs) out.push({ width, depth, lr, seed });
+  }
+  return out;
+}
+
+export const study: StudyOptions = {
+  widths: WIDTHS,
+  seeds: [],
+  steps: STEPS,
+  logEvery: 1,
+  snapshots: [0, 500, STEPS],
+  ranks: 2,
+  nTrain: 16,
+  nTest: 8,
+  curves: (p, step, snap) => ({
+    kernel_rel_err: snap ? p.width ** -0.5 * (1 + step / STEPS) * (1 + 0.1 * Math.sin(p.seed)) : null,
+  }),
+};
+
+export async function writeRun(dir: string, points: StudyPoint[]): Promise<{ perTrialMs: number; written: number }> {
+  let ms = 0;
+  let written = 0;
+  const t0 = performance.now();
+  for (const p of points) {
+    if (existsSync(path.join(dir, 'trials', `${trialIdOf(p)}.parquet`))) continue;
+    const tables = studyTrialTables(p, study); // generating the rows is not part of the write time
+    const a = performance.now();
+    await writeTrialTables(dir, tables);
+    ms += performance.now() - a;
+    written++;
+    if (written % 1000 === 0) {
+      console.error(`  wrote ${written} trials (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    }
+  }
+  return { perTrialMs: written ? ms / written : Number.NaN, written };
+}
+
+/** A run folder holding a subset of `dir`'s trials, by hard links (no copying). */
+function linkSubset(dir: string, points: StudyPoint[]): string {
+  const sub = mkdtempSync(path.join(tmpdir(), `ntk-bench-sub${points.length}-`));
+  const ids = new Set(points.map((p) => trialIdOf(p)));
+  for (const table of readdirSync(dir)) {
+    if (table === 'summary' || table === 'fits') continue;
+    const from = path.join(dir, table);
+    mkdirSync(path.join(sub, table));
+    for (const f of readdirSync(from)) {
+      if (table === 'analytic' || ids.has(f.replace(/\.parquet$/, ''))) linkSync(path.join(from, f), path.join(sub, table, f));
+    }
+  }
+  return sub;
+}
+
+function checksum(rows: unknown[][]): [number, number] {
+  let total = 0;
+  for (const r of rows) for (const v of r) if (typeof v === 'number' && Number.isFinite(v)) total += v; else if (typeof v === 'bigint') total += Number(v);
+  return [rows.length, total];
+}
+
+interface Query {
+  name: string;
+  what: string;
+  /** SQL over views (`curves`, `trials`). */
+  views: string;
+}
+
+const QUERIES: Query[] = [
+  {
+    name: 'last_step_by_width',
+    what: 'per width: mean train_loss at the last step (ok trials)',
+    views: `SELECT t.width, avg(c.train_loss) AS mean_train_loss, count(*) AS n
+      FROM curves c JOIN trials t ON t.trial_id = c.trial_id
+      WHERE c.step = ${STEPS} AND t.status = 'ok' GROUP BY t.width ORDER BY t.width`,
+  },
+  {
+    name: 'curves_by_params',
+    what: 'per width × depth × lr × step: mean and sd of train and test loss over seeds',
+    views: `SELECT t.width, t.depth, t.lr, c.step, avg(c.train_loss) AS mean_train, stddev_samp(c.train_loss) AS sd_train,
+        avg(c.test_loss) AS mean_test, stddev_samp(c.test_loss) AS sd_test
+      FROM curves c JOIN trials t ON t.trial_id = c.trial_id
+      WHERE t.status = 'ok' GROUP BY t.width, t.depth, t.lr, c.step ORDER BY t.width, t.depth, t.lr, c.step`,
+  },
+];
+
+/** The query with each view replaced by its read_parquet(...) source: the text Python DuckDB runs. */
+function direct(sql: string, dir: string): string {
+  return sql
+    .replace(/\bcurves c\b/, `${parquetSource(dir, 'curves')} c`)
+    .replace(/\btrials t\b/, `${parquetSource(dir, 'trials')} t`);
+}
+
+export async function run(): Promise<void> {
+  const n = Number(process.env.NTK_BENCH_TRIALS ?? 10_000);
+  const seeds = Math.max(1, Math.round(n / 100));
+  const keep = process.env.NTK_BENCH_RUN_DIR;
+  const dir = keep ?? mkdtempSync(path.join(tmpdir(), 'ntk-bench-tables-'));
+  mkdirSync(dir, { recursive: true });
+  const points = gridPoints(seeds);
+  console.log(`run folder: ${dir} — ${points.length} trials × ${STEPS + 1} curve rows (${WIDTHS.length} widths × ${DEPTHS.length} depths × ${LRS.length} lrs × ${seeds} seeds)`);
+
+  // 1. Writing.
+  const w = await writeRun(dir, points);
+  if (w.written) {
+    console.log(`\nParquet write (writeTrialTables: curves, kernels, predictions, spectra, modes, trials; fsync + rename), ${w.written} trials:`);
+    console.log(`  ${w.perTrialMs.toFixed(1)} ms per trial (single thread), ${((w.perTrialMs * w.written) / 1000).toFixed(0)} s in all`);
+  } else {
+    console.log('\n(all trials already written: no write timing this run)');
+  }
+
+  // 2. Queries.
+  const subsetFor = new Map<number, string>();
+  const tsViews: Record<string, number[]> = {};
+  const tsDirect: Record<string, number[]> = {};
+  const tsChecks: Record<string, [number, number]> = {};
+  const openTimes: number[] = [];
+  for (const q of QUERIES) {
+    tsViews[q.name] = [];
+    tsDirect[q.name] = [];
+    for (let r = 0; r < REPEATS; r++) {
+      let t0 = performance.now();
+      const db = await openRun(dir);
+      if (q === QUERIES[0]) openTimes.push((performance.now() - t0) / 1000);
+      t0 = performance.now();
+      const rows = (await db.connection.runAndReadAll(q.views)).getRowsJS();
+      tsViews[q.name].push((performance.now() - t0) / 1000);
+      tsChecks[q.name] = checksum(rows as unknown[][]);
+      db.close();
+      // A bare in-memory database, as Python gets: the SQL names the files itself.
+      const instance = await DuckDBInstance.create(':memory:');
+      const connection = await instance.connect();
+      t0 = performance.now();
+      (await connection.runAndReadAll(direct(q.views, dir))).getRowsJS();
+      tsDirect[q.name].push((performance.now() - t0) / 1000);
+      connection.closeSync();
+      instance.closeSync();
+    }
+  }
+  const peer = runPython<{ versions: Record<string, string>; results: Record<string, { duckdb_s: number[]; polars_s: number[]; duckdb_check: [number, number]; polars_check: [number, number] }> }>(
+    'bench/peers/tables_query.py',
+    { run: dir, repeats: REPEATS, queries: QUERIES.map((q) => ({ name: q.name, sql: direct(q.views, dir), last_step: STEPS })) },
+    3_600_000,
+  );
+  console.log(`\nQueries over ${points.length} trials (median of ${REPEATS}, each in a fresh database; result fetched whole):`);
+  console.log(`  opening the run (a view per table, ${points.length} files each): median ${median(openTimes).toFixed(2)} s`);
+  const rows: string[][] = [];
+  for (const q of QUERIES) {
+    const p = peer.results[q.name];
+    const same = (a: [number, number], b: [number, number]) => a[0] === b[0] && Math.abs(a[1] - b[1]) <= 1e-9 * Math.max(1, Math.abs(b[1]));
+    const ok = same(tsChecks[q.name], p.duckdb_check) && same(tsChecks[q.name], p.polars_check);
+    const pyDuck = median(p.duckdb_s);
+    rows.push([
+      q.name,
+      median(tsViews[q.name]).toFixed(3),
+      median(tsDirect[q.name]).toFixed(3),
+      pyDuck.toFixed(3),
+      median(p.polars_s).toFixed(3),
+      (median(tsViews[q.name]) / pyDuck).toFixed(2),
+      (median(tsDirect[q.name]) / pyDuck).toFixed(2),
+      ok ? `same (${tsChecks[q.name][0]} rows)` : `DIFFER ${JSON.stringify([tsChecks[q.name], p.duckdb_check, p.polars_check])}`,
+    ]);
+    console.log(`  ${q.name}: ${q.what}`);
+  }
+  const header = ['query', 'TS views s', 'TS direct s', `py duckdb ${peer.versions.duckdb} s`, `polars ${peer.versions.polars} s`, 'views/py', 'direct/py', 'results'];
+  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, j) => c.padEnd(widths[j])).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((x) => '-'.repeat(x + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+  console.log('  TS: @duckdb/node-api (DuckDB 1.5); "views" = SQL on the run views, "direct" = the identical read_parquet SQL text Python runs.');
+
+  // 3. Aggregation.
+  console.log('\naggregateRun (summary + fits with 1 000 bootstrap resamples, files written):');
+  const sizes = [
+    { n: 100, pts: gridPoints(10, WIDTHS, [1], [0.5]) },
+    { n: 1000, pts: gridPoints(10) },
+    { n: points.length, pts: points },
+  ].filter((s) => s.n <= points.length);
+  for (const s of sizes) {
+    const sub = s.n === points.length ? dir : linkSubset(dir, s.pts);
+    subsetFor.set(s.n, sub);
+    const times: number[] = [];
+    let summaryRows = 0;
+    let fits = 0;
+    for (let r = 0; r < (s.n >= 10_000 ? 3 : REPEATS); r++) {
+      const t0 = performance.now();
+      const res = await aggregateRun(sub);
+      times.push((performance.now() - t0) / 1000);
+      summaryRows = res.summaryRows;
+      fits = res.fits.length;
+    }
+    console.log(`  ${String(s.pts.length).padStart(6)} trials: median ${median(times).toFixed(2)} s (min ${Math.min(...times).toFixed(2)} s); ${summaryRows} summary rows, ${fits} fits`);
+  }
+  for (const [size, sub] of subsetFor) if (sub !== dir && size !== points.length) rmSync(sub, { recursive: true, force: true });
+  if (!keep) rmSync(dir, { recursive: true, force: true });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) await run();

@@ -1,0 +1,70 @@
+/**
+ * Connecting to a Temporal server (the embedded one or a cluster's frontend): a client for
+ * starting, querying and signalling sweeps, and a native connection for workers. An address that
+ * does not answer is a {@link TemporalSetupError} naming it, raised before anything is started.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { TemporalSetupError } from './errors.js';
+
+export const DEFAULT_NAMESPACE = 'default';
+
+export interface ServerRef {
+  /** host:port of the frontend gRPC service. */
+  address: string;
+  namespace?: string;
+}
+
+export interface ConnectedClient {
+  client: Client;
+  connection: Connection;
+  close(): Promise<void>;
+}
+
+/** Checks HOST:PORT before dialling it, so a typo gets a message about the typo. */
+export function checkAddress(address: string): void {
+  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}$/.test(address)) {
+    throw new TemporalSetupError(`--address ${address}: expected HOST:PORT (e.g. localhost:7233)`);
+  }
+}
+
+function unreachable(ref: ServerRef, e: unknown): TemporalSetupError {
+  const why = (e as Error).message.split('\n')[0];
+  return new TemporalSetupError(
+    `cannot reach a Temporal server at ${ref.address} (${why}); check the address and that the server is running, ` +
+      'or leave out --address to use the embedded server',
+  );
+}
+
+/** A client on `ref`, checked with a round trip (namespace lookup). */
+export async function connectClient(ref: ServerRef, timeoutMs = 5000): Promise<ConnectedClient> {
+  checkAddress(ref.address);
+  const namespace = ref.namespace ?? DEFAULT_NAMESPACE;
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: ref.address, connectTimeout: timeoutMs });
+  } catch (e) {
+    throw unreachable(ref, e);
+  }
+  try {
+    await connection.workflowService.describeNamespace({ namespace });
+  } catch (e) {
+    await connection.close();
+    const msg = (e as Error).message;
+    if (/not found/i.test(msg)) {
+      throw new TemporalSetupError(`the Temporal server at ${ref.address} has no namespace '${namespace}'`);
+    }
+    throw unreachable(ref, e);
+  }
+  return { client: new Client({ connection, namespace }), connection, close: () => connection.close() };
+}
+
+/** A worker connection on `ref` (the worker's own gRPC client, in the Rust core). */
+export async function connectWorker(ref: ServerRef): Promise<NativeConnection> {
+  checkAddress(ref.address);
+  try {
+    return await NativeConnection.connect({ address: ref.address });
+  } catch (e) {
+    throw unreachable(ref, e);
+  }
+}

@@ -1,0 +1,369 @@
+/**
+ * `ntk-sweep run` and `ntk-sweep resume` (DESIGN §8): check everything first (config, run folder,
+ * the server or the Temporal CLI) so that a problem starts nothing and writes nothing; write the
+ * launch files; start the sweep workflow — or attach to it when it is already running (its id is
+ * `sweep-<sweep id>`); then show its progress until it ends.
+ *
+ * Without --address the sweep runs on the embedded server with in-process workers, stopped at the
+ * end; Ctrl-C stops them cleanly and prints how to resume. With --address it runs on a cluster's
+ * workers, and Ctrl-C (or --detach) only stops watching: the sweep goes on.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import path from 'node:path';
+import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { SweepActivities } from '../activities/index.js';
+import type { BackendName } from '../src/backend/select.js';
+import type { sweepWorkflow } from '../workflows/sweep.js';
+import {
+  CPU_QUEUE,
+  RESUME_SIGNAL,
+  sweepWorkflowId,
+  type SweepInput,
+  type SweepProgress,
+  type SweepResult,
+} from '../workflows/shared.js';
+import { connectClient, DEFAULT_NAMESPACE, type ConnectedClient } from './connect.js';
+import { readServerRecord, serverDir } from './dev-server.js';
+import { releaseOrphanedTrials, startEmbedded } from './embedded.js';
+import { TemporalSetupError } from './errors.js';
+import { followSweep, queryProgress } from './follow.js';
+import { formatDuration, makeProgressView, type ProgressMode } from './progress.js';
+import {
+  checkRunFolder,
+  findRunFolders,
+  isRunFolder,
+  planFromConfig,
+  planFromRunFolder,
+  writeLaunchFiles,
+  type SweepPlan,
+} from './run-folder.js';
+import { findTemporalCli, PROJECT_ROOT } from './temporal-cli.js';
+
+/** Exit codes beyond src/cli/exit-codes.ts: the sweep failed as a whole; the user interrupted. */
+export const EXIT_SWEEP_FAILED = 1;
+export const EXIT_INTERRUPTED = 130;
+
+export interface SweepCommandOptions {
+  /** HOST:PORT of a Temporal frontend; absent: the embedded server. */
+  address?: string;
+  namespace?: string;
+  /** Start (or attach) and return at once. */
+  detach?: boolean;
+  /** Progress as JSON lines on stdout, and the result as JSON. */
+  json?: boolean;
+  /** Force a progress display (default: a bar on a terminal, plain lines otherwise). */
+  progress?: ProgressMode;
+  /** Seconds between plain progress lines. */
+  intervalS?: number;
+  /** Serve the embedded server's web UI on this port. */
+  uiPort?: number;
+  /** Backend of the in-process trial worker (default: the config's). */
+  backend?: BackendName;
+  /** Allow grids above the size limit. */
+  yes?: boolean;
+  /** Workflow tunables (SweepInput); defaults in workflows/sweep.ts. */
+  heartbeatTimeoutS?: number;
+  checkpointEvery?: number;
+  maxHistoryEvents?: number;
+  /** Replaces the in-process workers' activities (tests). */
+  activities?: SweepActivities;
+}
+
+const note = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** `ntk-sweep run CONFIG.yaml` */
+export async function runCommand(configFile: string, opts: SweepCommandOptions): Promise<number> {
+  const plan = planFromConfig(configFile, { yes: opts.yes });
+  checkRunFolder(plan);
+  return execute(plan, opts, true);
+}
+
+/** `ntk-sweep resume RUN_DIR|SWEEP_ID` */
+export async function resumeCommand(target: string, opts: SweepCommandOptions): Promise<number> {
+  const runDir = await locateRunFolder(target, opts);
+  const plan = await planFromRunFolder(runDir);
+  return execute(plan, opts, false);
+}
+
+/**
+ * The run folder named by `target`: a folder, else a sweep id — looked up on the cluster (the
+ * workflow's memo) with --address, else under ./runs.
+ */
+export async function locateRunFolder(target: string, opts: { address?: string; namespace?: string }): Promise<string> {
+  if (isRunFolder(target)) return path.resolve(target);
+  if (opts.address) {
+    const c = await connectClient({ address: opts.address, namespace: opts.namespace });
+    try {
+      const d = await c.client.workflow.getHandle(sweepWorkflowId(target)).describe();
+      const runDir = d.memo?.runDir;
+      if (typeof runDir === 'string') return runDir;
+    } catch (e) {
+      if (!(e instanceof WorkflowNotFoundError)) throw e;
+    } finally {
+      await c.close();
+    }
+    throw new TemporalSetupError(`no sweep ${target} on the Temporal server at ${opts.address}; give its run folder instead`);
+  }
+  const found = findRunFolders(path.resolve('runs'), target);
+  if (found.length === 1) return found[0];
+  if (found.length > 1) throw new TemporalSetupError(`several run folders hold the sweep ${target}: ${found.join(', ')}; name one`);
+  throw new TemporalSetupError(`${target} is neither a run folder nor the id of a sweep under ./runs; give the run folder (e.g. runs/<name>)`);
+}
+
+function sweepInput(plan: SweepPlan, opts: SweepCommandOptions): SweepInput {
+  return {
+    runDir: plan.runDir,
+    configDir: plan.configDir,
+    sweepId: plan.sweepId,
+    heartbeatTimeoutS: opts.heartbeatTimeoutS,
+    checkpointEvery: opts.checkpointEvery,
+    maxHistoryEvents: opts.maxHistoryEvents,
+  };
+}
+
+interface Started {
+  handle: WorkflowHandle<typeof sweepWorkflow>;
+  /** It was already running: this command attached to it. */
+  attached: boolean;
+}
+
+/** Starts the sweep's workflow, or returns the running one (launching twice attaches). */
+export async function startOrAttach(client: Client, plan: SweepPlan, opts: SweepCommandOptions): Promise<Started> {
+  const workflowId = sweepWorkflowId(plan.sweepId);
+  let attached = false;
+  try {
+    const d = await client.workflow.getHandle(workflowId).describe();
+    attached = d.status.name === 'RUNNING';
+  } catch (e) {
+    if (!(e instanceof WorkflowNotFoundError)) throw e;
+  }
+  const handle = await client.workflow.start<typeof sweepWorkflow>('sweepWorkflow', {
+    taskQueue: CPU_QUEUE,
+    workflowId,
+    args: [sweepInput(plan, opts)],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    memo: { runDir: plan.runDir, configDir: plan.configDir },
+  });
+  return { handle, attached };
+}
+
+/** A promise that resolves on the first Ctrl-C (or SIGTERM); a second one exits at once. */
+function interruption(): { interrupted: Promise<void>; dispose(): void } {
+  let resolve!: () => void;
+  const interrupted = new Promise<void>((r) => (resolve = r));
+  let count = 0;
+  const handler = (): void => {
+    count++;
+    if (count === 1) {
+      note('stopping… (Ctrl-C again to quit at once)');
+      resolve();
+    } else process.exit(EXIT_INTERRUPTED);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    interrupted,
+    dispose() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+function progressMode(opts: SweepCommandOptions): ProgressMode {
+  if (opts.json) return 'json';
+  return opts.progress ?? (process.stderr.isTTY ? 'bar' : 'lines');
+}
+
+async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolean): Promise<number> {
+  const namespace = opts.namespace ?? DEFAULT_NAMESPACE;
+  if (opts.address) {
+    // Reachable before anything is written.
+    const conn = await connectClient({ address: opts.address, namespace });
+    try {
+      if (fresh) await writeLaunchFiles(plan, { address: opts.address, namespace });
+      return await onCluster(plan, opts, conn);
+    } finally {
+      await conn.close();
+    }
+  }
+  const cli = await findTemporalCli();
+  if (opts.detach) {
+    if (fresh) await writeLaunchFiles(plan);
+    return detachEmbedded(plan, opts);
+  }
+  if (fresh) await writeLaunchFiles(plan);
+  const embedded = await startEmbedded({
+    runDir: plan.runDir,
+    cli,
+    concurrency: plan.loaded.config.execution.maxParallel,
+    uiPort: opts.uiPort,
+    backend: opts.backend,
+    activities: opts.activities,
+  });
+  const stop = interruption();
+  let conn: ConnectedClient | undefined;
+  try {
+    conn = await connectClient({ address: embedded.address, namespace });
+    if (embedded.owner) await releaseOrphanedTrials(conn.client, sweepWorkflowId(plan.sweepId));
+    const { handle, attached } = await startOrAttach(conn.client, plan, opts);
+    announce(plan, attached, embedded.owner ? 'the embedded Temporal server' : 'the embedded server of another ntk-sweep', embedded.uiUrl);
+    if (!fresh) await resumeIfPaused(conn, handle);
+    const t0 = Date.now();
+    const view = makeProgressView(progressMode(opts), { intervalMs: (opts.intervalS ?? 10) * 1000 });
+    const outcome = await followSweep(handle, view, {
+      connection: conn.connection,
+      pollMs: progressMode(opts) === 'bar' ? 500 : 1000,
+      interrupted: Promise.race([stop.interrupted, embedded.workersDone.then(() => new Promise<void>(() => {}))]),
+    });
+    view.stop();
+    if (outcome.kind === 'interrupted') {
+      const p = await queryProgress(conn.connection, handle, 2000);
+      await conn.close();
+      conn = undefined;
+      await embedded.stop();
+      const where = p ? `${p.ok + p.diverged}/${p.total} trials done, ${p.failed} failed; ` : '';
+      note(
+        embedded.owner
+          ? `stopped: ${where}the sweep is kept in ${serverDir(plan.runDir)}. Continue it with:\n  ntk-sweep resume ${plan.runDir}`
+          : `stopped watching; the sweep goes on in the other ntk-sweep process (ntk-sweep status ${plan.runDir})`,
+      );
+      return EXIT_INTERRUPTED;
+    }
+    await embedded.stop();
+    return report(outcome, plan, opts, Date.now() - t0);
+  } catch (e) {
+    await embedded.stop();
+    throw e;
+  } finally {
+    stop.dispose();
+    await conn?.close();
+  }
+}
+
+async function onCluster(plan: SweepPlan, opts: SweepCommandOptions, conn: ConnectedClient): Promise<number> {
+  const { handle, attached } = await startOrAttach(conn.client, plan, opts);
+  announce(plan, attached, `the Temporal server at ${opts.address}`);
+  await resumeIfPaused(conn, handle);
+  const follow = `ntk-sweep status ${plan.sweepId} --address ${opts.address}`;
+  if (opts.detach) {
+    if (opts.json) process.stdout.write(`${JSON.stringify({ sweep_id: plan.sweepId, workflow_id: handle.workflowId, attached, run_dir: plan.runDir })}\n`);
+    note(`detached; the sweep runs on the cluster's workers. Follow it with:\n  ${follow}`);
+    return 0;
+  }
+  const stop = interruption();
+  try {
+    const t0 = Date.now();
+    const view = makeProgressView(progressMode(opts), { intervalMs: (opts.intervalS ?? 10) * 1000 });
+    const outcome = await followSweep(handle, view, {
+      connection: conn.connection,
+      pollMs: progressMode(opts) === 'bar' ? 500 : 1000,
+      interrupted: stop.interrupted,
+    });
+    view.stop();
+    if (outcome.kind === 'interrupted') {
+      note(`stopped watching; the sweep goes on on the cluster. Follow it with:\n  ${follow}`);
+      return EXIT_INTERRUPTED;
+    }
+    return report(outcome, plan, opts, Date.now() - t0);
+  } finally {
+    stop.dispose();
+  }
+}
+
+function announce(plan: SweepPlan, attached: boolean, where: string, uiUrl?: string): void {
+  const what = attached ? `attached to the running sweep ${plan.sweepId}` : `started the sweep ${plan.sweepId}`;
+  note(`${what} (${plan.trialCount} trials) on ${where}; run folder ${plan.runDir}`);
+  if (uiUrl) note(`Temporal UI: ${uiUrl}`);
+}
+
+/** `resume` of a paused sweep lifts the pause. */
+async function resumeIfPaused(conn: ConnectedClient, handle: WorkflowHandle): Promise<void> {
+  const p: SweepProgress | undefined = await queryProgress(conn.connection, handle, 2000);
+  if (p?.paused) {
+    await handle.signal(RESUME_SIGNAL);
+    note('the sweep was paused; resumed it');
+  }
+}
+
+/** Prints how the sweep ended and returns the exit code. */
+function report(
+  outcome: { kind: 'finished'; result: SweepResult } | { kind: 'failed'; error: Error },
+  plan: SweepPlan,
+  opts: SweepCommandOptions,
+  wallMs: number,
+): number {
+  if (outcome.kind === 'failed') {
+    const cause = outcome.error instanceof WorkflowFailedError ? outcome.error.cause : undefined;
+    const why = cause?.message ?? outcome.error.message;
+    const bad = cause instanceof ApplicationFailure && (cause.type === 'ConfigError' || cause.type === 'DatasetError');
+    note(`the sweep ${plan.sweepId} failed: ${why}`);
+    return bad ? 2 : EXIT_SWEEP_FAILED;
+  }
+  const r = outcome.result;
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ ...resultJson(r), run_dir: plan.runDir, wall_s: wallMs / 1000 })}\n`);
+  } else {
+    const parts = [`${r.ok} ok`, `${r.diverged} diverged`, `${r.failed} failed`];
+    if (r.skipped) parts.push(`${r.skipped} already complete`);
+    const verb = r.status === 'cancelled' ? 'was cancelled' : 'completed';
+    process.stdout.write(
+      `sweep ${r.sweepId} ${verb}: ${r.ok + r.diverged + r.failed}/${r.total} trials (${parts.join(', ')}) in ${formatDuration(wallMs / 1000)}; ` +
+        `tables in ${plan.runDir}${r.aggregated ? ' (summary and fits written)' : ''}\n`,
+    );
+    if (r.failed > 0 || r.status === 'cancelled') note(`run the missing and failed trials with: ntk-sweep resume ${plan.runDir}`);
+  }
+  return 0;
+}
+
+export function resultJson(r: SweepResult): Record<string, unknown> {
+  return {
+    sweep_id: r.sweepId,
+    status: r.status,
+    total: r.total,
+    ok: r.ok,
+    diverged: r.diverged,
+    failed: r.failed,
+    skipped: r.skipped,
+    aggregated: r.aggregated,
+    runs: r.runs,
+  };
+}
+
+/**
+ * `run --detach` without --address: the embedded server and workers must outlive this command, so
+ * a background `ntk-sweep resume RUN` runs them (its output in RUN/.temporal/run.log); this waits
+ * until its server is up, then returns.
+ */
+async function detachEmbedded(plan: SweepPlan, opts: SweepCommandOptions): Promise<number> {
+  const logFile = path.join(serverDir(plan.runDir), 'run.log');
+  const log = openSync(logFile, 'a');
+  const args = [path.join(PROJECT_ROOT, 'bin', 'ntk-sweep.js'), 'resume', plan.runDir, '--progress', 'lines'];
+  if (opts.backend) args.push('--backend', opts.backend);
+  if (opts.heartbeatTimeoutS) args.push('--heartbeat-timeout', String(opts.heartbeatTimeoutS));
+  if (opts.checkpointEvery) args.push('--checkpoint-every', String(opts.checkpointEvery));
+  if (opts.maxHistoryEvents) args.push('--max-history-events', String(opts.maxHistoryEvents));
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], cwd: process.cwd() });
+  closeSync(log);
+  child.unref();
+  let exited: number | null | undefined;
+  child.on('exit', (code) => void (exited = code));
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const rec = readServerRecord(plan.runDir);
+    if (rec && rec.ownerPid === child.pid) {
+      if (opts.json) process.stdout.write(`${JSON.stringify({ sweep_id: plan.sweepId, pid: child.pid, address: rec.address, run_dir: plan.runDir })}\n`);
+      note(
+        `the sweep ${plan.sweepId} runs in the background (pid ${child.pid}, log ${logFile}).\n` +
+          `  follow it: ntk-sweep status ${plan.runDir}\n  stop it:   ntk-sweep cancel ${plan.runDir}`,
+      );
+      return 0;
+    }
+    if (exited !== undefined) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new TemporalSetupError(`the background sweep did not start (see ${logFile})`);
+}
+

@@ -1,0 +1,77 @@
+/**
+ * `ntk-sweep query RUN_DIR "SQL" [--format table|csv|json|parquet] [--out FILE]`: one SQL
+ * statement over the run folder's tables (DuckDB views named trials, curves, kernels, predictions,
+ * spectra, modes, analytic, summary, fits; src/query/run-views.ts). Prints an aligned table by
+ * default; CSV and JSON (an array of objects) go to stdout or --out; Parquet needs --out.
+ * A statement DuckDB refuses prints DuckDB's message and exits 2.
+ */
+import { once } from 'node:events';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { checkWritable, writeFileAtomic } from '../../io/atomic-write.js';
+import { copyQuery, formatTable, openRun, runSql, type ExportFormat } from '../../query/index.js';
+import { UsageError } from '../usage-error.js';
+
+const FORMATS = ['table', 'csv', 'json', 'parquet'] as const;
+type QueryFormat = (typeof FORMATS)[number];
+
+interface QueryArgs {
+  runDir: string;
+  sql: string;
+  format: QueryFormat;
+  out?: string;
+}
+
+export const queryCommand: CommandModule<object, QueryArgs> = {
+  command: 'query <run-dir> <sql>',
+  describe: 'run one SQL statement (DuckDB) over a run folder; its tables are views: trials, curves, kernels, …',
+  builder: (y: Argv) =>
+    y
+      .positional('run-dir', { type: 'string', describe: 'run folder', demandOption: true })
+      .positional('sql', { type: 'string', describe: 'one SQL statement, e.g. "SELECT width, avg(final_train_loss) FROM trials GROUP BY width"', demandOption: true })
+      .option('format', { choices: FORMATS, default: 'table' as const, describe: 'output format' })
+      .option('out', { type: 'string', describe: 'write to this file instead of stdout (required for parquet)' }) as unknown as Argv<QueryArgs>,
+  handler: async (args: ArgumentsCamelCase<QueryArgs>) => {
+    await runQueryCommand(args);
+  },
+};
+
+async function writeStdout(file: string): Promise<void> {
+  for await (const chunk of createReadStream(file)) {
+    if (!process.stdout.write(chunk as Buffer)) await once(process.stdout, 'drain');
+  }
+}
+
+/** The command's work; throws the typed errors that the CLI reports (src/cli/report-error.ts). */
+export async function runQueryCommand(args: QueryArgs): Promise<void> {
+  if (args.format === 'parquet' && !args.out) {
+    throw new UsageError('ntk-sweep query: --format parquet needs --out FILE.parquet');
+  }
+  if (args.out) checkWritable(args.out);
+  const db = await openRun(args.runDir);
+  try {
+    if (args.format === 'table') {
+      const text = `${formatTable(await runSql(db, args.sql))}\n`;
+      if (args.out) writeFileAtomic(args.out, text);
+      else process.stdout.write(text);
+      return;
+    }
+    const format: ExportFormat = args.format;
+    if (args.out) {
+      await copyQuery(db, args.sql, format, args.out);
+      return;
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), 'ntk-query-'));
+    try {
+      const file = path.join(dir, `result.${format}`);
+      await copyQuery(db, args.sql, format, file);
+      await writeStdout(file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * `ntk-sweep resume RUN_DIR|SWEEP_ID`: continues a sweep — the workflow where it stopped when its
+ * server kept it (the embedded server's database is in the run folder), else a new one that runs
+ * only the trials whose outputs are missing or failed. Lifts a pause. Options as `run`.
+ */
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { setCommandExitCode } from '../../../orchestration/exit-code.js';
+import { sweepOptions, toSweepOptions, type SweepArgs } from './sweep-options.js';
+
+interface ResumeArgs extends SweepArgs {
+  target: string;
+}
+
+export const resumeSweepCommand: CommandModule<object, ResumeArgs> = {
+  command: 'resume <target>',
+  describe: 'continue an interrupted, paused or failed sweep (RUN_DIR or SWEEP_ID)',
+  builder: (y: Argv) =>
+    sweepOptions(
+      y.positional('target', { type: 'string', describe: 'run folder, or sweep id', demandOption: true }),
+    ) as unknown as Argv<ResumeArgs>,
+  handler: async (args: ArgumentsCamelCase<ResumeArgs>) => {
+    const { resumeCommand } = await import('../../../orchestration/launch.js');
+    setCommandExitCode(await resumeCommand(args.target, toSweepOptions(args)));
+  },
+};

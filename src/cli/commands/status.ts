@@ -1,0 +1,28 @@
+/**
+ * `ntk-sweep status [RUN_DIR|SWEEP_ID] [--address HOST:PORT] [--json]`: one line (or JSON) per
+ * sweep — its progress while it runs, its result when it ended, or, for a run folder whose
+ * embedded server is down, what its tables hold.
+ */
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { setCommandExitCode } from '../../../orchestration/exit-code.js';
+import { serverOptions, type ServerArgs } from './sweep-options.js';
+
+interface StatusArgs extends ServerArgs {
+  target?: string;
+  json?: boolean;
+}
+
+export const statusSweepCommand: CommandModule<object, StatusArgs> = {
+  command: 'status [target]',
+  describe: 'show a sweep’s progress (RUN_DIR or SWEEP_ID; without one, every sweep)',
+  builder: (y: Argv) =>
+    serverOptions(
+      y
+        .positional('target', { type: 'string', describe: 'run folder, or sweep id' })
+        .option('json', { type: 'boolean', describe: 'print JSON' }),
+    ) as unknown as Argv<StatusArgs>,
+  handler: async (args: ArgumentsCamelCase<StatusArgs>) => {
+    const { statusCommand } = await import('../../../orchestration/control.js');
+    setCommandExitCode(await statusCommand(args.target, args));
+  },
+};

@@ -1,0 +1,152 @@
+/**
+ * `ntk-sweep trial CONFIG.yaml (--trial ID | --width W --depth D --lr L --seed S …)
+ *  [--run-dir DIR] [--backend B] [--checkpoint-every N]`: runs one trial end to end in this process
+ * and writes its tables into the run folder (default: the config's `output`), exactly as a sweep's
+ * worker would (src/trial/execute-trial.ts): a trial already complete there is skipped, one with a
+ * checkpoint resumes from it. Prints a short summary; a diverged trial is a result (exit 0).
+ *
+ * With --trial the trial is a point of the config's grid, named by its id (or a unique prefix of
+ * it); with parameter flags it is the config with those fields set, gridded fields no flag sets
+ * taking their first value (a note says which).
+ */
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { BACKEND_NAMES, type BackendName } from '../../backend/select.js';
+import { expandGrid, type TrialPoint } from '../../config/expand.js';
+import { loadConfig, resolveTrial, type LoadedConfig } from '../../config/loader.js';
+import { runDirOf } from '../../config/summary.js';
+import type { SweepConfig } from '../../config/types.js';
+import { OutputError } from '../../io/atomic-write.js';
+import type { ExecuteTrialResult } from '../../trial/execute-trial.js';
+import { anyFieldFlag, flagAssignments, unsetAxisNotes, withFieldFlags, type FieldFlagArgs } from '../field-flags.js';
+import { UsageError } from '../usage-error.js';
+
+interface TrialArgs extends FieldFlagArgs {
+  config: string;
+  trial?: string;
+  runDir?: string;
+  backend?: BackendName;
+  checkpointEvery?: number;
+}
+
+const note = (line: string): void => void process.stderr.write(`${line}\n`);
+
+export const trialCommand: CommandModule<object, TrialArgs> = {
+  command: 'trial <config>',
+  describe: 'run one trial of a sweep in this process and write its tables into the run folder',
+  builder: (y: Argv) =>
+    withFieldFlags(y.positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true }))
+      .option('trial', { type: 'string', describe: 'the trial id (from ntk-sweep validate CONFIG --format json), or a unique prefix' })
+      .option('run-dir', { type: 'string', describe: 'run folder to write the tables into (default: the config’s output)' })
+      .option('backend', {
+        choices: BACKEND_NAMES,
+        describe: 'TensorFlow.js backend (default: the config’s execution.backend, auto unless set)',
+      })
+      .option('checkpoint-every', {
+        type: 'number',
+        describe: 'save a checkpoint every N steps (RUN/checkpoints), so that an interrupted run resumes',
+      }) as unknown as Argv<TrialArgs>,
+  handler: async (args: ArgumentsCamelCase<TrialArgs>) => {
+    await runTrialCommand(args);
+  },
+};
+
+/** The grid point whose id is `id` or starts with it (unique); a UsageError saying how to list ids otherwise. */
+export function findPoint(loaded: LoadedConfig, id: string): TrialPoint {
+  const points = expandGrid(loaded, { yes: true });
+  const exact = points.find((p) => p.trialId === id);
+  if (exact) return exact;
+  const byPrefix = id.length >= 4 ? points.filter((p) => p.trialId.startsWith(id)) : [];
+  if (byPrefix.length === 1) return byPrefix[0];
+  const listHow = `list them with: ntk-sweep validate ${loaded.file} --format json`;
+  if (byPrefix.length > 1) {
+    throw new UsageError(`ntk-sweep trial: '${id}' is the start of ${byPrefix.length} trial ids (${byPrefix.slice(0, 5).map((p) => p.trialId).join(', ')}…); give more of it`);
+  }
+  throw new UsageError(
+    `ntk-sweep trial: ${loaded.file} has no trial '${id}' (its grid has ${points.length} trial${points.length === 1 ? '' : 's'}; ${listHow})`,
+  );
+}
+
+/** Creates the run folder if needed and fails now, before any training, when it cannot be written. */
+function checkRunDir(runDir: string): void {
+  try {
+    mkdirSync(runDir, { recursive: true });
+    accessSync(runDir, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'no permission' : code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : (e as Error).message;
+    throw new OutputError(`cannot write the run folder ${runDir}: ${why}`);
+  }
+}
+
+/** The command's work; throws the typed errors the CLI reports (src/cli/report-error.ts). */
+export async function runTrialCommand(args: TrialArgs): Promise<void> {
+  if (args.trial !== undefined && anyFieldFlag(args)) {
+    throw new UsageError('ntk-sweep trial: give --trial ID or parameter flags (--width, --depth, --lr, --seed, --steps), not both');
+  }
+  if (args.checkpointEvery !== undefined && !(Number.isInteger(args.checkpointEvery) && args.checkpointEvery > 0)) {
+    throw new UsageError(`ntk-sweep trial: --checkpoint-every must be a positive whole number of steps, got ${args.checkpointEvery}`);
+  }
+  const loaded = loadConfig(args.config);
+  let point: TrialPoint | undefined;
+  let config: SweepConfig;
+  if (args.trial !== undefined) {
+    point = findPoint(loaded, args.trial.trim());
+    config = resolveTrial(loaded, point.assignments);
+  } else {
+    const assignments = flagAssignments(args);
+    config = resolveTrial(loaded, assignments);
+    for (const line of unsetAxisNotes(loaded, assignments, 'the trial command runs one trial')) note(line);
+  }
+  const runDir = args.runDir !== undefined ? path.resolve(args.runDir) : runDirOf(config);
+  checkRunDir(runDir);
+
+  // TensorFlow.js is loaded only now, so bad input is reported without waiting for it.
+  const { executeTrial } = await import('../../trial/execute-trial.js');
+  const result = await executeTrial({
+    runDir,
+    loaded,
+    ...(point ? { point } : { config }),
+    backend: args.backend,
+    checkpointEvery: args.checkpointEvery,
+    onNote: note,
+  });
+  const text = `${summaryLines(result, point, config, runDir).join('\n')}\n`;
+  await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+}
+
+const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined ? 'n/a' : v.toPrecision(digits));
+
+function describeTrial(point: TrialPoint | undefined, config: SweepConfig): string {
+  if (point && Object.keys(point.params).length > 0) {
+    return Object.entries(point.params)
+      .map(([k, v]) => `${k} ${String(v)}`)
+      .join(', ');
+  }
+  return `width ${config.model.width}, depth ${config.model.depth}, lr ${config.train.lr}, seed ${config.seed}`;
+}
+
+/** The summary printed on stdout. */
+export function summaryLines(r: ExecuteTrialResult, point: TrialPoint | undefined, config: SweepConfig, runDir: string): string[] {
+  const head = `trial ${r.trialId} (${describeTrial(point, config)})`;
+  if (r.skipped) {
+    return [`${head}: already complete in ${runDir} (status ${r.status}); nothing to do`];
+  }
+  const t = r.tables!.trials;
+  const how =
+    t.status === 'diverged'
+      ? `diverged at step ${t.diverged_at_step} of ${t.steps}`
+      : `ok, ${t.steps} steps${r.startedFromStep > 0 ? ` (resumed at step ${r.startedFromStep})` : ''}`;
+  const lines = [
+    `${head}: ${how} in ${t.wall_s.toFixed(2)} s [${t.backend}: ${t.device}]`,
+    `  final train loss ${fmt(t.final_train_loss)}, test loss ${fmt(t.final_test_loss)}`,
+    `  kernel_rel_err ${fmt(t.final_kernel_rel_err, 3)}, kernel_drift ${fmt(t.final_kernel_drift, 3)}, weight_change ${fmt(t.final_weight_change, 3)}`,
+  ];
+  if (t.eta_crit !== null) {
+    const flag = t.lr_over_crit !== null && t.lr_over_crit > 1 ? ' — above η_crit: catapult/divergence regime' : '';
+    lines.push(`  lr ${t.lr} = ${fmt(t.lr_over_crit, 3)} η_crit (η_crit = 2N/λ_max(Θ∞) = ${fmt(t.eta_crit)})${flag}`);
+  }
+  lines.push(`  tables written to ${runDir}`);
+  return lines;
+}

@@ -1,0 +1,41 @@
+/**
+ * `ntk-sweep validate CONFIG.yaml [--yes] [--format text|json]`: checks a sweep config and prints
+ * the resolved sweep — its id, trial count, axes, fixed settings and run folder; with
+ * `--format json` also every trial's id and grid parameters. A config with problems prints every
+ * problem (file:line:column) and exits 2. Nothing is written.
+ */
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { expandGrid } from '../../config/expand.js';
+import { loadConfig } from '../../config/loader.js';
+import { summarizeSweep, summaryText } from '../../config/summary.js';
+
+interface ValidateArgs {
+  config: string;
+  yes: boolean;
+  format: 'text' | 'json';
+}
+
+export const validateCommand: CommandModule<object, ValidateArgs> = {
+  command: 'validate <config>',
+  describe: 'check a sweep config and print the resolved sweep (id, trials, axes, output folder)',
+  builder: (y: Argv) =>
+    y
+      .positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true })
+      .option('yes', { type: 'boolean', default: false, describe: 'accept a grid of more than 100 000 trials' })
+      .option('format', {
+        choices: ['text', 'json'] as const,
+        default: 'text' as const,
+        describe: 'text for reading; json adds every trial id and its parameters',
+      }) as unknown as Argv<ValidateArgs>,
+  handler: async (args: ArgumentsCamelCase<ValidateArgs>) => {
+    await runValidate(args);
+  },
+};
+
+/** The command's work; throws ConfigError (reported one line per problem, exit 2). */
+export async function runValidate(args: ValidateArgs): Promise<void> {
+  const loaded = loadConfig(args.config);
+  const summary = summarizeSweep(loaded, expandGrid(loaded, { yes: args.yes }));
+  const text = args.format === 'json' ? `${JSON.stringify(summary)}\n` : `${summaryText(summary).join('\n')}\n`;
+  await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+}

@@ -1,0 +1,59 @@
+/**
+ * `ntk-sweep worker --queues gpu,cpu --backend B --concurrency N --address HOST:PORT`: a worker
+ * process for a Temporal cluster (workers/main.ts); runs until Ctrl-C or SIGTERM.
+ */
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { BACKEND_NAMES, type BackendName } from '../../backend/select.js';
+import { QUEUES, type QueueName } from '../../../workflows/shared.js';
+import { UsageError } from '../usage-error.js';
+import { serverOptions, type ServerArgs } from './sweep-options.js';
+
+interface WorkerArgs extends ServerArgs {
+  queues: string;
+  concurrency: number;
+  backend?: BackendName;
+  identity?: string;
+  grace: number;
+}
+
+/** `gpu,cpu` → ['gpu', 'cpu'], refusing anything else. */
+export function parseQueues(text: string): QueueName[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const known = Object.keys(QUEUES) as QueueName[];
+  const bad = names.filter((n) => !known.includes(n as QueueName));
+  if (names.length === 0 || bad.length > 0) {
+    throw new UsageError(`ntk-sweep worker: --queues takes a comma-separated list of ${known.join(', ')}; found '${text}'`);
+  }
+  return [...new Set(names)] as QueueName[];
+}
+
+export const workerCommand: CommandModule<object, WorkerArgs> = {
+  command: 'worker',
+  describe: 'run a worker for a Temporal cluster: trials on the gpu queue, the workflow and aggregation on the cpu queue',
+  builder: (y: Argv) =>
+    serverOptions(
+      y
+        .option('queues', { type: 'string', default: 'gpu,cpu', describe: 'task queues to serve: gpu (ntk-gpu), cpu (ntk-cpu)' })
+        .option('concurrency', { type: 'number', default: 1, describe: 'trials at once (gpu queue)' })
+        .option('backend', { choices: BACKEND_NAMES, describe: 'compute backend for trials (default: each config’s)' })
+        .option('identity', { type: 'string', describe: 'worker name shown by Temporal (default pid@host)' })
+        .option('grace', { type: 'number', default: 10, describe: 'seconds running trials get to finish on shutdown' }),
+    ).option('address', { default: 'localhost:7233' }) as unknown as Argv<WorkerArgs>,
+  handler: async (args: ArgumentsCamelCase<WorkerArgs>) => {
+    const queues = parseQueues(args.queues);
+    if (!Number.isInteger(args.concurrency) || args.concurrency < 1) {
+      throw new UsageError(`ntk-sweep worker: --concurrency must be a positive integer, found ${args.concurrency}`);
+    }
+    // Loaded on use: the worker runtime is heavy, and other commands must start fast.
+    const { runWorkerProcess } = await import('../../../workers/main.js');
+    await runWorkerProcess({
+      address: args.address!,
+      namespace: args.namespace,
+      queues,
+      concurrency: args.concurrency,
+      backend: args.backend,
+      identity: args.identity,
+      graceS: args.grace,
+    });
+  },
+};

@@ -1,0 +1,69 @@
+/**
+ * Command-line flags that set one trial's config fields (`--width 512 --lr 0.5`), shared by the
+ * commands that compute one configuration (`kernel`, `trial`): their yargs options, the
+ * assignments they make (checked by resolveTrial, problems reported under the flag's name), and
+ * the notes on grid axes no flag set (those take their first value).
+ */
+import type { Argv } from 'yargs';
+import type { Assignment, LoadedConfig } from '../config/loader.js';
+import type { GridValue } from '../config/types.js';
+
+/** The flags that set config fields, the fields they set, and their help. */
+export const FIELD_FLAGS = [
+  ['width', 'model.width', 'hidden-layer width (overrides the config and its grid)'],
+  ['depth', 'model.depth', 'number of hidden layers'],
+  ['seed', 'seed', 'seed of the initial weights'],
+  ['lr', 'train.lr', 'learning rate of full-batch gradient descent'],
+  ['steps', 'train.steps', 'gradient-descent steps'],
+] as const;
+
+export type FieldFlag = (typeof FIELD_FLAGS)[number][0];
+export type FieldFlagArgs = Partial<Record<FieldFlag, string>>;
+
+/** Adds the field flags (as strings: the schema, not yargs, judges the values); `describe` overrides their help. */
+export function withFieldFlags<T>(y: Argv<T>, describe: Partial<Record<FieldFlag, string>> = {}): Argv<T & FieldFlagArgs> {
+  let out = y as Argv<T & FieldFlagArgs>;
+  for (const [flag, , help] of FIELD_FLAGS) out = out.option(flag, { type: 'string', describe: describe[flag] ?? help }) as Argv<T & FieldFlagArgs>;
+  return out;
+}
+
+/** A flag's text as a value: a number when it reads as one, else the text (which the schema then refuses). */
+export function flagValue(text: string): GridValue {
+  const t = text.trim();
+  return t !== '' && Number.isFinite(Number(t)) ? Number(t) : text;
+}
+
+/** The assignments the given flags make, each with its flag as origin. */
+export function flagAssignments(args: FieldFlagArgs): Assignment[] {
+  const out: Assignment[] = [];
+  for (const [flag, field] of FIELD_FLAGS) {
+    const text = args[flag];
+    if (text !== undefined) out.push({ path: field, value: flagValue(text), origin: `--${flag}` });
+  }
+  return out;
+}
+
+/** True when any field flag was given. */
+export function anyFieldFlag(args: FieldFlagArgs): boolean {
+  return FIELD_FLAGS.some(([flag]) => args[flag] !== undefined);
+}
+
+const describeValue = (v: GridValue): string => (typeof v === 'string' ? v : String(v));
+
+/**
+ * Notes for each grid axis no assignment sets: it takes its first value. `what` names the
+ * command's unit ("the kernel command computes one configuration").
+ */
+export function unsetAxisNotes(loaded: LoadedConfig, assignments: readonly Assignment[], what: string): string[] {
+  const notes: string[] = [];
+  for (const axis of loaded.config.grid) {
+    if (assignments.some((a) => a.path === axis.path)) continue;
+    const flag = FIELD_FLAGS.find(([, field]) => field === axis.path)?.[0];
+    const how = flag ? `choose another with --${flag}` : what;
+    notes.push(
+      `note: grid axis '${axis.name}' has ${axis.values.length} value${axis.values.length === 1 ? '' : 's'}; ` +
+        `using the first, ${describeValue(axis.values[0])} (${how})`,
+    );
+  }
+  return notes;
+}

@@ -1,0 +1,55 @@
+/**
+ * A query's rows written by DuckDB's own writers (`COPY (…) TO`): CSV with a header, one JSON
+ * array of objects, or zstd Parquet. The file appears complete or not at all: DuckDB writes a
+ * temporary name in the same folder, which is renamed into place.
+ */
+import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { quotedString } from '@duckdb/node-api';
+import { OutputError, checkWritable } from '../io/atomic-write.js';
+import { QueryError } from './errors.js';
+import { checkOneStatement, explainQueryError, trimStatement } from './run-sql.js';
+import type { RunDatabase } from './run-views.js';
+
+export const EXPORT_FORMATS = ['csv', 'json', 'parquet'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+const COPY_OPTIONS: Record<ExportFormat, string> = {
+  csv: 'FORMAT csv, HEADER true',
+  json: 'FORMAT json, ARRAY true',
+  parquet: 'FORMAT parquet, COMPRESSION zstd',
+};
+
+/**
+ * Writes the rows of one statement to `file` in `format`. Throws {@link QueryError} (bad SQL, or a
+ * statement that returns no rows such as CREATE or EXPLAIN) or OutputError (unwritable `file`).
+ */
+export async function copyQuery(db: RunDatabase, sql: string, format: ExportFormat, file: string): Promise<void> {
+  await checkOneStatement(db, sql);
+  checkWritable(file);
+  const target = path.resolve(file);
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // The statement goes on lines of its own so that a trailing `-- comment` cannot swallow the parenthesis;
+  // `SELECT * FROM (…)` admits DESCRIBE, SHOW, SUMMARIZE and PIVOT besides queries.
+  const copy = `COPY (SELECT * FROM (\n${trimStatement(sql)}\n)) TO ${quotedString(tmp)} (${COPY_OPTIONS[format]})`;
+  try {
+    await db.connection.run(copy);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    const err = explainQueryError(e, db);
+    if (/^Parser Error/u.test(err.message)) {
+      throw new QueryError(
+        `--format ${format} writes the rows of a query (SELECT, FROM, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE, PIVOT); ` +
+          `this statement returns none\n(DuckDB: ${err.message.split('\n')[0]})`,
+      );
+    }
+    throw err;
+  }
+  try {
+    renameSync(tmp, target);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new OutputError(`cannot write ${file}: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Running a user's SQL on a {@link RunDatabase}: one statement, its rows read in full, and DuckDB's
+ * own message when it fails — with a hint when the statement names a table the run folder lacks.
+ */
+import { DuckDBTypeId, type DuckDBResultReader } from '@duckdb/node-api';
+import { QueryError } from './errors.js';
+import { RUN_TABLES, type RunDatabase } from './run-views.js';
+
+/** The rows of a query, as DuckDB values (`String(v)` renders each as DuckDB does). */
+export interface QueryResult {
+  columns: string[];
+  /** DuckDB type names (`INTEGER`, `DOUBLE`, `FLOAT[]`, …). */
+  types: string[];
+  /** Whether each column is numeric (right-aligned in a table). */
+  numeric: boolean[];
+  rows: unknown[][];
+}
+
+const NUMERIC = new Set<DuckDBTypeId>([
+  DuckDBTypeId.TINYINT, DuckDBTypeId.SMALLINT, DuckDBTypeId.INTEGER, DuckDBTypeId.BIGINT, DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UTINYINT, DuckDBTypeId.USMALLINT, DuckDBTypeId.UINTEGER, DuckDBTypeId.UBIGINT, DuckDBTypeId.UHUGEINT,
+  DuckDBTypeId.FLOAT, DuckDBTypeId.DOUBLE, DuckDBTypeId.DECIMAL,
+]);
+
+/** The statement without trailing semicolons and blanks, so that it can be nested in `COPY (…)`. */
+export function trimStatement(sql: string): string {
+  return sql.replace(/[\s;]+$/u, '');
+}
+
+/**
+ * DuckDB's message for a failed statement, plus what the run folder holds when the statement names
+ * one of its tables that is absent (DuckDB alone would suggest an unrelated catalog table).
+ */
+export function explainQueryError(e: unknown, db: RunDatabase): QueryError {
+  // The client prefixes parse errors with its own words; DuckDB's message is what the user needs.
+  const message = (e instanceof Error ? e.message : String(e)).replace(/^Failed to extract statements: /u, '');
+  const missing = /Table with name (\S+) does not exist/u.exec(message)?.[1];
+  const known = (RUN_TABLES as readonly string[]).includes(missing ?? '');
+  if (missing && known) {
+    const present = db.tables.length ? `it has ${db.tables.join(', ')}` : 'it has no tables yet';
+    return new QueryError(
+      `table '${missing}' is not in ${db.runDir} (no Parquet files under ${missing}/); ${present}\n` +
+        `(DuckDB: ${message.split('\n')[0]})`,
+    );
+  }
+  return new QueryError(message);
+}
+
+/** Checks that `sql` is exactly one statement (DuckDB parses it); throws {@link QueryError}. */
+export async function checkOneStatement(db: RunDatabase, sql: string): Promise<void> {
+  let count: number;
+  try {
+    count = (await db.connection.extractStatements(sql)).count;
+  } catch (e) {
+    throw explainQueryError(e, db);
+  }
+  if (count !== 1) throw new QueryError(`expected one SQL statement, found ${count}`);
+}
+
+function toResult(reader: DuckDBResultReader): QueryResult {
+  const types = reader.columnTypes();
+  return {
+    columns: reader.columnNames(),
+    types: types.map((t) => t.toString()),
+    numeric: types.map((t) => NUMERIC.has(t.typeId)),
+    rows: reader.getRows(),
+  };
+}
+
+/** Runs one statement and reads all its rows. Throws {@link QueryError} with DuckDB's message. */
+export async function runSql(db: RunDatabase, sql: string): Promise<QueryResult> {
+  await checkOneStatement(db, sql);
+  try {
+    return toResult(await db.connection.runAndReadAll(sql));
+  } catch (e) {
+    throw explainQueryError(e, db);
+  }
+}

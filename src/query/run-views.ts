@@ -1,0 +1,149 @@
+/**
+ * A DuckDB database over a run folder (DESIGN §7, src/tables/rows.ts): an in-memory DuckDB with
+ * one view per table present in the folder, `SELECT * FROM read_parquet(<that table's files>)`,
+ * so that SQL names the tables (`trials`, `curves`, …) as a user of the folder would. Nothing is
+ * copied: every query reads the Parquet files. {@link openRun} / {@link RunDatabase.close}.
+ *
+ * @example
+ * const db = await openRun('runs/relu-width');
+ * const rows = (await db.connection.runAndReadAll('SELECT width, avg(final_train_loss) FROM trials GROUP BY ALL')).getRowObjectsJS();
+ * db.close();
+ */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance, quotedIdentifier, quotedString, type DuckDBConnection } from '@duckdb/node-api';
+import { RunFolderError } from './errors.js';
+
+/** Every table a run folder may hold, each in a folder of that name (src/tables/rows.ts). */
+export const RUN_TABLES = ['trials', 'curves', 'kernels', 'predictions', 'spectra', 'modes', 'analytic', 'summary', 'fits'] as const;
+export type RunTableName = (typeof RUN_TABLES)[number];
+
+/** Characters that DuckDB's file globbing would interpret in a path. */
+const GLOB_CHARS = /[*?[\]{}]/;
+
+/** The Parquet files of one table, relative to its folder (hidden and temporary files excluded), sorted. */
+export function tableFiles(runDir: string, table: string): string[] {
+  const dir = path.join(runDir, table);
+  let entries: string[];
+  try {
+    if (!statSync(dir).isDirectory()) return [];
+    entries = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+  } catch {
+    return [];
+  }
+  // Writers rename `.name.pid.tmp` files into place: a reader never counts a half-written file.
+  return entries
+    .filter((f) => f.endsWith('.parquet') && !f.split(path.sep).some((part) => part.startsWith('.')))
+    .sort();
+}
+
+/**
+ * The `read_parquet(...)` expression of one table, or undefined when the table has no file.
+ * Flat folders (the layout of src/tables/rows.ts) are read with `hive_partitioning = false`: with it
+ * on, DuckDB would turn any `key=value` folder in the run folder's own path into a column. A
+ * partitioned table (`curves/width=64/x.parquet`) is read with it on. `union_by_name` lets files
+ * written by different versions (added columns) be read together. Paths are passed as SQL string
+ * literals, quoted, and listed file by file when the path holds characters that DuckDB would glob.
+ */
+export function parquetSource(runDir: string, table: string): string | undefined {
+  const files = tableFiles(runDir, table);
+  if (files.length === 0) return undefined;
+  const dir = path.resolve(runDir, table);
+  const partitioned = files.some((f) => f.includes(path.sep));
+  const where = GLOB_CHARS.test(dir)
+    ? `[${files.map((f) => quotedString(path.join(dir, f))).join(', ')}]`
+    : quotedString(path.join(dir, partitioned ? '**/*.parquet' : '*.parquet'));
+  return `read_parquet(${where}, hive_partitioning = ${partitioned}, union_by_name = true)`;
+}
+
+/** The tables of {@link RUN_TABLES} that have at least one Parquet file in `runDir`. */
+export function presentTables(runDir: string): RunTableName[] {
+  return RUN_TABLES.filter((t) => tableFiles(runDir, t).length > 0);
+}
+
+/**
+ * Creates (or replaces) a view per present table on `connection`, drops those of absent ones;
+ * returns the tables that have one. `only` limits the views to some tables: creating a view reads
+ * the footer of every file of its table (to unify their columns), a cost worth skipping for
+ * tables a caller does not need.
+ */
+export async function createRunViews(
+  connection: DuckDBConnection,
+  runDir: string,
+  only: readonly RunTableName[] = RUN_TABLES,
+): Promise<RunTableName[]> {
+  const made: RunTableName[] = [];
+  for (const table of RUN_TABLES.filter((t) => only.includes(t))) {
+    const source = parquetSource(runDir, table);
+    if (!source) {
+      await connection.run(`DROP VIEW IF EXISTS ${quotedIdentifier(table)}`);
+      continue;
+    }
+    await connection.run(`CREATE OR REPLACE VIEW ${quotedIdentifier(table)} AS SELECT * FROM ${source}`);
+    made.push(table);
+  }
+  return made;
+}
+
+/** An open in-memory DuckDB with the run folder's views. Close it when done (it holds native memory). */
+export interface RunDatabase {
+  readonly runDir: string;
+  readonly connection: DuckDBConnection;
+  /** The tables that have a view, in {@link RUN_TABLES} order. */
+  readonly tables: readonly RunTableName[];
+  /** Re-reads the folder (tables written since opening get a view). */
+  refresh(): Promise<void>;
+  close(): void;
+}
+
+/** Checks that `runDir` is a folder; throws {@link RunFolderError} otherwise. */
+export function checkRunFolder(runDir: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(runDir).isDirectory();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new RunFolderError(`${runDir}: ${code === 'ENOENT' ? 'no such run folder' : `cannot read it (${code})`}`);
+  }
+  if (!isDir) throw new RunFolderError(`${runDir}: not a folder (expected a run folder with trials/, curves/, …)`);
+}
+
+/**
+ * Opens an in-memory DuckDB with a view per table present in `runDir` (or per table of
+ * `options.only` present there). Extensions are never
+ * downloaded (Parquet and JSON are built into the binding), so this works offline.
+ * Throws {@link RunFolderError} when `runDir` is not a folder.
+ */
+export async function openRun(runDir: string, options: { only?: readonly RunTableName[] } = {}): Promise<RunDatabase> {
+  checkRunFolder(runDir);
+  const instance = await DuckDBInstance.create(':memory:', {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  });
+  const connection = await instance.connect();
+  // Binding a view, DESCRIBE and the scan itself each read every file's footer; with thousands of
+  // small files that is most of the cost, so footers are parsed once per database.
+  await connection.run('SET parquet_metadata_cache = true');
+  let tables: RunTableName[] = [];
+  try {
+    tables = await createRunViews(connection, runDir, options.only);
+  } catch (e) {
+    connection.closeSync();
+    instance.closeSync();
+    throw new RunFolderError(`${runDir}: cannot read its Parquet files: ${(e as Error).message}`);
+  }
+  return {
+    runDir,
+    connection,
+    get tables() {
+      return tables;
+    },
+    async refresh() {
+      tables = await createRunViews(connection, runDir, options.only);
+    },
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}

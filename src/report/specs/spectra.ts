@@ -1,0 +1,121 @@
+/**
+ * The top eigenvalues of the empirical NTK against width, a row per group (log-log; mean over seeds
+ * with its 95% CI, from `summary` metrics `eigenvalue_<rank>`), with the analytic Θ∞'s eigenvalues
+ * as dashed horizontal lines: the finite-width spectrum approaches the limit's as width grows.
+ * One panel per snapshot step.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { AnalyticEigen, SummaryPoint } from '../report-data.js';
+import { MARKS, logDomain, panelGrid, stepLabel, stepOrder } from './common.js';
+
+/** `eigenvalue_3` → 3, anything else → null. */
+export function eigenRank(metric: string): number | null {
+  const m = /^eigenvalue_(\d+)$/.exec(metric);
+  return m ? Number(m[1]) : null;
+}
+
+/** λ with a subscript rank counted from 1 (λ₁ the largest). */
+export function rankLabel(rank: number): string {
+  const sub = '₀₁₂₃₄₅₆₇₈₉';
+  return `λ${String(rank + 1).replace(/\d/g, (d) => sub[Number(d)])}`;
+}
+
+export interface SpectraPlot {
+  spec: TopLevelSpec;
+  /** Lines (group × rank × step), points (positive means), analytic rules (group × rank × panel). */
+  series: number;
+  points: number;
+  analyticRules: number;
+}
+
+/** `points`: summary rows of source `spectra`, ranks below the cut-off; `groups`: group → row order. */
+export function spectraSpec(points: SummaryPoint[], analytic: AnalyticEigen[], groups: ReadonlyMap<string, number>): SpectraPlot {
+  const positive = points.filter((p) => p.mean > 0 && Number.isFinite(p.mean) && eigenRank(p.metric) !== null);
+  const rows: Record<string, string | number | null>[] = positive.map((p) => ({
+    kind: 'empirical',
+    group: p.group,
+    group_order: groups.get(p.group) ?? 0,
+    panel: stepLabel(p.step),
+    order: stepOrder(p.step),
+    rank: rankLabel(eigenRank(p.metric)!),
+    width: p.width,
+    y: p.mean,
+    lo: p.ci_low !== null && p.ci_low > 0 ? p.ci_low : p.mean,
+    hi: p.ci_high !== null && p.ci_high > 0 ? p.ci_high : p.mean,
+  }));
+  const ranks = new Set(positive.map((p) => eigenRank(p.metric)!));
+  // Θ∞'s eigenvalues in every panel of their group (the limit does not move in training).
+  let analyticRules = 0;
+  for (const group of new Set(positive.map((p) => p.group))) {
+    const own = analytic.filter((a) => a.group === group && ranks.has(a.rank) && a.eigenvalue > 0);
+    for (const s of new Set(positive.filter((p) => p.group === group).map((p) => p.step))) {
+      for (const a of own) {
+        analyticRules++;
+        rows.push({
+          kind: 'analytic',
+          group,
+          group_order: groups.get(group) ?? 0,
+          panel: stepLabel(s),
+          order: stepOrder(s),
+          rank: rankLabel(a.rank),
+          y: a.eigenvalue,
+        });
+      }
+    }
+  }
+  const xDomain = logDomain(positive.map((p) => p.width));
+  const yDomain = logDomain(rows.flatMap((r) => [r.y, r.lo ?? null, r.hi ?? null]).filter((v): v is number => typeof v === 'number'), 1.3);
+  const widths = [...new Set(positive.map((p) => p.width))].sort((a, b) => a - b);
+  const x = {
+    field: 'width',
+    type: 'quantitative',
+    title: 'width',
+    scale: { type: 'log', ...(xDomain ? { domain: xDomain } : {}) },
+    axis: { values: widths, format: 'd' },
+  };
+  const y = { field: 'y', type: 'quantitative', title: 'eigenvalue', scale: { type: 'log', ...(yDomain ? { domain: yDomain } : {}) } };
+  const color = {
+    field: 'rank',
+    type: 'nominal',
+    title: 'rank',
+    sort: [...ranks].sort((a, b) => a - b).map(rankLabel),
+    legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolOpacity: 1 },
+  };
+  const only = (kind: string) => [{ filter: { field: 'kind', equal: kind } }];
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    data: { values: rows },
+    facet: panelGrid(groups.size),
+    spec: {
+      width: 260,
+      height: 210,
+      layer: [
+        {
+          name: `${MARKS.eigen}_band`,
+          transform: only('empirical'),
+          mark: { type: 'area', opacity: 0.15 },
+          encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color },
+        },
+        {
+          name: MARKS.eigenAnalytic,
+          transform: only('analytic'),
+          mark: { type: 'rule', strokeDash: [5, 3], strokeWidth: 1 },
+          encoding: { y, color },
+        },
+        { name: MARKS.eigen, transform: only('empirical'), mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y, color } },
+        {
+          name: MARKS.eigenPoints,
+          transform: only('empirical'),
+          mark: { type: 'point', filled: true, size: 25 },
+          encoding: { x, y, color },
+        },
+      ],
+    },
+  } as unknown as TopLevelSpec;
+  return {
+    spec,
+    series: new Set(positive.map((p) => `${p.group}\u0000${p.metric}\u0000${p.step}`)).size,
+    points: positive.length,
+    analyticRules,
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * Reading the run folder: which trials are complete (for resuming, DESIGN §8 and §11) and whole
+ * tables as Arrow (for tests and tools; the aggregation reads with DuckDB).
+ *
+ * The completion rule is the one ./write.ts keeps: `trials/<id>.parquet` valid with status ok or
+ * diverged, and each sibling (curves, kernels, predictions, spectra, modes, and the trial's
+ * analytic file) present and valid ⇒ complete; `trials` valid with status failed ⇒ failed; any
+ * other trace of the trial (a sibling without its marker, a truncated or corrupt file, a file of
+ * another table or trial renamed into place) ⇒ incomplete. Trials without any file are not listed.
+ * "Valid" means the footer check of ./parquet.ts (magic bytes, footer length, the footer parses)
+ * plus the table and id recorded in the schema metadata; with `{ deep: true }` every file is also
+ * read in full (slow, finds corrupt data pages too).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import * as arrow from 'apache-arrow';
+import { SIBLING_TABLES, analyticFile, isTableFileName, listTableIds, trialFile } from './layout.js';
+import { inspectParquetFile, parquetToArrow } from './parquet.js';
+import { TRIAL_TABLES } from './rows.js';
+import { META, tableSchema, type TableName } from './schemas.js';
+
+export type TrialState = 'complete' | 'failed' | 'incomplete';
+
+export interface TrialStatesOptions {
+  /** Also read every file in full (finds corrupt data pages; reads every byte of the run). */
+  deep?: boolean;
+}
+
+/** How many trials are checked between yields to the event loop (keeps heartbeats flowing). */
+const YIELD_EVERY = 256;
+
+type FileCheck = { ok: true; metadata: Map<string, string> } | { ok: false };
+
+function checkFile(file: string, table: string, id: string, deep: boolean): FileCheck {
+  const found = inspectParquetFile(file);
+  if (!found.ok) return { ok: false };
+  if (found.metadata.get(META.table) !== table || found.metadata.get(META.id) !== id) return { ok: false };
+  if (deep) {
+    try {
+      // Synchronous on purpose: the check runs between yields, like the footer checks.
+      parquetToArrow(readFileSync(file));
+    } catch {
+      return { ok: false };
+    }
+  }
+  return found;
+}
+
+/** The state of one trial, with the status of a complete one (what a runner skipping it reports). */
+export type TrialCheck =
+  | { state: 'absent' | 'incomplete' | 'failed' }
+  | { state: 'complete'; status: 'ok' | 'diverged' };
+
+export interface TrialCheckOptions extends TrialStatesOptions {
+  /** Verdicts on analytic files already checked (shared by many trials: checked once). */
+  analyticCache?: Map<string, boolean>;
+  /** The trial ids with a file in each table folder, when the caller has listed them (saves an open per missing file). */
+  present?: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/**
+ * The state of one trial by the rule of the module comment, reading only that trial's files
+ * (and its analytic file): `absent` when no file of the trial exists. For checking one trial of a
+ * large run without listing it; {@link trialStates} applies it to every trial.
+ */
+export function checkTrial(runDir: string, trialId: string, options: TrialCheckOptions = {}): TrialCheck {
+  const deep = options.deep ?? false;
+  const has = (table: string): boolean => options.present?.get(table)?.has(trialId) ?? existsSync(trialFile(runDir, table as never, trialId));
+  if (!has('trials')) return { state: SIBLING_TABLES.some(has) ? 'incomplete' : 'absent' };
+  const marker = checkFile(trialFile(runDir, 'trials', trialId), 'trials', trialId, deep);
+  if (!marker.ok) return { state: 'incomplete' };
+  const status = marker.metadata.get(META.status);
+  if (status === 'failed') return { state: 'failed' };
+  if (status !== 'ok' && status !== 'diverged') return { state: 'incomplete' };
+  for (const t of SIBLING_TABLES) {
+    if (!has(t) || !checkFile(trialFile(runDir, t, trialId), t, trialId, deep).ok) return { state: 'incomplete' };
+  }
+  const aid = marker.metadata.get(META.analyticId) ?? '';
+  if (aid !== '') {
+    const cache = options.analyticCache;
+    let ok = cache?.get(aid);
+    if (ok === undefined) {
+      ok = checkFile(analyticFile(runDir, aid), 'analytic', aid, deep).ok;
+      cache?.set(aid, ok);
+    }
+    if (!ok) return { state: 'incomplete' };
+  }
+  return { state: 'complete', status };
+}
+
+/**
+ * The state of every trial that has at least one file in `runDir` (see the module comment for
+ * the rule). Reads only footers: 10 000 trials take a few seconds.
+ */
+export async function trialStates(runDir: string, options: TrialStatesOptions = {}): Promise<Map<string, TrialState>> {
+  const present = new Map<string, Set<string>>();
+  for (const t of TRIAL_TABLES) present.set(t, new Set(listTableIds(runDir, t)));
+  const ids = new Set<string>();
+  for (const s of present.values()) for (const id of s) ids.add(id);
+  const check: TrialCheckOptions = { deep: options.deep, present, analyticCache: new Map() };
+
+  const states = new Map<string, TrialState>();
+  let n = 0;
+  for (const id of [...ids].sort()) {
+    const { state } = checkTrial(runDir, id, check);
+    // Every id here has a file, so `absent` cannot happen; it would mean incomplete.
+    states.set(id, state === 'absent' ? 'incomplete' : state);
+    if (++n % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return states;
+}
+
+/** The ids of the complete trials of `runDir` (failed and incomplete ones are to be run again). */
+export async function completeTrialIds(runDir: string, options: TrialStatesOptions = {}): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const [id, state] of await trialStates(runDir, options)) if (state === 'complete') out.add(id);
+  return out;
+}
+
+/**
+ * Every file of one table of `runDir` as one Arrow table (files in name order; for tests and small
+ * runs — everything is read into memory). The schema is the table's declared schema; an empty
+ * or absent folder gives an empty table. Throws when a file cannot be read.
+ */
+export async function readTable(runDir: string, table: TableName): Promise<arrow.Table> {
+  const schema = tableSchema(table);
+  let names: string[] = [];
+  try {
+    names = (await readdir(path.join(runDir, table))).filter(isTableFileName).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const batches: arrow.RecordBatch[] = [];
+  for (const name of names) {
+    const file = path.join(runDir, table, name);
+    let t: arrow.Table;
+    try {
+      t = parquetToArrow(await readFile(file));
+    } catch (e) {
+      throw new Error(`cannot read ${file}: ${String(e)}`);
+    }
+    const found = t.schema.fields.map((f) => `${f.name}: ${f.type}`).join(', ');
+    const expected = schema.fields.map((f) => `${f.name}: ${f.type}`).join(', ');
+    if (found !== expected) throw new Error(`${file} does not have the ${table} schema: ${found}`);
+    // Each file's schema carries its own id in the metadata; the batches share the declared one.
+    for (const b of t.batches) batches.push(new arrow.RecordBatch(schema, b.data));
+  }
+  return new arrow.Table(schema, batches);
+}

@@ -1,0 +1,50 @@
+/**
+ * `ntk-sweep worker`: a long-running worker process for a Temporal cluster (DESIGN §8) — the GPU
+ * queue (trials), the CPU queue (the workflow, planning, aggregation) or both — until SIGINT or
+ * SIGTERM, which let running trials finish for a grace period and then cancel them (their
+ * checkpoints stay; the server retries them on another worker).
+ */
+import { createActivities } from '../activities/index.js';
+import { connectWorker } from '../orchestration/connect.js';
+import type { BackendName } from '../src/backend/select.js';
+import { QUEUES, type QueueName } from '../workflows/shared.js';
+import { createSweepWorkers, runWorkers } from './create-workers.js';
+import { installWorkerRuntime } from './runtime.js';
+
+export interface WorkerProcessOptions {
+  address: string;
+  namespace?: string;
+  queues: QueueName[];
+  /** Trials at once on the GPU queue. */
+  concurrency: number;
+  backend?: BackendName;
+  identity?: string;
+  /** Seconds running trials get to finish after SIGINT/SIGTERM before they are cancelled. */
+  graceS?: number;
+}
+
+/** Runs until the process is signalled; resolves when the workers have shut down. */
+export async function runWorkerProcess(opts: WorkerProcessOptions): Promise<void> {
+  installWorkerRuntime({ logLevel: 'WARN', handleSignals: true });
+  const connection = await connectWorker({ address: opts.address, namespace: opts.namespace });
+  try {
+    const workers = await createSweepWorkers({
+      connection,
+      namespace: opts.namespace,
+      queues: opts.queues,
+      concurrency: opts.concurrency,
+      activities: createActivities({ backend: opts.backend }),
+      identity: opts.identity,
+      shutdownGraceTime: `${opts.graceS ?? 10}s`,
+    });
+    const names = opts.queues.map((q) => QUEUES[q]).join(', ');
+    process.stderr.write(
+      `ntk-sweep worker (pid ${process.pid}) on ${names} at ${opts.address}` +
+        `${opts.queues.includes('gpu') ? `, ${opts.concurrency} trial(s) at once, backend ${opts.backend ?? 'from each config'}` : ''}; ` +
+        'Ctrl-C to stop\n',
+    );
+    await runWorkers(workers);
+  } finally {
+    await connection.close();
+  }
+}

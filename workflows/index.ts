@@ -1,0 +1,2 @@
+/** The workflows a worker registers (its `workflowsPath` points here). */
+export { sweepWorkflow, progressQuery, pauseSignal, resumeSignal, cancelSignal } from './sweep.js';
