@@ -5,6 +5,7 @@
  */
 import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
 import { ConfigError, DatasetError } from '../src/errors.js';
+import { RunFolderError } from '../src/query/errors.js';
 import { NON_RETRYABLE_TYPES } from '../workflows/shared.js';
 
 const nonRetryable = new Set<string>(NON_RETRYABLE_TYPES);
@@ -13,7 +14,8 @@ const nonRetryable = new Set<string>(NON_RETRYABLE_TYPES);
 export function toFailure(e: unknown, attempt: number): unknown {
   if (e instanceof CancelledFailure || e instanceof ApplicationFailure) return e;
   const err = e instanceof Error ? e : new Error(String(e));
-  const type = e instanceof ConfigError ? 'ConfigError' : e instanceof DatasetError ? 'DatasetError' : err.name;
+  const type =
+    e instanceof ConfigError ? 'ConfigError' : e instanceof DatasetError ? 'DatasetError' : e instanceof RunFolderError ? 'RunFolderError' : err.name;
   return ApplicationFailure.create({
     message: err.message,
     type,

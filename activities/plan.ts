@@ -1,10 +1,10 @@
 /**
  * Planning activities (CPU queue): the sweep's size and execution settings, and pages of the
  * trials still to run. The workflow pages through grid indices so that its history never holds
- * the grid; complete trials (src/trial/trial-state.ts) are skipped, failed and incomplete ones are
+ * the grid; complete trials (checkTrial, src/tables/read.ts) are skipped, failed and incomplete ones are
  * run (again).
  */
-import { trialState } from '../src/trial/trial-state.js';
+import { checkTrial } from '../src/tables/read.js';
 import type { PlanPageInput, PlanPageResult, PlanSummary, RunRef } from '../workflows/shared.js';
 import { loadRunConfig } from './run-config.js';
 
@@ -29,7 +29,7 @@ export async function planPage(input: PlanPageInput): Promise<PlanPageResult> {
   for (let i = input.from; i < next; i++) {
     const { trialId } = rc.points[i];
     // Reads only this trial's files (footers), so a page costs the same in a folder of 50 000 trials.
-    const s = trialState(input.runDir, trialId);
+    const s = checkTrial(input.runDir, trialId);
     if (s.state !== 'complete') result.trials.push({ index: i, trialId });
     else if (s.status === 'diverged') result.complete.diverged++;
     else result.complete.ok++;

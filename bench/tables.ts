@@ -16,7 +16,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { aggregateRun } from '../src/aggregate/index.js';
-import { openRun, parquetSource } from '../src/query/index.js';
+import { openRun, parquetSource, tablesNamedIn } from '../src/query/index.js';
 import { writeTrialTables } from '../src/tables/write.js';
 import { runPython } from '../test/helpers/python.js';
 import { studyTrialTables, trialIdOf, type StudyOptions, type StudyPoint } from '../test/helpers/width-study.js';
@@ -26,6 +26,12 @@ const DEPTHS = [1, 2];
 const LRS = [0.25, 0.5, 1, 2, 4];
 const STEPS = 999; // logged every step: 1 000 curve rows per trial
 const REPEATS = 5;
+
+/** CPU seconds of this process (all DuckDB threads included) since `from`. */
+const cpuSeconds = (from: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6;
+};
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -56,8 +62,8 @@ export const study: StudyOptions = {
   }),
 };
 
-export async function writeRun(dir: string, points: StudyPoint[]): Promise<{ perTrialMs: number; written: number }> {
-  let ms = 0;
+export async function writeRun(dir: string, points: StudyPoint[]): Promise<{ perTrialMs: number[]; written: number }> {
+  const perTrialMs: number[] = [];
   let written = 0;
   const t0 = performance.now();
   for (const p of points) {
@@ -65,13 +71,13 @@ export async function writeRun(dir: string, points: StudyPoint[]): Promise<{ per
     const tables = studyTrialTables(p, study); // generating the rows is not part of the write time
     const a = performance.now();
     await writeTrialTables(dir, tables);
-    ms += performance.now() - a;
+    perTrialMs.push(performance.now() - a);
     written++;
     if (written % 1000 === 0) {
       console.error(`  wrote ${written} trials (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     }
   }
-  return { perTrialMs: written ? ms / written : Number.NaN, written };
+  return { perTrialMs, written };
 }
 
 /** A run folder holding a subset of `dir`'s trials, by hard links (no copying). */
@@ -120,6 +126,26 @@ const QUERIES: Query[] = [
   },
 ];
 
+/**
+ * Reading alone: the columns aggregateRun reads from trials, curves and spectra, scanned once each
+ * without computing anything — the floor under the aggregation's time on this many files.
+ */
+async function readingFloor(dir: string): Promise<{ wall: number; cpu: number }> {
+  const db = await openRun(dir, { only: ['trials', 'curves', 'spectra'] });
+  const c = db.connection;
+  const cols = async (t: string) => (await c.runAndReadAll(`DESCRIBE ${t}`)).getRowObjectsJS().map((r) => String(r.column_name));
+  const trialCols = (await cols('trials')).filter((n) => ['trial_id', 'params_json', 'status', 'width', 'seed', 'steps'].includes(n) || /^(final_|test_loss_)/.test(n));
+  const curveCols = await cols('curves');
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  await c.run(`CREATE TEMP TABLE floor_trials AS SELECT ${trialCols.map((n) => `"${n}"`).join(', ')} FROM trials`);
+  await c.runAndReadAll(`SELECT ${curveCols.map((n) => `count("${n}")`).join(', ')} FROM curves`);
+  await c.runAndReadAll(`SELECT count(trial_id), count(step), count(kind), count("rank"), count(eigenvalue) FROM spectra`);
+  const r = { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds(cpu0) };
+  db.close();
+  return r;
+}
+
 /** The query with each view replaced by its read_parquet(...) source: the text Python DuckDB runs. */
 function direct(sql: string, dir: string): string {
   return sql
@@ -139,8 +165,14 @@ export async function run(): Promise<void> {
   // 1. Writing.
   const w = await writeRun(dir, points);
   if (w.written) {
+    const ms = w.perTrialMs;
+    const sorted = [...ms].sort((a, b) => a - b);
+    const total = ms.reduce((a, b) => a + b, 0);
     console.log(`\nParquet write (writeTrialTables: curves, kernels, predictions, spectra, modes, trials; fsync + rename), ${w.written} trials:`);
-    console.log(`  ${w.perTrialMs.toFixed(1)} ms per trial (single thread), ${((w.perTrialMs * w.written) / 1000).toFixed(0)} s in all`);
+    console.log(
+      `  per trial (single thread): mean ${(total / ms.length).toFixed(1)} ms, median ${median(ms).toFixed(1)} ms, ` +
+        `p90 ${sorted[Math.floor(0.9 * (sorted.length - 1))].toFixed(1)} ms; ${(total / 1000).toFixed(0)} s in all`,
+    );
   } else {
     console.log('\n(all trials already written: no write timing this run)');
   }
@@ -150,17 +182,25 @@ export async function run(): Promise<void> {
   const tsViews: Record<string, number[]> = {};
   const tsDirect: Record<string, number[]> = {};
   const tsChecks: Record<string, [number, number]> = {};
+  const tsCpu: Record<string, number[]> = {};
   const openTimes: number[] = [];
   for (const q of QUERIES) {
     tsViews[q.name] = [];
     tsDirect[q.name] = [];
+    tsCpu[q.name] = [];
     for (let r = 0; r < REPEATS; r++) {
+      if (q === QUERIES[0]) {
+        const t = performance.now();
+        (await openRun(dir)).close();
+        openTimes.push((performance.now() - t) / 1000);
+      }
+      // What `ntk-sweep query` does: views for the tables the statement names (their making timed too), then the query.
       let t0 = performance.now();
-      const db = await openRun(dir);
-      if (q === QUERIES[0]) openTimes.push((performance.now() - t0) / 1000);
-      t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      const db = await openRun(dir, { only: tablesNamedIn(q.views) });
       const rows = (await db.connection.runAndReadAll(q.views)).getRowsJS();
       tsViews[q.name].push((performance.now() - t0) / 1000);
+      tsCpu[q.name].push(cpuSeconds(cpu0));
       tsChecks[q.name] = checksum(rows as unknown[][]);
       db.close();
       // A bare in-memory database, as Python gets: the SQL names the files itself.
@@ -173,13 +213,13 @@ export async function run(): Promise<void> {
       instance.closeSync();
     }
   }
-  const peer = runPython<{ versions: Record<string, string>; results: Record<string, { duckdb_s: number[]; polars_s: number[]; duckdb_check: [number, number]; polars_check: [number, number] }> }>(
+  const peer = runPython<{ versions: Record<string, string>; results: Record<string, { duckdb_s: number[]; polars_s: number[]; duckdb_cpu_s: number[]; duckdb_check: [number, number]; polars_check: [number, number] }> }>(
     'bench/peers/tables_query.py',
     { run: dir, repeats: REPEATS, queries: QUERIES.map((q) => ({ name: q.name, sql: direct(q.views, dir), last_step: STEPS })) },
     3_600_000,
   );
   console.log(`\nQueries over ${points.length} trials (median of ${REPEATS}, each in a fresh database; result fetched whole):`);
-  console.log(`  opening the run (a view per table, ${points.length} files each): median ${median(openTimes).toFixed(2)} s`);
+  console.log(`  a view for every table (7 tables of ${points.length} files; what SHOW TABLES needs): median ${median(openTimes).toFixed(2)} s`);
   const rows: string[][] = [];
   for (const q of QUERIES) {
     const p = peer.results[q.name];
@@ -194,17 +234,21 @@ export async function run(): Promise<void> {
       median(p.polars_s).toFixed(3),
       (median(tsViews[q.name]) / pyDuck).toFixed(2),
       (median(tsDirect[q.name]) / pyDuck).toFixed(2),
+      `${median(tsCpu[q.name]).toFixed(2)} / ${median(p.duckdb_cpu_s).toFixed(2)}`,
       ok ? `same (${tsChecks[q.name][0]} rows)` : `DIFFER ${JSON.stringify([tsChecks[q.name], p.duckdb_check, p.polars_check])}`,
     ]);
     console.log(`  ${q.name}: ${q.what}`);
   }
-  const header = ['query', 'TS views s', 'TS direct s', `py duckdb ${peer.versions.duckdb} s`, `polars ${peer.versions.polars} s`, 'views/py', 'direct/py', 'results'];
+  const header = ['query', 'TS views s', 'TS direct s', `py duckdb ${peer.versions.duckdb} s`, `polars ${peer.versions.polars} s`, 'views/py', 'direct/py', 'CPU s TS views / py', 'results'];
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
   const line = (cells: string[]) => `| ${cells.map((c, j) => c.padEnd(widths[j])).join(' | ')} |`;
   console.log(line(header));
   console.log(`|${widths.map((x) => '-'.repeat(x + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
-  console.log('  TS: @duckdb/node-api (DuckDB 1.5); "views" = SQL on the run views, "direct" = the identical read_parquet SQL text Python runs.');
+  console.log(
+    '  TS: @duckdb/node-api (DuckDB 1.5); "views" = the `ntk-sweep query` path (views for the named tables made, then the query; both timed),\n' +
+      '  "direct" = the identical read_parquet SQL text Python runs, in a bare database.',
+  );
 
   // 3. Aggregation.
   console.log('\naggregateRun (summary + fits with 1 000 bootstrap resamples, files written):');
@@ -217,16 +261,26 @@ export async function run(): Promise<void> {
     const sub = s.n === points.length ? dir : linkSubset(dir, s.pts);
     subsetFor.set(s.n, sub);
     const times: number[] = [];
+    const cpus: number[] = [];
+    const phases = new Map<string, number[]>();
     let summaryRows = 0;
     let fits = 0;
     for (let r = 0; r < (s.n >= 10_000 ? 3 : REPEATS); r++) {
       const t0 = performance.now();
-      const res = await aggregateRun(sub);
+      const cpu0 = process.cpuUsage();
+      const res = await aggregateRun(sub, { onPhase: (name, sec) => phases.set(name, [...(phases.get(name) ?? []), sec]) });
       times.push((performance.now() - t0) / 1000);
+      cpus.push(cpuSeconds(cpu0));
       summaryRows = res.summaryRows;
       fits = res.fits.length;
     }
-    console.log(`  ${String(s.pts.length).padStart(6)} trials: median ${median(times).toFixed(2)} s (min ${Math.min(...times).toFixed(2)} s); ${summaryRows} summary rows, ${fits} fits`);
+    const phaseText = [...phases].map(([name, xs]) => `${name} ${median(xs).toFixed(2)}`).join(', ');
+    const floor = await readingFloor(sub);
+    console.log(
+      `  ${String(s.pts.length).padStart(6)} trials: median ${median(times).toFixed(2)} s wall (min ${Math.min(...times).toFixed(2)}), ` +
+        `${median(cpus).toFixed(2)} s CPU; phases (s): ${phaseText}; ${summaryRows} summary rows, ${fits} fits`,
+    );
+    console.log(`          reading the same columns alone: ${floor.wall.toFixed(2)} s wall, ${floor.cpu.toFixed(2)} s CPU`);
   }
   for (const [size, sub] of subsetFor) if (sub !== dir && size !== points.length) rmSync(sub, { recursive: true, force: true });
   if (!keep) rmSync(dir, { recursive: true, force: true });

@@ -184,7 +184,7 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
     const conn = await connectClient({ address: opts.address, namespace });
     try {
       if (fresh) await writeLaunchFiles(plan, { address: opts.address, namespace });
-      return await onCluster(plan, opts, conn);
+      return await onCluster(plan, opts, conn, fresh);
     } finally {
       await conn.close();
     }
@@ -233,6 +233,11 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
       return EXIT_INTERRUPTED;
     }
     await embedded.stop();
+    if (!embedded.owner && outcome.kind === 'failed' && !(outcome.error instanceof WorkflowFailedError)) {
+      // Watching another process's sweep: its server stops when that process is done.
+      note(`the server of the other ntk-sweep process stopped; see: ntk-sweep status ${plan.runDir}`);
+      return 0;
+    }
     return report(outcome, plan, opts, Date.now() - t0);
   } catch (e) {
     await embedded.stop();
@@ -243,10 +248,10 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
   }
 }
 
-async function onCluster(plan: SweepPlan, opts: SweepCommandOptions, conn: ConnectedClient): Promise<number> {
+async function onCluster(plan: SweepPlan, opts: SweepCommandOptions, conn: ConnectedClient, fresh: boolean): Promise<number> {
   const { handle, attached } = await startOrAttach(conn.client, plan, opts);
   announce(plan, attached, `the Temporal server at ${opts.address}`);
-  await resumeIfPaused(conn, handle);
+  if (!fresh) await resumeIfPaused(conn, handle);
   const follow = `ntk-sweep status ${plan.sweepId} --address ${opts.address}`;
   if (opts.detach) {
     if (opts.json) process.stdout.write(`${JSON.stringify({ sweep_id: plan.sweepId, workflow_id: handle.workflowId, attached, run_dir: plan.runDir })}\n`);
@@ -313,6 +318,7 @@ function report(
       `sweep ${r.sweepId} ${verb}: ${r.ok + r.diverged + r.failed}/${r.total} trials (${parts.join(', ')}) in ${formatDuration(wallMs / 1000)}; ` +
         `tables in ${plan.runDir}${r.aggregated ? ' (summary and fits written)' : ''}\n`,
     );
+    if (r.aggregateError) note(`warning: the aggregation failed: ${r.aggregateError}`);
     if (r.failed > 0 || r.status === 'cancelled') note(`run the missing and failed trials with: ntk-sweep resume ${plan.runDir}`);
   }
   return 0;
@@ -328,6 +334,7 @@ export function resultJson(r: SweepResult): Record<string, unknown> {
     failed: r.failed,
     skipped: r.skipped,
     aggregated: r.aggregated,
+    aggregate_error: r.aggregateError ?? null,
     runs: r.runs,
   };
 }

@@ -60,6 +60,7 @@ function state(p: SweepProgress): string {
 
 /** One line: `quickstart-1a2b: 12/30 done (1 diverged), 2 running, 0 failed, 16 pending · 0.5/s · ETA 32s`. */
 export function progressLine(p: SweepProgress, meter?: RateMeter): string {
+  if (p.total === 0) return `${p.sweepId} [${state(p)}]`;
   const done = p.ok + p.diverged;
   const div = p.diverged ? ` (${p.diverged} diverged)` : '';
   const skipped = p.skipped ? `, ${p.skipped} already complete` : '';

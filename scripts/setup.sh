@@ -81,4 +81,33 @@ else
 fi
 # ---- end Compose Specification schema ------------------------------------------------------------
 
+# ---- Temporal CLI: the embedded server of `ntk-sweep run` and of the integration tests --------------
+# Looked for in the order orchestration/temporal-cli.ts uses: TEMPORAL_CLI_PATH, `temporal` on PATH,
+# .cache/bin/temporal (built here with Go and kept between runs), else the Temporal SDK's download
+# into .cache/temporal-sdk (needs internet). With none of these, stop and say how to get one.
+temporal_version=1.5.1
+temporal_module=github.com/temporalio/cli/cmd/temporal
+temporal_bin_dir="${NTK_SWEEP_CACHE_DIR:-$PWD/.cache}/bin"   # NTK_SWEEP_CACHE_DIR: as orchestration/temporal-cli.ts
+temporal_built="$temporal_bin_dir/temporal"
+temporal_built_version() { go version -m "$temporal_built" 2>/dev/null | awk '$1 == "mod" && $2 == "github.com/temporalio/cli" { print $3 }'; }
+if [ -n "${TEMPORAL_CLI_PATH:-}" ]; then
+  [ -x "$TEMPORAL_CLI_PATH" ] || { echo "setup: TEMPORAL_CLI_PATH=$TEMPORAL_CLI_PATH is not an executable file" >&2; exit 1; }
+  say "Temporal CLI: $TEMPORAL_CLI_PATH (TEMPORAL_CLI_PATH)"
+elif command -v temporal >/dev/null 2>&1; then
+  say "Temporal CLI: $(command -v temporal) (PATH)"
+elif [ -x "$temporal_built" ] && { ! command -v go >/dev/null 2>&1 || [ "$(temporal_built_version)" = "v$temporal_version" ]; }; then
+  say "Temporal CLI: $temporal_built is up to date (v$temporal_version)"
+elif command -v go >/dev/null 2>&1; then
+  say "building the Temporal CLI v$temporal_version with Go into $temporal_bin_dir (several minutes, once)"
+  GOBIN="$temporal_bin_dir" go install "$temporal_module@v$temporal_version"
+else
+  say "no Temporal CLI and no Go: asking the Temporal SDK to download one (needs internet)"
+  if ! cli=$(npx tsx orchestration/temporal-cli.ts); then
+    echo "setup: no Temporal CLI could be found or installed (see above for how to get one)" >&2
+    exit 1
+  fi
+  say "Temporal CLI: $cli (downloaded by the SDK)"
+fi
+# ---- end Temporal CLI -----------------------------------------------------------------------------
+
 say "done"

@@ -3,9 +3,7 @@
  * it stops workers on SIGINT/SIGTERM itself. The standalone `ntk-sweep worker` lets it; `ntk-sweep
  * run` handles Ctrl-C itself (workers first, then the embedded server), so it turns that off.
  */
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
-
-let installed = false;
+import { DefaultLogger, IllegalStateError, Runtime, type LogLevel } from '@temporalio/worker';
 
 export interface RuntimeSetup {
   /** SDK log level (default WARN: the CLI's own progress display is the user's view). */
@@ -14,14 +12,19 @@ export interface RuntimeSetup {
   handleSignals?: boolean;
 }
 
-/** Installs the runtime once per process; later calls keep the first setup. */
+/**
+ * Installs the runtime unless one is in use. The SDK drops its runtime once the last worker and
+ * connection are gone, so a process that runs several sweeps installs it again before each.
+ */
 export function installWorkerRuntime(setup: RuntimeSetup = {}): void {
-  if (installed) return;
   const level = setup.logLevel ?? 'WARN';
-  Runtime.install({
-    logger: new DefaultLogger(level),
-    telemetryOptions: { logging: { filter: { core: level, other: 'ERROR' }, forward: {} } },
-    shutdownSignals: setup.handleSignals ? ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'] : [],
-  });
-  installed = true;
+  try {
+    Runtime.install({
+      logger: new DefaultLogger(level),
+      telemetryOptions: { logging: { filter: { core: level, other: 'ERROR' }, forward: {} } },
+      shutdownSignals: setup.handleSignals ? ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'] : [],
+    });
+  } catch (e) {
+    if (!(e instanceof IllegalStateError)) throw e;
+  }
 }

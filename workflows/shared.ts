@@ -23,7 +23,7 @@ export const RESUME_SIGNAL = 'resume';
 export const CANCEL_SIGNAL = 'cancel';
 
 /** Failure types that retrying cannot fix (ApplicationFailure.type). Diverged training is a result, not a failure. */
-export const NON_RETRYABLE_TYPES = ['ConfigError', 'DatasetError'] as const;
+export const NON_RETRYABLE_TYPES = ['ConfigError', 'DatasetError', 'RunFolderError'] as const;
 
 /** Where a sweep's files are, as every worker sees them. */
 export interface RunRef {
@@ -147,8 +147,10 @@ export interface SweepResult extends TrialCounts {
   sweepId: string;
   total: number;
   status: 'completed' | 'cancelled';
-  /** The aggregation ran (false when cancelled, or when no aggregation is installed). */
+  /** The aggregation ran (false when cancelled, or when it failed). */
   aggregated: boolean;
+  /** Why the aggregation failed (the trials are complete regardless). */
+  aggregateError?: string;
   runs: number;
 }
 

@@ -52,10 +52,17 @@ export const SWEEP_DEFAULTS: Readonly<Record<'maxHistoryEvents' | 'heartbeatTime
   planPageSize: 500,
 };
 
-const cpu = proxyActivities<Pick<SweepActivities, 'plan' | 'planPage' | 'recordFailed' | 'aggregate'>>({
+const cpu = proxyActivities<Pick<SweepActivities, 'plan' | 'planPage' | 'recordFailed'>>({
   taskQueue: CPU_QUEUE,
   startToCloseTimeout: '10 minutes',
   retry: { maximumAttempts: 10, maximumInterval: '30 seconds', nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES] },
+});
+
+/** The aggregation reads every table: longer, and not worth ten attempts. */
+const aggregation = proxyActivities<Pick<SweepActivities, 'aggregate'>>({
+  taskQueue: CPU_QUEUE,
+  startToCloseTimeout: '30 minutes',
+  retry: { maximumAttempts: 3, maximumInterval: '30 seconds', nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES] },
 });
 
 /** Runs a sweep to the end (or to a graceful cancel); see the module comment. */
@@ -190,9 +197,17 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
     return result('cancelled', false);
   }
   phase = 'aggregating';
-  const aggregated = await cpu.aggregate(ref);
+  // The trials are done whatever happens here: a failed aggregation is reported, not fatal.
+  let aggregated = false;
+  let aggregateError: string | undefined;
+  try {
+    aggregated = (await aggregation.aggregate(ref)).ran;
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    aggregateError = failureMessage(err);
+  }
   phase = 'finished';
-  return result('completed', aggregated.ran);
+  return { ...result('completed', aggregated), ...(aggregateError ? { aggregateError } : {}) };
 }
 
 /** The last attempt's error, as the trial's `error` column shows it. */

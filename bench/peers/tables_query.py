@@ -2,7 +2,7 @@
 DuckDB (the same SQL text as TypeScript sends) and in polars (the lazy API, the same result).
 
 stdin: {"run": RUN_DIR, "repeats": R, "queries": [{"name", "sql", "last_step"}]}
-stdout (last line): {"versions", "results": {name: {"duckdb_s": [...], "polars_s": [...],
+stdout (last line): {"versions", "results": {name: {"duckdb_s": [...], "duckdb_cpu_s": [...], "polars_s": [...],
   "duckdb_check": [rows, checksum], "polars_check": [rows, checksum]}}}
 Each run builds and fetches the whole result (DuckDB: fetchall; polars: collect), in a fresh
 DuckDB connection, so every repetition reads the files again.
@@ -52,20 +52,21 @@ def main():
     run, repeats = req['run'], req['repeats']
     results = {}
     for q in req['queries']:
-        d_times, p_times = [], []
+        d_times, d_cpu, p_times = [], [], []
         d_rows = p_rows = None
         for _ in range(repeats):
             con = duckdb.connect()
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             d_rows = con.sql(q['sql']).fetchall()
             d_times.append(time.perf_counter() - t0)
+            d_cpu.append(time.process_time() - c0)
             con.close()
         for _ in range(repeats):
             t0 = time.perf_counter()
             p_rows = polars_query(run, q['name'], q['last_step'])
             p_times.append(time.perf_counter() - t0)
         results[q['name']] = {
-            'duckdb_s': d_times, 'polars_s': p_times,
+            'duckdb_s': d_times, 'duckdb_cpu_s': d_cpu, 'polars_s': p_times,
             'duckdb_check': checksum(d_rows), 'polars_check': checksum(p_rows),
         }
     print(json.dumps({'versions': {'duckdb': duckdb.__version__, 'polars': pl.__version__}, 'results': results}))

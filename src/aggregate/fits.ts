@@ -44,6 +44,8 @@ async function buildFitKeys(connection: DuckDBConnection, hasCurves: boolean): P
       regr_slope(CASE WHEN mean > 0 THEN ln(mean) END, ln(width)) AS slope,
       regr_intercept(CASE WHEN mean > 0 THEN ln(mean) END, ln(width)) AS intercept,
       regr_r2(CASE WHEN mean > 0 THEN ln(mean) END, ln(width)) AS r2,
+      var_pop(CASE WHEN mean > 0 THEN ln(mean) END) AS var_y,
+      max(CASE WHEN mean > 0 THEN abs(ln(mean)) END) AS scale_y,
       list(wi ORDER BY wi) AS wis
     FROM points
     GROUP BY gi, source, metric, step`);
@@ -98,6 +100,18 @@ async function readCells(connection: DuckDBConnection): Promise<Map<number, Cell
     c.diverged += diverged;
   }
   return cells;
+}
+
+/**
+ * R² of a fit. Means that do not depend on width differ only by rounding (their logs agree to
+ * ~1e-16), and R² of rounding noise is arbitrary: such points lie on a horizontal line, R² = 1
+ * (as DuckDB says for exactly equal ones). Otherwise DuckDB's value, clamped to [0, 1] (its
+ * streaming formula can land an ulp outside).
+ */
+function r2Of(k: Record<string, unknown>): number | null {
+  if (k.r2 === null || k.r2 === undefined) return null;
+  const flat = Number(k.var_y) <= (1e-12 * Math.max(1, Number(k.scale_y))) ** 2;
+  return flat ? 1 : Math.min(1, Math.max(0, Number(k.r2)));
 }
 
 /** The fits rows (builds agg_fit_keys; reads agg_groups for the axis values). */
@@ -166,8 +180,7 @@ export async function computeFits(
       max_width: Number(k.max_width),
       slope: num(k.slope),
       intercept: num(k.intercept),
-      // In [0, 1] by construction; DuckDB's streaming formula can land an ulp above 1.
-      r2: k.r2 === null || reason !== null ? null : Math.min(1, Math.max(0, Number(k.r2))),
+      r2: reason === null ? r2Of(k) : null,
       slope_ci_low: ci.low,
       slope_ci_high: ci.high,
       bootstrap_resamples: ci.used,

@@ -209,3 +209,13 @@ export async function findGroupAxes(
   await copyCandidates();
   return axesFromColumns(connection, trialColumns);
 }
+
+/**
+ * SQL over `trials` that gives a group axis of summary/fits by its column name there: the column
+ * itself when `trials` has one (`depth`), else its value in params_json (`dataset.target.freq`),
+ * as text — compare with `CAST(summary_column AS VARCHAR)` to match trials to their group.
+ */
+export function trialAxisSql(name: string, trialColumns: readonly string[]): string {
+  if (trialColumns.includes(name)) return qi(name);
+  return `json_extract_string(params_json, ${jsonPath(name)})`;
+}

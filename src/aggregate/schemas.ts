@@ -3,16 +3,18 @@
  * RUN/fits/fits.parquet by `aggregateRun` (src/aggregate/aggregate-run.ts).
  *
  * A *group* is one combination of the grid axes other than width and seed (e.g. depth = 3,
- * lr = 0.5); each group axis is also a column of its own, typed as in `trials`, between `group`
- * and `width` (summary) or `source` (fits). A *cell* is a group × width: its trials differ only
- * by seed. Failed and diverged trials count in `n_trials`, `n_failed` and `n_diverged` but never
- * in the statistics.
+ * lr = 0.5), found from the trials' params_json (src/aggregate/group-axes.ts); each group axis is
+ * also a column of its own between `group` and `width` (summary) or `source` (fits), named and
+ * typed as in `trials` (`depth`, int32) or, for parameters without a trials column, named by its
+ * path (`dataset.target.freq`) and typed from its values. A *cell* is a group × width: its
+ * trials differ only by seed. Failed and diverged trials count in `n_trials`, `n_failed` and
+ * `n_diverged` but never in the statistics.
  *
  * summary — one row per group × width × source × metric × step:
  * | column | type | meaning |
  * |---|---|---|
  * | group | utf8 | the group as text, `depth=3, lr=0.5` (`all` when only width and seed vary) |
- * | (group axes) | as in trials | one column per group axis |
+ * | (group axes) | as in trials | one column per group axis (see above) |
  * | width | int32 | hidden-layer width |
  * | source | utf8 | the table the metric comes from: `curves` (per logged step), `trials` (final values), `spectra` (`eigenvalue_<rank>` of the empirical NTK at each snapshot) |
  * | metric | utf8 | the column name (`kernel_rel_err`, `final_test_loss`, `eigenvalue_0`, …) |
@@ -26,9 +28,10 @@
  * | ci_low, ci_high | float64, null | 95% confidence interval mean ± t(0.975, n − 1)·se |
  *
  * fits — one row per group × source × metric × step, for the steps where a width study is read
- * (the first and last logged step and every kernel snapshot; every spectra snapshot; trials'
- * final metrics with step null): the least-squares line log(mean) = intercept + slope·log(width)
- * through the cells' means, and a bootstrap CI of the slope that resamples seeds within each width.
+ * (curves: step 0, the last step `steps` and every kernel snapshot; every spectra snapshot;
+ * trials' final metrics with step null): the least-squares line
+ * log(mean) = intercept + slope·log(width) through the cells' means, and a bootstrap CI of the
+ * slope that resamples seeds within each width (1 000 resamples, seeded: reruns give the same CI).
  * | column | type | meaning |
  * |---|---|---|
  * | group, (group axes), source, metric, step | as in summary | |
@@ -38,7 +41,7 @@
  * | min_width, max_width | int32, null | range of widths fitted |
  * | slope | float64, null | d log(metric) / d log(width); null when no fit (see reason) |
  * | intercept | float64, null | log(metric) at width 1 |
- * | r2 | float64, null | coefficient of determination of the fit through the means |
+ * | r2 | float64, null | coefficient of determination of the fit through the means (1 when the means do not vary beyond rounding) |
  * | slope_ci_low, slope_ci_high | float64, null | 95% percentile bootstrap CI of the slope |
  * | bootstrap_resamples | int32 | resamples the CI is made of (those where every mean was > 0) |
  * | reason | utf8, null | why there is no slope: `one width`, `non-positive mean` (log undefined); null when fitted |

@@ -9,6 +9,7 @@
  *   agg_spectra     top empirical eigenvalues of ok trials (one scan of spectra)
  *   agg_curves      gi × width × step: every curve metric's aggregates, and the per-seed values at fit points
  *   agg_finals      gi × width: the trials' final metrics' aggregates
+ *   agg_curves_cells agg_curves with the cells' counts and group columns
  *   agg_summary     gi × width × source × metric × step: n, mean, sd over ok trials, with the
  *                   cell counts, standard errors and t-based 95% CIs
  * Means over seeds are taken wide (one pass over curves computes every metric's aggregates), and
@@ -107,11 +108,22 @@ function stats(value: string, i: number): string {
   ].join(', ');
 }
 
-/** Long rows of a wide aggregate table, one SELECT per metric. */
-function unwide(table: string, source: string, metrics: readonly string[], step: string): string[] {
+/**
+ * Long rows of a wide aggregate table (already joined with its cell's counts), one SELECT per
+ * metric; `key` orders the metrics of the file (sources, then metrics, alphabetically).
+ */
+function unwide(
+  table: string,
+  axes: readonly GroupAxis[],
+  source: string,
+  metrics: readonly string[],
+  step: string,
+  key: (m: string) => number,
+): string[] {
+  const keep = `"group", ${axes.map((a) => `${qi(a.name)}, `).join('')}width, gi, wi, n_trials, n_failed, n_diverged`;
   return metrics.map(
     (m, i) =>
-      `SELECT gi, width, ${qs(source)} AS source, ${qs(m)} AS metric, ${step} AS step, ` +
+      `SELECT ${keep}, ${qs(source)} AS source, ${qs(m)} AS metric, ${key(m)} AS mk, ${step} AS step, ` +
       `n_${i} AS n, mean_${i} AS mean, sd_${i} AS sd FROM ${table} WHERE n_${i} > 0`,
   );
 }
@@ -155,59 +167,78 @@ function curvesSql(curveMetrics: readonly string[], hasSteps: boolean): string {
 /** Builds agg_curves, agg_finals, agg_spectra and agg_summary from agg_trials; returns the number of summary rows. */
 export async function buildSummary(connection: DuckDBConnection, axes: readonly GroupAxis[], metrics: SummaryMetrics): Promise<number> {
   const hasSteps = (await describeColumns(connection, 'agg_trials')).some((c) => c.name === 'steps');
+  // Cell counts and group columns, joined to the wide tables (few rows) rather than to the long result.
+  const axisCols = axes.map((a) => `, g.${qi(a.name)}`).join('');
+  const cell = (alias: string) =>
+    `SELECT g."group"${axisCols}, c.n_trials, c.n_failed, c.n_diverged, c.wi, ${alias}.* ` +
+    `FROM agg_cells c JOIN agg_groups g ON g.gi = c.gi JOIN`;
+  const keys = [...metrics.curves.map((m) => `curves/${m}`), ...metrics.trials.map((m) => `trials/${m}`), 'spectra/'].sort();
+  const key = (source: string) => (m: string) => keys.indexOf(`${source}/${m}`) * (TOP_EIGENVALUES + 1);
   const parts: string[] = [];
   if (metrics.curves.length) {
     await connection.run(curvesSql(metrics.curves, hasSteps));
-    parts.push(...unwide('agg_curves', 'curves', metrics.curves, 'step'));
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE agg_curves_cells AS ${cell('w')} (SELECT * EXCLUDE (points) FROM agg_curves) w ON w.gi = c.gi AND w.width = c.width`,
+    );
+    parts.push(...unwide('agg_curves_cells', axes, 'curves', metrics.curves, 'step', key('curves')));
   }
   if (metrics.trials.length) {
     await connection.run(`
       CREATE OR REPLACE TEMP TABLE agg_finals AS
-      SELECT a.gi, a.width, ${metrics.trials.map((m, i) => stats(finite(`t.${qi(m)}`), i)).join(', ')}
-      FROM agg_trial_rows t JOIN agg_trials a ON a.trial_id = t.trial_id
-      WHERE a.status = 'ok'
-      GROUP BY a.gi, a.width`);
-    parts.push(...unwide('agg_finals', 'trials', metrics.trials, 'CAST(NULL AS INTEGER)'));
+      ${cell('w')} (
+        SELECT a.gi, a.width, ${metrics.trials.map((m, i) => stats(finite(`t.${qi(m)}`), i)).join(', ')}
+        FROM agg_trial_rows t JOIN agg_trials a ON a.trial_id = t.trial_id
+        WHERE a.status = 'ok'
+        GROUP BY a.gi, a.width
+      ) w ON w.gi = c.gi AND w.width = c.width`);
+    parts.push(...unwide('agg_finals', axes, 'trials', metrics.trials, 'CAST(NULL AS INTEGER)', key('trials')));
   }
   if (metrics.spectra) {
     await connection.run(`
       CREATE OR REPLACE TEMP TABLE agg_spectra AS
-      SELECT a.gi, a.width, a.wi, a.slot, CAST(s.step AS INTEGER) AS step, 'eigenvalue_' || CAST(s."rank" AS VARCHAR) AS metric,
-        ${finite('s.eigenvalue')} AS value
+      SELECT a.gi, a.width, a.wi, a.slot, CAST(s.step AS INTEGER) AS step, CAST(s."rank" AS INTEGER) AS "rank",
+        'eigenvalue_' || CAST(s."rank" AS VARCHAR) AS metric, ${finite('s.eigenvalue')} AS value
       FROM spectra s JOIN agg_trials a ON a.trial_id = s.trial_id
       WHERE a.status = 'ok' AND s.kind = 'empirical' AND s."rank" < ${TOP_EIGENVALUES}`);
     parts.push(`
-      SELECT gi, width, 'spectra' AS source, metric, step,
-        CAST(count(value) AS INTEGER) AS n, avg(value) AS mean, stddev_samp(value) AS sd
-      FROM agg_spectra GROUP BY gi, width, metric, step HAVING count(value) > 0`);
+      ${cell('w')} (
+        SELECT gi, width, 'spectra' AS source, metric, ${key('spectra')('')} + "rank" AS mk, step,
+          CAST(count(value) AS INTEGER) AS n, avg(value) AS mean, stddev_samp(value) AS sd
+        FROM agg_spectra GROUP BY gi, width, metric, "rank", step HAVING count(value) > 0
+      ) w ON w.gi = c.gi AND w.width = c.width`);
   }
-  const empty = `SELECT CAST(NULL AS INTEGER) AS gi, CAST(NULL AS INTEGER) AS width, CAST(NULL AS VARCHAR) AS source, ` +
-    `CAST(NULL AS VARCHAR) AS metric, CAST(NULL AS INTEGER) AS step, CAST(NULL AS INTEGER) AS n, CAST(NULL AS DOUBLE) AS mean, ` +
-    `CAST(NULL AS DOUBLE) AS sd WHERE false`;
-  await createTQuantiles(connection);
-  const axisCols = axes.map((a) => `g.${qi(a.name)}`);
+  const columns = summaryColumns(axes).map(qi).join(', ');
+  if (parts.length === 0) {
+    await connection.run(`CREATE OR REPLACE TEMP TABLE agg_summary AS SELECT * FROM (${emptySummary(axes)}) WHERE false`);
+    return 0;
+  }
+  const t = await tQuantileList(connection);
   await connection.run(`
     CREATE OR REPLACE TEMP TABLE agg_summary AS
-    SELECT g."group"${axisCols.map((c) => `, ${c}`).join('')}, l.width, l.source, l.metric, l.step,
-      c.n_trials, c.n_failed, c.n_diverged, l.n, l.mean, l.sd,
-      l.sd / sqrt(l.n) AS se,
-      l.mean - q.t * l.sd / sqrt(l.n) AS ci_low,
-      l.mean + q.t * l.sd / sqrt(l.n) AS ci_high,
-      l.gi, c.wi
-    FROM (${parts.length ? parts.join('\nUNION ALL\n') : empty}) l
-    JOIN agg_cells c ON c.gi = l.gi AND c.width = l.width
-    JOIN agg_groups g ON g.gi = l.gi
-    LEFT JOIN agg_tq q ON q.df = l.n - 1`);
+    SELECT ${columns.replace('"se", "ci_low", "ci_high"', `sd / sqrt(n) AS se, mean - ${t}[n - 1] * sd / sqrt(n) AS ci_low, mean + ${t}[n - 1] * sd / sqrt(n) AS ci_high`)}, gi, wi, mk
+    FROM (${parts.map((p) => `SELECT "group"${axes.map((a) => `, ${qi(a.name)}`).join('')}, width, source, metric, mk, step, n_trials, n_failed, n_diverged, n, mean, sd, gi, wi FROM (${p})`).join('\nUNION ALL\n')})`);
   const count = await connection.runAndReadAll('SELECT count(*) FROM agg_summary');
   return Number(count.getRows()[0][0]);
 }
 
-/** agg_tq(df, t): t(0.975, df) for every df a cell can need (1 … its ok trials − 1), from stdlib's Student-t quantile. */
-async function createTQuantiles(connection: DuckDBConnection): Promise<void> {
+/** A SELECT with the summary's columns and no row, for a run without metrics. */
+function emptySummary(axes: readonly GroupAxis[]): string {
+  return `SELECT CAST(NULL AS VARCHAR) AS "group"${axes.map((a) => `, CAST(NULL AS ${a.type}) AS ${qi(a.name)}`).join('')},
+    CAST(NULL AS INTEGER) AS width, CAST(NULL AS VARCHAR) AS source, CAST(NULL AS VARCHAR) AS metric, CAST(NULL AS INTEGER) AS step,
+    CAST(NULL AS INTEGER) AS n_trials, CAST(NULL AS INTEGER) AS n_failed, CAST(NULL AS INTEGER) AS n_diverged, CAST(NULL AS INTEGER) AS n,
+    CAST(NULL AS DOUBLE) AS mean, CAST(NULL AS DOUBLE) AS sd, CAST(NULL AS DOUBLE) AS se, CAST(NULL AS DOUBLE) AS ci_low,
+    CAST(NULL AS DOUBLE) AS ci_high, CAST(NULL AS INTEGER) AS gi, CAST(NULL AS INTEGER) AS wi, CAST(NULL AS INTEGER) AS mk`;
+}
+
+/**
+ * t(0.975, df) for df = 1 … (largest cell's ok trials − 1) as a DuckDB list literal, from stdlib's
+ * Student-t quantile: `list[n − 1]` is the factor of a mean over n values (NULL for n = 1).
+ */
+async function tQuantileList(connection: DuckDBConnection): Promise<string> {
   const maxN = Number((await connection.runAndReadAll('SELECT coalesce(max(n_ok), 0) FROM agg_cells')).getRows()[0][0]);
-  const rows: string[] = [];
-  for (let df = 1; df < Math.max(2, maxN); df++) rows.push(`(${df}, ${quantile(0.975, df)})`);
-  await connection.run(`CREATE OR REPLACE TEMP TABLE agg_tq AS SELECT * FROM (VALUES ${rows.join(', ')}) AS v(df, t)`);
+  const ts: string[] = [];
+  for (let df = 1; df < Math.max(2, maxN); df++) ts.push(String(quantile(0.975, df)));
+  return `CAST([${ts.join(', ')}] AS DOUBLE[])`;
 }
 
 /** The summary's columns in file order (the group axes between `group` and `width`). */
@@ -216,7 +247,7 @@ export function summaryColumns(axes: readonly GroupAxis[]): string[] {
     'n', 'mean', 'sd', 'se', 'ci_low', 'ci_high'];
 }
 
-/** SELECT of the summary's rows in file order (group, source, metric, step, width). */
+/** SELECT of the summary's rows in file order: group, source, metric, step, width. */
 export function summarySelect(axes: readonly GroupAxis[]): string {
-  return `SELECT ${summaryColumns(axes).map(qi).join(', ')} FROM agg_summary ORDER BY gi, source, metric, step NULLS FIRST, width`;
+  return `SELECT ${summaryColumns(axes).map(qi).join(', ')} FROM agg_summary ORDER BY gi, mk, step NULLS FIRST, width`;
 }

@@ -4,7 +4,7 @@
  */
 import { DuckDBTypeId, type DuckDBResultReader } from '@duckdb/node-api';
 import { QueryError } from './errors.js';
-import { RUN_TABLES, type RunDatabase } from './run-views.js';
+import { RUN_TABLES, presentTables, type RunDatabase } from './run-views.js';
 
 /** The rows of a query, as DuckDB values (`String(v)` renders each as DuckDB does). */
 export interface QueryResult {
@@ -37,7 +37,8 @@ export function explainQueryError(e: unknown, db: RunDatabase): QueryError {
   const missing = /Table with name (\S+) does not exist/u.exec(message)?.[1];
   const known = (RUN_TABLES as readonly string[]).includes(missing ?? '');
   if (missing && known) {
-    const present = db.tables.length ? `it has ${db.tables.join(', ')}` : 'it has no tables yet';
+    const tables = presentTables(db.runDir);
+    const present = tables.length ? `it has ${tables.join(', ')}` : 'it has no tables yet';
     return new QueryError(
       `table '${missing}' is not in ${db.runDir} (no Parquet files under ${missing}/); ${present}\n` +
         `(DuckDB: ${message.split('\n')[0]})`,

@@ -56,6 +56,16 @@ export function parquetSource(runDir: string, table: string): string | undefined
   return `read_parquet(${where}, hive_partitioning = ${partitioned}, union_by_name = true)`;
 }
 
+/**
+ * The run tables a SQL text names (as whole words, any case), or all of them when it names none
+ * (`SHOW TABLES`, `duckdb_views()`): views for the others need not be made. A word inside a string
+ * or comment counts too, which only costs a view.
+ */
+export function tablesNamedIn(sql: string): RunTableName[] {
+  const named = RUN_TABLES.filter((t) => new RegExp(`\\b${t}\\b`, 'iu').test(sql));
+  return named.length ? named : [...RUN_TABLES];
+}
+
 /** The tables of {@link RUN_TABLES} that have at least one Parquet file in `runDir`. */
 export function presentTables(runDir: string): RunTableName[] {
   return RUN_TABLES.filter((t) => tableFiles(runDir, t).length > 0);
@@ -91,8 +101,6 @@ export interface RunDatabase {
   readonly connection: DuckDBConnection;
   /** The tables that have a view, in {@link RUN_TABLES} order. */
   readonly tables: readonly RunTableName[];
-  /** Re-reads the folder (tables written since opening get a view). */
-  refresh(): Promise<void>;
   close(): void;
 }
 
@@ -110,9 +118,9 @@ export function checkRunFolder(runDir: string): void {
 
 /**
  * Opens an in-memory DuckDB with a view per table present in `runDir` (or per table of
- * `options.only` present there). Extensions are never
- * downloaded (Parquet and JSON are built into the binding), so this works offline.
- * Throws {@link RunFolderError} when `runDir` is not a folder.
+ * `options.only` present there). Extensions are never downloaded (Parquet and JSON are built into
+ * the binding), so this works offline. Throws {@link RunFolderError} when `runDir` is not a
+ * folder or its Parquet files cannot be read.
  */
 export async function openRun(runDir: string, options: { only?: readonly RunTableName[] } = {}): Promise<RunDatabase> {
   checkRunFolder(runDir);
@@ -124,7 +132,7 @@ export async function openRun(runDir: string, options: { only?: readonly RunTabl
   // Binding a view, DESCRIBE and the scan itself each read every file's footer; with thousands of
   // small files that is most of the cost, so footers are parsed once per database.
   await connection.run('SET parquet_metadata_cache = true');
-  let tables: RunTableName[] = [];
+  let tables: RunTableName[];
   try {
     tables = await createRunViews(connection, runDir, options.only);
   } catch (e) {
@@ -135,12 +143,7 @@ export async function openRun(runDir: string, options: { only?: readonly RunTabl
   return {
     runDir,
     connection,
-    get tables() {
-      return tables;
-    },
-    async refresh() {
-      tables = await createRunViews(connection, runDir, options.only);
-    },
+    tables,
     close() {
       connection.closeSync();
       instance.closeSync();

@@ -5,10 +5,12 @@
  * analytic eigenvalues, the trial lists). Trials are matched to their group through the group-axis
  * columns that `summary` carries, so the report's groups are exactly the aggregation's.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { quotedIdentifier, quotedString, type DuckDBConnection } from '@duckdb/node-api';
 import type { RunDatabase } from '../query/run-views.js';
+import { TOP_EIGENVALUES } from '../aggregate/summary-sql.js';
+import { trialFile } from '../tables/layout.js';
 import type {
   AnalyticAnglePoint,
   AnalyticEigen,
@@ -23,8 +25,8 @@ import type {
 
 /** Trials listed at most in the flagged and failed tables (the rest are counted and one query away). */
 export const LIST_LIMIT = 200;
-/** Eigenvalues shown per kernel (ranks 0 … TOP_RANKS − 1). */
-export const TOP_RANKS = 5;
+/** Eigenvalues shown per kernel (ranks 0 … TOP_RANKS − 1): those the aggregation summarises. */
+export const TOP_RANKS = TOP_EIGENVALUES;
 
 type Row = Record<string, unknown>;
 
@@ -188,12 +190,19 @@ async function loadAnalyticAngle(c: DuckDBConnection, axes: string[]): Promise<A
   return rows.map((r) => ({ group: String(r.group), i: num(r.i), p: num(r.p), value: num(r.value) }));
 }
 
-/** Top eigenvalues of Θ∞ per group (spectra, kind `analytic_ntk`; the same for every trial of a group). */
-async function loadAnalyticEigen(c: DuckDBConnection, axes: string[]): Promise<AnalyticEigen[]> {
+/**
+ * Top eigenvalues of Θ∞ per group (spectra, kind `analytic_ntk`). They are the same for every trial
+ * of a group, so one trial's spectra file per group is read (src/tables/layout.ts), not all of them.
+ */
+async function loadAnalyticEigen(c: DuckDBConnection, runDir: string, axes: string[]): Promise<AnalyticEigen[]> {
+  const reps = await rowsOf(c, `SELECT "group", min(trial_id) AS trial_id FROM (${trialGroupsSql(axes)}) GROUP BY "group"`);
+  const files = reps.map((r) => trialFile(runDir, 'spectra', String(r.trial_id))).filter((f) => existsSync(f));
+  if (files.length === 0) return [];
   const rows = await rowsOf(
     c,
     `SELECT tg."group", s.rank, avg(s.eigenvalue) AS eigenvalue
-     FROM spectra s JOIN (${trialGroupsSql(axes)}) tg USING (trial_id)
+     FROM read_parquet([${files.map(quotedString).join(', ')}], union_by_name = true) s
+     JOIN (${trialGroupsSql(axes)}) tg USING (trial_id)
      WHERE s.kind = 'analytic_ntk' AND s.rank < ${TOP_RANKS}
      GROUP BY ALL ORDER BY "group", rank`,
   );
@@ -292,7 +301,7 @@ async function loadWith(db: RunDatabase, axes: string[], withGroups: boolean): P
     fits: has('fits') ? await loadFits(c) : [],
     angle: withGroups && has('kernels') ? await loadAngle(c, axes) : [],
     analyticAngle: withGroups && has('analytic') ? await loadAnalyticAngle(c, axes) : [],
-    analyticEigen: withGroups && has('spectra') ? await loadAnalyticEigen(c, axes) : [],
+    analyticEigen: withGroups && has('spectra') ? await loadAnalyticEigen(c, db.runDir, axes) : [],
     flagged: flagged.rows,
     flaggedTotal: flagged.total,
     problems: problems.rows,

@@ -188,7 +188,7 @@ function overview(d: ReportData): Section {
 export function headlineFits(fits: FitPoint[]): FitPoint[] {
   const own = fits.filter((f) => f.source === 'curves' && f.metric === HEADLINE_METRIC && f.step !== null);
   if (own.length === 0) return [];
-  const first = Math.min(...own.map((f) => f.step!));
+  const first = own.reduce((m, f) => Math.min(m, f.step!), Infinity);
   return own.filter((f) => f.step === first);
 }
 

@@ -8,14 +8,23 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
+/** Module resolution relative to this file, made on first use: a bundle (../shared/gpu/prepare.sh) may have no import.meta.url. */
+function resolveFromHere(name: string): string {
+  return createRequire(import.meta.url).resolve(name);
+}
 
 function readJson(file: string): { name?: string; version?: string } {
   return JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
 }
 
 /** This package's version (from the project's package.json). */
-export const NTK_SWEEP_VERSION: string = readJson(fileURLToPath(new URL('../../package.json', import.meta.url))).version ?? 'unknown';
+export const NTK_SWEEP_VERSION: string = (() => {
+  try {
+    return readJson(fileURLToPath(new URL('../../package.json', import.meta.url))).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+})();
 
 /**
  * The installed version of package `name`, or null when it is not installed. Walks up from the
@@ -25,7 +34,7 @@ export const NTK_SWEEP_VERSION: string = readJson(fileURLToPath(new URL('../../p
 export function installedVersion(name: string): string | null {
   let entry: string;
   try {
-    entry = require.resolve(name);
+    entry = resolveFromHere(name);
   } catch {
     return null;
   }

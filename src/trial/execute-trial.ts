@@ -15,7 +15,7 @@ import { writeTrialTables } from '../tables/write.js';
 import { CheckpointError } from './checkpoint-error.js';
 import { deleteCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint-store.js';
 import { runTrial } from './run-trial.js';
-import { trialState } from './trial-state.js';
+import { checkTrial } from '../tables/read.js';
 import type { TrialCheckpoint, TrialTimings } from './types.js';
 
 export interface ExecuteTrialInput {
@@ -67,7 +67,7 @@ export async function executeTrial(input: ExecuteTrialInput): Promise<ExecuteTri
   const trialId = input.point?.trialId ?? trialIdOf(config);
   const steps = config.train.steps;
 
-  const before = trialState(runDir, trialId);
+  const before = checkTrial(runDir, trialId);
   if (before.state === 'complete') {
     return { trialId, status: before.status, skipped: true, startedFromStep: steps, stepsComputed: 0 };
   }

@@ -5,5 +5,4 @@ export { executeTrial, type ExecuteTrialInput, type ExecuteTrialResult } from '.
 export { saveCheckpoint, loadCheckpoint, deleteCheckpoint, checkpointDir, CHECKPOINTS_DIR, type CheckpointLoad } from './checkpoint-store.js';
 export { encodeCheckpoint, decodeCheckpoint, type EncodedCheckpoint } from './checkpoint-codec.js';
 export { CheckpointError } from './checkpoint-error.js';
-export { trialState, type SingleTrialState } from './trial-state.js';
 export { emptyTimings } from './phase-clock.js';

@@ -3,14 +3,15 @@
  * (written by the real writer) and prints what it wrote with the kernel's slopes; refuses folders
  * without trials and bad flags with exit 2 and one line, writing nothing.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readFits } from '../../src/aggregate/index.js';
 import { listing, runCli } from './run-cli.js';
-import { writeStudy } from '../helpers/width-study.js';
+import { removeTempFolders, tempFolder, writeStudy } from '../helpers/width-study.js';
+
+after(removeTempFolders);
 
 test('aggregate writes summary and fits and prints the slopes', async () => {
   const run = await writeStudy({
@@ -30,7 +31,7 @@ test('aggregate writes summary and fits and prints the slopes', async () => {
 });
 
 test('aggregate refuses a folder without trials, and bad flags, with exit 2', () => {
-  const empty = mkdtempSync(path.join(tmpdir(), 'ntk-agg-cli-'));
+  const empty = tempFolder('ntk-agg-cli-');
   const r = runCli(['aggregate', empty]);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /no trials table/);

@@ -4,16 +4,17 @@
  * Parquet outputs hold the values the files hold; bad SQL, absent tables and bad paths give one
  * clear message and exit 2 without a stack trace; nothing half-written is left behind.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { parse } from 'csv-parse/sync';
 import { readParquet } from 'parquet-wasm';
-import { listing, outDir, runCli } from './run-cli.js';
-import { studyPoints, studyTrialTables, writeStudy, type StudyOptions } from '../helpers/width-study.js';
+import { listing, runCli } from './run-cli.js';
+import { removeTempFolders, studyPoints, studyTrialTables, tempFolder, writeStudy, type StudyOptions } from '../helpers/width-study.js';
+
+after(removeTempFolders);
 
 const study: StudyOptions = {
   widths: [64, 256],
@@ -108,7 +109,7 @@ test('kernel rows come out as lists of float32 values, whole in JSON, cut in the
 });
 
 test('--format parquet --out writes a Parquet file atomically; without --out it is refused', () => {
-  const dir = outDir();
+  const dir = tempFolder('ntk-q-out-');
   const file = path.join(dir, 'means.parquet');
   const r = runCli(['query', run, MEANS_SQL, '--format', 'parquet', '--out', file]);
   assert.equal(r.status, 0, r.stderr);
@@ -156,7 +157,7 @@ test('a missing run folder is an error, exit 2', () => {
 });
 
 test('paths with glob characters and key=value folders are read as they are', () => {
-  const parent = mkdtempSync(path.join(tmpdir(), 'ntk-q-'));
+  const parent = tempFolder('ntk-q-');
   const odd = path.join(parent, 'lr=0.5', 'run [a]*');
   mkdirSync(path.dirname(odd), { recursive: true });
   cpSync(run, odd, { recursive: true });

@@ -4,7 +4,7 @@
  * parameters set and the metrics the study is about replaced by functions of width, seed, group
  * and step. Written with the real writer (src/tables/write.ts).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeFailedTrial, writeTrialTables } from '../../src/tables/write.js';
@@ -119,8 +119,22 @@ export function studyTrialTables(p: StudyPoint, o: StudyOptions): TrialTables {
   return t;
 }
 
+const made: string[] = [];
+
+/** A fresh temporary folder, removed by {@link removeTempFolders}. */
+export function tempFolder(prefix = 'ntk-study-'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes every folder made by {@link tempFolder} (call from a test's `after`). */
+export function removeTempFolders(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** Writes the study into `runDir` (a fresh temporary folder by default) and returns the folder. */
-export async function writeStudy(o: StudyOptions, runDir = mkdtempSync(path.join(tmpdir(), 'ntk-study-'))): Promise<string> {
+export async function writeStudy(o: StudyOptions, runDir = tempFolder()): Promise<string> {
   for (const p of studyPoints(o)) {
     const t = studyTrialTables(p, o);
     if (t.trials.status === 'failed') await writeFailedTrial(runDir, t.trials);

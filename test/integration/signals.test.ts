@@ -17,13 +17,13 @@ import { sweepWorkflowId } from '../../workflows/shared.js';
 import { runCli, startCli, tableFiles, waitFor, workdirWith } from './helpers/cli.js';
 
 describe('pause, resume and cancel', () => {
-  const { dir } = workdirWith('eight.yaml');
-  const runDir = path.join(dir, 'runs', 'eight');
-  const workflowId = sweepWorkflowId(sweepIdOf(loadConfig(path.join(dir, 'eight.yaml'))));
+  const { dir } = workdirWith('many.yaml');
+  const runDir = path.join(dir, 'runs', 'many');
+  const workflowId = sweepWorkflowId(sweepIdOf(loadConfig(path.join(dir, 'many.yaml'))));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('act on the running sweep', async () => {
-    const cli = startCli(['run', 'eight.yaml', '--json', '--interval', '1'], { cwd: dir });
+    const cli = startCli(['run', 'many.yaml', '--json', '--interval', '1'], { cwd: dir });
     await waitFor('a first trial', () => (tableFiles(runDir, 'trials').length >= 1 ? true : undefined));
     const { address } = JSON.parse(readFileSync(path.join(runDir, '.temporal', 'server.json'), 'utf8')) as { address: string };
     const c = await connectClient({ address });
@@ -35,7 +35,7 @@ describe('pause, resume and cancel', () => {
         return p && p.paused && p.running === 0 ? p : undefined;
       });
       const n = tableFiles(runDir, 'trials').length;
-      assert.ok(n < 8, 'paused before the end');
+      assert.ok(n < 24, 'paused before the end');
       assert.equal(paused.ok + paused.diverged, n);
       const status = await runCli(['status', runDir, '--json'], { cwd: dir });
       assert.equal(status.status, 0, status.stderr);
@@ -56,7 +56,7 @@ describe('pause, resume and cancel', () => {
       assert.equal(result.status, 'cancelled');
       assert.equal(result.aggregated, false);
       const written = tableFiles(runDir, 'trials');
-      assert.ok(written.length > n && written.length < 8, `${written.length} trials written`);
+      assert.ok(written.length > n && written.length < 24, `${written.length} trials written`);
       assert.equal(result.ok + result.diverged, written.length, 'running trials finished; none was cut off');
       for (const t of ['curves', 'kernels', 'predictions', 'spectra', 'modes']) assert.deepEqual(tableFiles(runDir, t), written, t);
     } finally {

@@ -4,12 +4,14 @@
  * files, scipy's t quantile, numpy's polyfit) on the same run folder: two group axes, nulls in
  * some metrics, a failed and a diverged trial, random values.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { aggregateRun } from '../../src/aggregate/index.js';
 import type { TrialStatus } from '../../src/tables/rows.js';
 import { runPython } from '../helpers/python.js';
-import { writeStudy, type StudyPoint } from '../helpers/width-study.js';
+import { removeTempFolders, writeStudy, type StudyPoint } from '../helpers/width-study.js';
+
+after(removeTempFolders);
 
 interface Check {
   axes: string[];

@@ -6,10 +6,9 @@
  * counted and must not move any mean; a single width gives fits without a slope, saying why.
  * The bootstrap's coverage is checked on simulated data with a known slope.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { readParquet } from 'parquet-wasm';
@@ -22,12 +21,16 @@ import {
   readFits,
   readSummary,
   summarySchema,
+  trialAxisSql,
   type FitRow,
 } from '../../src/aggregate/index.js';
+import { openRun } from '../../src/query/run-views.js';
 import { RunFolderError } from '../../src/query/errors.js';
 import type { TrialStatus } from '../../src/tables/rows.js';
 import { makeRng } from '../../src/rng.js';
-import { writeStudy, type StudyOptions, type StudyPoint } from '../helpers/width-study.js';
+import { removeTempFolders, tempFolder, writeStudy, type StudyOptions, type StudyPoint } from '../helpers/width-study.js';
+
+after(removeTempFolders);
 
 const EPS = [-1, -0.5, 0, 0.5, 1]; // Σ = 0: the mean over seeds of (1 + 0.2·ε) is exactly 1
 const SEEDS = [0, 1, 2, 3, 4];
@@ -60,7 +63,7 @@ function keep(p: StudyPoint): boolean {
 }
 
 async function writeClosedFormRun(): Promise<string> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ntk-agg-'));
+  const dir = tempFolder('ntk-agg-');
   const status = (p: StudyPoint): TrialStatus => (p.seed === 5 ? 'failed' : p.seed === 6 ? 'diverged' : 'ok');
   // One study per width, so that the extra seeds appear only where they fail or diverge.
   for (const width of WIDTHS) {
@@ -166,6 +169,14 @@ test('written files: one each, no temporary file, columns and types as the Arrow
     assert.equal(table.numRows, rows);
   }
   assert.deepEqual(await readFits(run), result.fits);
+  // The summary file is sorted by group, source, metric, step (trials' null first), width.
+  const t = read(result.summaryFile);
+  const key = (i: number) => [t.getChild('group')!.get(i), t.getChild('source')!.get(i), t.getChild('metric')!.get(i), t.getChild('step')!.get(i) ?? -1, t.getChild('width')!.get(i)] as (string | number)[];
+  for (let i = 1; i < t.numRows; i++) {
+    const [a, b] = [key(i - 1), key(i)];
+    const j = a.findIndex((v, k) => v !== b[k]);
+    assert.ok(j >= 0 && a[j] < b[j], `rows ${i - 1} and ${i} out of order: ${a} / ${b}`);
+  }
 });
 
 test('the bootstrap is seeded: the same seed gives the same CIs, another seed others', async () => {
@@ -205,7 +216,7 @@ test('a single width: summary rows, and fits that say "one width" instead of a s
 });
 
 test('a folder without trials is refused with a RunFolderError', async () => {
-  const empty = mkdtempSync(path.join(tmpdir(), 'ntk-agg-empty-'));
+  const empty = tempFolder('ntk-agg-empty-');
   await assert.rejects(aggregateRun(empty), (e: unknown) => e instanceof RunFolderError && /no trials table/.test(e.message));
   await assert.rejects(aggregateRun(path.join(empty, 'missing')), RunFolderError);
 });
@@ -252,7 +263,7 @@ test('bootstrap replicates drop NaN draws and skip replicates without a positive
 });
 
 test('an axis without a trials column (dataset.target.freq) is found in params_json and becomes a column', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ntk-agg-freq-'));
+  const dir = tempFolder('ntk-agg-freq-');
   const base: StudyOptions = { ...study, widths: [64, 256], seeds: SEEDS, depths: [2] };
   for (const freq of [2, 5]) {
     await writeStudy({ ...base, idSuffix: `-f${freq}`, params: (_p, c) => void (c.dataset.target.freq = freq),
@@ -269,6 +280,20 @@ test('an axis without a trials column (dataset.target.freq) is found in params_j
   const table = arrow.tableFromIPC(readParquet(readFileSync(r.summaryFile)).intoIPCStream());
   assert.equal(String(table.schema.fields[1].name), 'dataset.target.freq');
   assert.equal(String(table.schema.fields[1].type), 'Int64');
+  // trialAxisSql matches trials to the summary's groups although trials has no such column.
+  const db = await openRun(dir);
+  try {
+    const axis = trialAxisSql('dataset.target.freq', ['trial_id', 'width', 'params_json']);
+    const rows = (
+      await db.connection.runAndReadAll(
+        `SELECT g."group", count(*) AS n FROM trials t JOIN (SELECT DISTINCT "group", "dataset.target.freq" FROM summary) g
+         ON ${axis} = CAST(g."dataset.target.freq" AS VARCHAR) GROUP BY ALL ORDER BY ALL`,
+      )
+    ).getRowObjectsJS();
+    assert.deepEqual(rows.map((x) => [x.group, Number(x.n)]), [['dataset.target.freq=2', 10], ['dataset.target.freq=5', 10]]);
+  } finally {
+    db.close();
+  }
 });
 
 test('without canonical params_json, the varying trials columns are the axes', async () => {

@@ -15,7 +15,7 @@ import { loadConfig } from '../../src/config/loader.js';
 import { completeTrialIds, readTable, tableToRows, trialFile, TRIAL_TABLES } from '../../src/tables/index.js';
 import { checkpointDir, saveCheckpoint } from '../../src/trial/checkpoint-store.js';
 import { executeTrial } from '../../src/trial/execute-trial.js';
-import { trialState } from '../../src/trial/trial-state.js';
+import { checkTrial } from '../../src/tables/read.js';
 
 await selectBackend('wasm');
 
@@ -39,14 +39,14 @@ async function tablesOf(runDir: string): Promise<Record<string, unknown[]>> {
 
 test('writes every table; a rerun skips the complete trial', async () => {
   const run = freshRun();
-  assert.deepEqual(trialState(run, point.trialId), { state: 'absent' });
+  assert.deepEqual(checkTrial(run, point.trialId), { state: 'absent' });
   const first = await executeTrial({ runDir: run, loaded, point });
   assert.deepEqual(
     { skipped: first.skipped, status: first.status, from: first.startedFromStep, computed: first.stepsComputed },
     { skipped: false, status: 'ok', from: 0, computed: 40 },
   );
   assert.deepEqual([...(await completeTrialIds(run))], [point.trialId]);
-  assert.deepEqual(trialState(run, point.trialId), { state: 'complete', status: 'ok' });
+  assert.deepEqual(checkTrial(run, point.trialId), { state: 'complete', status: 'ok' });
   const mtime = statSync(trialFile(run, 'trials', point.trialId)).mtimeMs;
   let progressed = false;
   const again = await executeTrial({ runDir: run, loaded, point, onProgress: () => void (progressed = true) });
@@ -74,7 +74,7 @@ test('killed after a checkpoint, the next call resumes there and writes what an 
     }),
     /worker killed/,
   );
-  assert.equal(trialState(run, point.trialId).state, 'absent', 'no table written by the killed attempt');
+  assert.equal(checkTrial(run, point.trialId).state, 'absent', 'no table written by the killed attempt');
   assert.ok(existsSync(checkpointDir(run, point.trialId)));
   const steps: number[] = [];
   const resumed = await executeTrial({ runDir: run, loaded, point, checkpointEvery: 10, onProgress: (s) => void steps.push(s) });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { checkWritable, writeFileAtomic } from '../../io/atomic-write.js';
-import { copyQuery, formatTable, openRun, runSql, type ExportFormat } from '../../query/index.js';
+import { copyQuery, formatTable, openRun, runSql, tablesNamedIn, type ExportFormat } from '../../query/index.js';
 import { UsageError } from '../usage-error.js';
 
 const FORMATS = ['table', 'csv', 'json', 'parquet'] as const;
@@ -50,7 +50,8 @@ export async function runQueryCommand(args: QueryArgs): Promise<void> {
     throw new UsageError('ntk-sweep query: --format parquet needs --out FILE.parquet');
   }
   if (args.out) checkWritable(args.out);
-  const db = await openRun(args.runDir);
+  // Views only for the tables the statement names: making one reads the footer of every file of its table.
+  const db = await openRun(args.runDir, { only: tablesNamedIn(args.sql) });
   try {
     if (args.format === 'table') {
       const text = `${formatTable(await runSql(db, args.sql))}\n`;

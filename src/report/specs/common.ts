@@ -37,8 +37,13 @@ export function stepOrder(step: number | null): number {
 export function logDomain(values: number[], pad = 1.15): [number, number] | undefined {
   const pos = values.filter((v) => v > 0 && Number.isFinite(v));
   if (pos.length === 0) return undefined;
-  const lo = Math.min(...pos);
-  const hi = Math.max(...pos);
+  // A loop: spreading hundreds of thousands of values into Math.min overflows the stack.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of pos) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   return [lo / pad, hi * pad];
 }
 

@@ -125,7 +125,7 @@ export function convergenceSpec(input: ConvergenceInput): ConvergencePlot {
     type: 'nominal',
     title: 'group',
     sort: input.groupOrder.filter((g) => groups.has(g)),
-    legend: groups.size <= 1 ? null : { symbolType: 'stroke', symbolStrokeWidth: 2, symbolOpacity: 1 },
+    legend: groups.size <= 1 ? null : { symbolType: 'stroke', symbolStrokeWidth: 2, symbolOpacity: 1, symbolLimit: groups.size },
   };
   const only = (kind: string) => [{ filter: { field: 'kind', equal: kind } }];
 

@@ -47,13 +47,14 @@ export interface ActivityRecord {
   /** The decoded result, for completed activities. */
   result?: unknown;
   outcome: 'completed' | 'failed' | 'timed out' | 'cancelled' | 'open';
-  /** When it completed (server time, ms). */
+  /** When it was scheduled and when it completed (server time, ms since the epoch). */
+  scheduledAtMs?: number;
   completedAtMs?: number;
 }
 
 function eventTimeMs(e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }): number | undefined {
   const t = e.eventTime;
-  return t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : undefined;
+  return t ? Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6 : undefined;
 }
 
 /** The activities of one history, by their scheduled event. */
@@ -70,6 +71,7 @@ export function activitiesOf(history: History): ActivityRecord[] {
         identity: '',
         attempt: 0,
         outcome: 'open',
+        scheduledAtMs: eventTimeMs(e),
       });
       continue;
     }
