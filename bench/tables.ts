@@ -184,16 +184,21 @@ export async function run(): Promise<void> {
   const tsChecks: Record<string, [number, number]> = {};
   const tsCpu: Record<string, number[]> = {};
   const openTimes: number[] = [];
+  type PeerResult = { duckdb_s: number[]; polars_s: number[]; duckdb_cpu_s: number[]; duckdb_check: [number, number]; polars_check: [number, number] };
+  const py: Record<string, PeerResult> = {};
+  let versions: Record<string, string> = {};
   for (const q of QUERIES) {
     tsViews[q.name] = [];
     tsDirect[q.name] = [];
     tsCpu[q.name] = [];
-    for (let r = 0; r < REPEATS; r++) {
-      if (q === QUERIES[0]) {
-        const t = performance.now();
-        (await openRun(dir)).close();
-        openTimes.push((performance.now() - t) / 1000);
-      }
+    py[q.name] = { duckdb_s: [], polars_s: [], duckdb_cpu_s: [], duckdb_check: [0, 0], polars_check: [0, 0] };
+  }
+  // Repetitions interleave TypeScript and Python, so that both see the same load on a shared machine.
+  for (let r = 0; r < REPEATS; r++) {
+    const t = performance.now();
+    (await openRun(dir)).close();
+    openTimes.push((performance.now() - t) / 1000);
+    for (const q of QUERIES) {
       // What `ntk-sweep query` does: views for the tables the statement names (their making timed too), then the query.
       let t0 = performance.now();
       const cpu0 = process.cpuUsage();
@@ -212,17 +217,32 @@ export async function run(): Promise<void> {
       connection.closeSync();
       instance.closeSync();
     }
+    const peer = runPython<{ versions: Record<string, string>; results: Record<string, PeerResult> }>(
+      'bench/peers/tables_query.py',
+      { run: dir, repeats: 1, queries: QUERIES.map((q) => ({ name: q.name, sql: direct(q.views, dir), last_step: STEPS })) },
+      3_600_000,
+    );
+    versions = peer.versions;
+    for (const q of QUERIES) {
+      const got = peer.results[q.name];
+      const acc = py[q.name];
+      acc.duckdb_s.push(...got.duckdb_s);
+      acc.polars_s.push(...got.polars_s);
+      acc.duckdb_cpu_s.push(...got.duckdb_cpu_s);
+      acc.duckdb_check = got.duckdb_check;
+      acc.polars_check = got.polars_check;
+    }
   }
-  const peer = runPython<{ versions: Record<string, string>; results: Record<string, { duckdb_s: number[]; polars_s: number[]; duckdb_cpu_s: number[]; duckdb_check: [number, number]; polars_check: [number, number] }> }>(
-    'bench/peers/tables_query.py',
-    { run: dir, repeats: REPEATS, queries: QUERIES.map((q) => ({ name: q.name, sql: direct(q.views, dir), last_step: STEPS })) },
-    3_600_000,
+  /** Median over repetitions of TypeScript's time over Python DuckDB's in the same repetition. */
+  const pairedRatio = (ts: number[], name: string): number => median(ts.map((x, i) => x / py[name].duckdb_s[i]));
+  console.log(
+    `\nQueries over ${points.length} trials (median of ${REPEATS}, each in a fresh database, result fetched whole; ` +
+      'ratios: median over repetitions of TS / Python DuckDB in the same repetition):',
   );
-  console.log(`\nQueries over ${points.length} trials (median of ${REPEATS}, each in a fresh database; result fetched whole):`);
   console.log(`  a view for every table (7 tables of ${points.length} files; what SHOW TABLES needs): median ${median(openTimes).toFixed(2)} s`);
   const rows: string[][] = [];
   for (const q of QUERIES) {
-    const p = peer.results[q.name];
+    const p = py[q.name];
     const same = (a: [number, number], b: [number, number]) => a[0] === b[0] && Math.abs(a[1] - b[1]) <= 1e-9 * Math.max(1, Math.abs(b[1]));
     const ok = same(tsChecks[q.name], p.duckdb_check) && same(tsChecks[q.name], p.polars_check);
     const pyDuck = median(p.duckdb_s);
@@ -232,14 +252,14 @@ export async function run(): Promise<void> {
       median(tsDirect[q.name]).toFixed(3),
       pyDuck.toFixed(3),
       median(p.polars_s).toFixed(3),
-      (median(tsViews[q.name]) / pyDuck).toFixed(2),
-      (median(tsDirect[q.name]) / pyDuck).toFixed(2),
+      pairedRatio(tsViews[q.name], q.name).toFixed(2),
+      pairedRatio(tsDirect[q.name], q.name).toFixed(2),
       `${median(tsCpu[q.name]).toFixed(2)} / ${median(p.duckdb_cpu_s).toFixed(2)}`,
       ok ? `same (${tsChecks[q.name][0]} rows)` : `DIFFER ${JSON.stringify([tsChecks[q.name], p.duckdb_check, p.polars_check])}`,
     ]);
     console.log(`  ${q.name}: ${q.what}`);
   }
-  const header = ['query', 'TS views s', 'TS direct s', `py duckdb ${peer.versions.duckdb} s`, `polars ${peer.versions.polars} s`, 'views/py', 'direct/py', 'CPU s TS views / py', 'results'];
+  const header = ['query', 'TS views s', 'TS direct s', `py duckdb ${versions.duckdb} s`, `polars ${versions.polars} s`, 'views/py', 'direct/py', 'CPU s TS views / py', 'results'];
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
   const line = (cells: string[]) => `| ${cells.map((c, j) => c.padEnd(widths[j])).join(' | ')} |`;
   console.log(line(header));

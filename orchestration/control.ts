@@ -89,7 +89,10 @@ async function printWorkflowStatus(
     const p = await queryProgress(c.connection, handle);
     if (!p) {
       if (opts.json) out(JSON.stringify({ sweep_id: t.sweepId, state: 'running', progress: null }));
-      else out(`${t.sweepId}: running, but no worker answered (are the cpu-queue workers up?)`);
+      else {
+        const hint = t.runDir && !readLaunchRecord(t.runDir)?.address ? `its ntk-sweep process is gone; continue with: ntk-sweep resume ${t.runDir}` : 'are the cpu-queue workers up?';
+        out(`${t.sweepId}: running, but no worker answered (${hint})`);
+      }
       return 0;
     }
     out(opts.json ? JSON.stringify({ state: 'running', ...progressJson(p), run_dir: t.runDir ?? null }) : progressLine(p));

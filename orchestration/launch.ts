@@ -29,7 +29,7 @@ import { readServerRecord, serverDir } from './dev-server.js';
 import { releaseOrphanedTrials, startEmbedded } from './embedded.js';
 import { TemporalSetupError } from './errors.js';
 import { followSweep, queryProgress } from './follow.js';
-import { formatDuration, makeProgressView, type ProgressMode } from './progress.js';
+import { formatDuration, makeProgressView, progressOfResult, type ProgressMode } from './progress.js';
 import {
   checkRunFolder,
   findRunFolders,
@@ -218,6 +218,7 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
       pollMs: progressMode(opts) === 'bar' ? 500 : 1000,
       interrupted: Promise.race([stop.interrupted, embedded.workersDone.then(() => new Promise<void>(() => {}))]),
     });
+    if (outcome.kind === 'finished') view.update(progressOfResult(outcome.result, new Date(t0).toISOString()));
     view.stop();
     if (outcome.kind === 'interrupted') {
       const p = await queryProgress(conn.connection, handle, 2000);
@@ -267,6 +268,7 @@ async function onCluster(plan: SweepPlan, opts: SweepCommandOptions, conn: Conne
       pollMs: progressMode(opts) === 'bar' ? 500 : 1000,
       interrupted: stop.interrupted,
     });
+    if (outcome.kind === 'finished') view.update(progressOfResult(outcome.result, new Date(t0).toISOString()));
     view.stop();
     if (outcome.kind === 'interrupted') {
       note(`stopped watching; the sweep goes on on the cluster. Follow it with:\n  ${follow}`);

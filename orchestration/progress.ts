@@ -4,7 +4,7 @@
  * Throughput and ETA are measured by this display over the trials finished while it watched.
  */
 import cliProgress from 'cli-progress';
-import type { SweepProgress } from '../workflows/shared.js';
+import type { SweepProgress, SweepResult } from '../workflows/shared.js';
 
 export type ProgressMode = 'bar' | 'lines' | 'json';
 
@@ -37,6 +37,22 @@ export class RateMeter {
     const r = this.rate();
     return r ? (p.pending + p.running) / r : undefined;
   }
+}
+
+/** The progress a finished sweep's result amounts to (the last update of a display). */
+export function progressOfResult(r: SweepResult, startedAt: string): SweepProgress {
+  const finished = r.ok + r.diverged + r.failed;
+  return {
+    ...r,
+    running: 0,
+    pending: r.total - finished,
+    maxParallel: 0,
+    phase: 'finished',
+    paused: false,
+    cancelling: false,
+    startedAt,
+    run: r.runs,
+  };
 }
 
 export function formatDuration(s: number | undefined): string {
@@ -115,7 +131,7 @@ export function makeProgressView(
   if (mode === 'bar') {
     const bar = new cliProgress.SingleBar(
       {
-        format: '{bar} {done}/{total} done | {running} running | {failed} failed | {pending} pending | {rate} | ETA {eta}{state}',
+        format: '{bar} {done}/{total} done | {running} running | {failed} failed | {pending} pending | {speed} | ETA {left}{state}',
         hideCursor: true,
         clearOnComplete: false,
         stream: err,
@@ -129,8 +145,9 @@ export function makeProgressView(
       running: p.running,
       failed: p.failed,
       pending: p.pending,
-      rate: formatRate(meter.rate()),
-      eta: formatDuration(meter.etaS(p)),
+      // Not cli-progress's own {eta}/{value} tokens: those would override these.
+      speed: formatRate(meter.rate()),
+      left: formatDuration(meter.etaS(p)),
       state: p.phase === 'running' && !p.paused && !p.cancelling ? '' : ` [${state(p)}]`,
     });
     return {

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { canonicalJson, expandGrid, loadConfig, parseConfig, sweepIdOf, type LoadedConfig } from '../src/config/index.js';
+import { runDirOf } from '../src/config/summary.js';
 import { checkWritable, writeFileAtomic } from '../src/io/atomic-write.js';
 import { RunFolderError } from '../src/query/errors.js';
 import { MANIFEST_FILE, readManifest, writeManifest } from '../src/tables/manifest.js';
@@ -38,16 +39,11 @@ function launchFile(runDir: string): string {
   return path.join(serverDir(runDir), 'launch.json');
 }
 
-/** The run folder of a config: its `output`, relative to the current folder. */
-export function runDirOf(loaded: LoadedConfig): string {
-  return path.resolve(loaded.config.output);
-}
-
 /** Reads and checks a config for `run` (every problem at once; nothing is written). */
 export function planFromConfig(configFile: string, opts: { yes?: boolean } = {}): SweepPlan {
   const loaded = loadConfig(configFile);
   const trialCount = expandGrid(loaded, { yes: opts.yes }).length;
-  return { loaded, sweepId: sweepIdOf(loaded), trialCount, runDir: runDirOf(loaded), configDir: loaded.dir };
+  return { loaded, sweepId: sweepIdOf(loaded), trialCount, runDir: runDirOf(loaded.config), configDir: loaded.dir };
 }
 
 /** The sweep id recorded in RUN/manifest.json, if the folder has one. */

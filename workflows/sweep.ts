@@ -15,11 +15,11 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  isCancellation,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { RetryState } from '@temporalio/common';
 import type { SweepActivities } from '../activities/index.js';
 import {
   CANCEL_SIGNAL,
@@ -134,6 +134,8 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
       if (r.status === 'ok') counts.ok++;
       else counts.diverged++;
     } catch (err) {
+      // A cancelled workflow (e.g. from the Temporal UI) ends without counting the trial.
+      if (isCancellation(err)) return;
       if (!(err instanceof ActivityFailure)) throw err;
       try {
         await cpu.recordFailed({ ...ref, ...trial, error: failureMessage(err), attempts: attemptsOf(err, sweep.retries) });
@@ -225,7 +227,7 @@ function attemptsOf(err: ActivityFailure, retries: number): number {
     const detail = cause.details?.[0] as { attempt?: unknown } | undefined;
     if (typeof detail?.attempt === 'number') return detail.attempt;
   }
-  return err.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED ? retries + 1 : 1;
+  return err.retryState === 'MAXIMUM_ATTEMPTS_REACHED' ? retries + 1 : 1;
 }
 
 /** The input's tunables that are set (undefined must not override a default). */

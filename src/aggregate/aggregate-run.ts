@@ -16,7 +16,7 @@ import path from 'node:path';
 import { quotedString } from '@duckdb/node-api';
 import { OutputError, writeFileAtomic } from '../io/atomic-write.js';
 import { RunFolderError } from '../query/errors.js';
-import { openRun, type RunDatabase } from '../query/run-views.js';
+import { openRun, withUnifiedSchemas, type RunDatabase } from '../query/run-views.js';
 import { computeFits, type FitOptions } from './fits.js';
 import { fitsTableToParquet, makeFitsTable } from './fits-table.js';
 import { describeColumns, findGroupAxes, type GroupAxis } from './group-axes.js';
@@ -98,7 +98,9 @@ export async function aggregateRun(runDir: string, options: AggregateOptions = {
     options.onPhase?.(name, (t - t0) / 1000);
     t0 = t;
   };
-  const db = options.db ?? (await openRun(runDir, { only: ['trials', 'curves', 'spectra'] }));
+  // union_by_name from the start: metrics are found from the views' columns, and a column present
+  // only in files after the first would otherwise be missed without an error.
+  const db = options.db ?? (await openRun(runDir, { only: ['trials', 'curves', 'spectra'], unionByName: true }));
   phase('open');
   // Row order within the temporary tables does not matter (the files are written with ORDER BY);
   // letting DuckDB drop it makes scans of thousands of files noticeably more parallel.
@@ -110,20 +112,24 @@ export async function aggregateRun(runDir: string, options: AggregateOptions = {
       throw new RunFolderError(`${runDir}: no trials table (trials/*.parquet); nothing to aggregate`);
     }
     const { connection } = db;
-    const trialColumns = await describeColumns(connection, 'trials');
-    const metrics: SummaryMetrics = {
-      curves: db.tables.includes('curves') ? curveMetrics(await describeColumns(connection, 'curves')) : [],
-      trials: trialMetrics(trialColumns),
-      spectra: db.tables.includes('spectra'),
-    };
-    await copyTrialRows(connection, trialColumns, metrics.trials);
-    const axes = await findGroupAxes(connection, trialColumns, () => addCandidateColumns(connection, trialColumns));
-    await prepareTrials(connection, axes);
-    phase('trials');
-    const summaryRows = await buildSummary(connection, axes, metrics);
-    phase('summary');
-    const fits = await computeFits(connection, axes, metrics, fitOptions);
-    phase('fits');
+    // Everything that reads the Parquet files; run again with unified views if their columns differ.
+    const { axes, metrics, summaryRows, fits } = await withUnifiedSchemas(db, async () => {
+      const trialColumns = await describeColumns(connection, 'trials');
+      const metrics: SummaryMetrics = {
+        curves: db.tables.includes('curves') ? curveMetrics(await describeColumns(connection, 'curves')) : [],
+        trials: trialMetrics(trialColumns),
+        spectra: db.tables.includes('spectra'),
+      };
+      await copyTrialRows(connection, trialColumns, metrics.trials);
+      const axes = await findGroupAxes(connection, trialColumns, () => addCandidateColumns(connection, trialColumns));
+      await prepareTrials(connection, axes);
+      phase('trials');
+      const summaryRows = await buildSummary(connection, axes, metrics);
+      phase('summary');
+      const fits = await computeFits(connection, axes, metrics, fitOptions);
+      phase('fits');
+      return { axes, metrics, summaryRows, fits };
+    });
 
     const { summaryFile, fitsFile } = aggregatePaths(runDir);
     await writeSummaryFile(db, axes, summaryFile);

@@ -10,7 +10,7 @@ import { quotedString } from '@duckdb/node-api';
 import { OutputError, checkWritable } from '../io/atomic-write.js';
 import { QueryError } from './errors.js';
 import { checkOneStatement, explainQueryError, trimStatement } from './run-sql.js';
-import type { RunDatabase } from './run-views.js';
+import { withUnifiedSchemas, type RunDatabase } from './run-views.js';
 
 export const EXPORT_FORMATS = ['csv', 'json', 'parquet'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -34,7 +34,7 @@ export async function copyQuery(db: RunDatabase, sql: string, format: ExportForm
   // `SELECT * FROM (…)` admits DESCRIBE, SHOW, SUMMARIZE and PIVOT besides queries.
   const copy = `COPY (SELECT * FROM (\n${trimStatement(sql)}\n)) TO ${quotedString(tmp)} (${COPY_OPTIONS[format]})`;
   try {
-    await db.connection.run(copy);
+    await withUnifiedSchemas(db, () => db.connection.run(copy));
   } catch (e) {
     rmSync(tmp, { force: true });
     const err = explainQueryError(e, db);

@@ -1,6 +1,17 @@
 /** SQL over a run folder with DuckDB: views per table, running one statement, printing and exporting its rows. */
 export { QueryError, RunFolderError } from './errors.js';
-export { RUN_TABLES, checkRunFolder, createRunViews, openRun, parquetSource, presentTables, tableFiles, tablesNamedIn } from './run-views.js';
+export {
+  RUN_TABLES,
+  checkRunFolder,
+  createRunViews,
+  isSchemaMismatch,
+  openRun,
+  parquetSource,
+  presentTables,
+  tableFiles,
+  tablesNamedIn,
+  withUnifiedSchemas,
+} from './run-views.js';
 export type { RunDatabase, RunTableName } from './run-views.js';
 export { checkOneStatement, explainQueryError, runSql, trimStatement, type QueryResult } from './run-sql.js';
 export { cellText, formatTable, MAX_CELL_CHARS } from './format-table.js';

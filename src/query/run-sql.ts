@@ -4,7 +4,7 @@
  */
 import { DuckDBTypeId, type DuckDBResultReader } from '@duckdb/node-api';
 import { QueryError } from './errors.js';
-import { RUN_TABLES, presentTables, type RunDatabase } from './run-views.js';
+import { RUN_TABLES, presentTables, withUnifiedSchemas, type RunDatabase } from './run-views.js';
 
 /** The rows of a query, as DuckDB values (`String(v)` renders each as DuckDB does). */
 export interface QueryResult {
@@ -72,7 +72,7 @@ function toResult(reader: DuckDBResultReader): QueryResult {
 export async function runSql(db: RunDatabase, sql: string): Promise<QueryResult> {
   await checkOneStatement(db, sql);
   try {
-    return toResult(await db.connection.runAndReadAll(sql));
+    return toResult(await withUnifiedSchemas(db, () => db.connection.runAndReadAll(sql)));
   } catch (e) {
     throw explainQueryError(e, db);
   }

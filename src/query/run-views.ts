@@ -41,11 +41,13 @@ export function tableFiles(runDir: string, table: string): string[] {
  * The `read_parquet(...)` expression of one table, or undefined when the table has no file.
  * Flat folders (the layout of src/tables/rows.ts) are read with `hive_partitioning = false`: with it
  * on, DuckDB would turn any `key=value` folder in the run folder's own path into a column. A
- * partitioned table (`curves/width=64/x.parquet`) is read with it on. `union_by_name` lets files
- * written by different versions (added columns) be read together. Paths are passed as SQL string
- * literals, quoted, and listed file by file when the path holds characters that DuckDB would glob.
+ * partitioned table (`curves/width=64/x.parquet`) is read with it on. `unionByName` reads files
+ * whose columns differ (written by different versions) together, at the price of reading every
+ * file's footer when the view is made; {@link withUnifiedSchemas} turns it on only when needed.
+ * Paths are passed as SQL string literals, quoted, and listed file by file when the path holds
+ * characters that DuckDB would glob.
  */
-export function parquetSource(runDir: string, table: string): string | undefined {
+export function parquetSource(runDir: string, table: string, unionByName = false): string | undefined {
   const files = tableFiles(runDir, table);
   if (files.length === 0) return undefined;
   const dir = path.resolve(runDir, table);
@@ -53,7 +55,7 @@ export function parquetSource(runDir: string, table: string): string | undefined
   const where = GLOB_CHARS.test(dir)
     ? `[${files.map((f) => quotedString(path.join(dir, f))).join(', ')}]`
     : quotedString(path.join(dir, partitioned ? '**/*.parquet' : '*.parquet'));
-  return `read_parquet(${where}, hive_partitioning = ${partitioned}, union_by_name = true)`;
+  return `read_parquet(${where}, hive_partitioning = ${partitioned}, union_by_name = ${unionByName})`;
 }
 
 /**
@@ -73,18 +75,18 @@ export function presentTables(runDir: string): RunTableName[] {
 
 /**
  * Creates (or replaces) a view per present table on `connection`, drops those of absent ones;
- * returns the tables that have one. `only` limits the views to some tables: creating a view reads
- * the footer of every file of its table (to unify their columns), a cost worth skipping for
- * tables a caller does not need.
+ * returns the tables that have one. `only` limits the views to some tables: with thousands of
+ * files every table costs, and more so with `unionByName` (every footer is read to make the view).
  */
 export async function createRunViews(
   connection: DuckDBConnection,
   runDir: string,
   only: readonly RunTableName[] = RUN_TABLES,
+  unionByName = false,
 ): Promise<RunTableName[]> {
   const made: RunTableName[] = [];
   for (const table of RUN_TABLES.filter((t) => only.includes(t))) {
-    const source = parquetSource(runDir, table);
+    const source = parquetSource(runDir, table, unionByName);
     if (!source) {
       await connection.run(`DROP VIEW IF EXISTS ${quotedIdentifier(table)}`);
       continue;
@@ -101,7 +103,36 @@ export interface RunDatabase {
   readonly connection: DuckDBConnection;
   /** The tables that have a view, in {@link RUN_TABLES} order. */
   readonly tables: readonly RunTableName[];
+  /** Whether the views read files with differing columns together (see {@link withUnifiedSchemas}). */
+  readonly unionByName: boolean;
+  /** Remakes the views with `union_by_name`, for a folder whose files' columns differ. */
+  unify(): Promise<void>;
   close(): void;
+}
+
+/**
+ * DuckDB's errors when a table's files have different columns: a later file lacks a column of the
+ * first (`schema mismatch in glob`), or a column exists only in files after the first (the view,
+ * made from the first file's schema, does not have it).
+ */
+export function isSchemaMismatch(e: unknown): boolean {
+  return e instanceof Error && /schema mismatch in glob|Referenced column .* not found/u.test(e.message);
+}
+
+/**
+ * Runs `work` on `db`; when a table's files turn out to have different columns (a folder written
+ * by two versions), remakes the views with `union_by_name` (missing columns read as NULL) and runs
+ * it once more. The common case, files of one schema, thus never pays for reading every footer
+ * up front. `work` must be safe to run again (queries, CREATE OR REPLACE).
+ */
+export async function withUnifiedSchemas<T>(db: RunDatabase, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (db.unionByName || !isSchemaMismatch(e)) throw e;
+    await db.unify();
+    return work();
+  }
 }
 
 /** Checks that `runDir` is a folder; throws {@link RunFolderError} otherwise. */
@@ -118,32 +149,44 @@ export function checkRunFolder(runDir: string): void {
 
 /**
  * Opens an in-memory DuckDB with a view per table present in `runDir` (or per table of
- * `options.only` present there). Extensions are never downloaded (Parquet and JSON are built into
- * the binding), so this works offline. Throws {@link RunFolderError} when `runDir` is not a
+ * `options.only` present there), made from each table's first file's columns unless
+ * `options.unionByName` (see {@link parquetSource}, {@link withUnifiedSchemas}). Extensions are
+ * never downloaded (Parquet and JSON are built into the binding), so this works offline. Throws {@link RunFolderError} when `runDir` is not a
  * folder or its Parquet files cannot be read.
  */
-export async function openRun(runDir: string, options: { only?: readonly RunTableName[] } = {}): Promise<RunDatabase> {
+export async function openRun(
+  runDir: string,
+  options: { only?: readonly RunTableName[]; unionByName?: boolean } = {},
+): Promise<RunDatabase> {
   checkRunFolder(runDir);
   const instance = await DuckDBInstance.create(':memory:', {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
   });
   const connection = await instance.connect();
-  // Binding a view, DESCRIBE and the scan itself each read every file's footer; with thousands of
-  // small files that is most of the cost, so footers are parsed once per database.
+  // Every scan reads the footer of every file; with thousands of small files that is most of the
+  // cost of a scan, so footers are parsed once per database and reused by later statements.
   await connection.run('SET parquet_metadata_cache = true');
   let tables: RunTableName[];
   try {
-    tables = await createRunViews(connection, runDir, options.only);
+    tables = await createRunViews(connection, runDir, options.only, options.unionByName);
   } catch (e) {
     connection.closeSync();
     instance.closeSync();
     throw new RunFolderError(`${runDir}: cannot read its Parquet files: ${(e as Error).message}`);
   }
+  let unionByName = options.unionByName ?? false;
   return {
     runDir,
     connection,
     tables,
+    get unionByName() {
+      return unionByName;
+    },
+    async unify() {
+      await createRunViews(connection, runDir, options.only, true);
+      unionByName = true;
+    },
     close() {
       connection.closeSync();
       instance.closeSync();
