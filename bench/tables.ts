@@ -272,13 +272,11 @@ export async function run(): Promise<void> {
 
   // 3. Aggregation.
   console.log('\naggregateRun (summary + fits with 1 000 bootstrap resamples, files written):');
-  const sizes = [
-    { n: 100, pts: gridPoints(10, WIDTHS, [1], [0.5]) },
-    { n: 1000, pts: gridPoints(10) },
-    { n: points.length, pts: points },
-  ].filter((s) => s.n <= points.length);
+  // Subsets with 10 seeds per cell (100 trials: one group; 1 000: every group), then the whole folder.
+  const subsets = seeds >= 10 ? [gridPoints(10, WIDTHS, [1], [0.5]), gridPoints(10)].filter((pts) => pts.length < points.length) : [];
+  const sizes = [...subsets.map((pts) => ({ n: pts.length, pts, whole: false })), { n: points.length, pts: points, whole: true }];
   for (const s of sizes) {
-    const sub = s.n === points.length ? dir : linkSubset(dir, s.pts);
+    const sub = s.whole ? dir : linkSubset(dir, s.pts);
     subsetFor.set(s.n, sub);
     const times: number[] = [];
     const cpus: number[] = [];
@@ -302,7 +300,7 @@ export async function run(): Promise<void> {
     );
     console.log(`          reading the same columns alone: ${floor.wall.toFixed(2)} s wall, ${floor.cpu.toFixed(2)} s CPU`);
   }
-  for (const [size, sub] of subsetFor) if (sub !== dir && size !== points.length) rmSync(sub, { recursive: true, force: true });
+  for (const sub of subsetFor.values()) if (sub !== dir) rmSync(sub, { recursive: true, force: true });
   if (!keep) rmSync(dir, { recursive: true, force: true });
 }
 
