@@ -10,12 +10,13 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { aggregateRun } from '../../src/aggregate/index.js';
 import { expandGrid, type TrialPoint } from '../../src/config/expand.js';
-import { sweepIdOf, canonicalParams } from '../../src/config/ids.js';
+import { sweepIdOf } from '../../src/config/ids.js';
 import { loadConfig, type LoadedConfig } from '../../src/config/loader.js';
 import { resolvePoint } from '../../src/config/expand.js';
 import { writeFailedTrial, writeManifest } from '../../src/tables/index.js';
 import type { TrialRow } from '../../src/tables/rows.js';
 import { ROOT } from '../helpers/python.js';
+import { failedTrialRow } from '../../src/trial/failed-row.js';
 
 /** Runs `ntk-sweep trial` as a child process (the real executable); rejects with its stderr on failure. */
 function trialCli(configFile: string, trialId: string, runDir: string): Promise<void> {
@@ -110,50 +111,7 @@ export async function makeRunFolder(
   return { runDir, loaded, points };
 }
 
-/** The trials row the orchestration writes for a trial that kept failing (src/tables/write.ts writeFailedTrial). */
+/** The trials row the orchestration writes for a trial that kept failing (3 attempts, as the tests' retry policy). */
 function failedRow(loaded: LoadedConfig, p: TrialPoint, sweepId: string, error: string): TrialRow {
-  const c = resolvePoint(loaded, p);
-  return {
-    trial_id: p.trialId,
-    sweep_id: sweepId,
-    analytic_id: null,
-    params_json: canonicalParams(c),
-    status: 'failed',
-    error,
-    width: c.model.width,
-    depth: c.model.depth,
-    lr: c.train.lr,
-    seed: c.seed,
-    activation: c.model.activation,
-    parameterization: c.model.parameterization,
-    w_std: c.model.wStd,
-    b_std: c.model.bStd,
-    outputs: c.model.outputs,
-    dataset: c.dataset.kind,
-    n_train: c.dataset.nTrain,
-    n_test: c.dataset.nTest,
-    data_seed: c.dataset.seed,
-    target: c.dataset.target.kind,
-    steps: c.train.steps,
-    log_every: c.train.logEvery,
-    diverged_at_step: null,
-    steps_done: 0,
-    attempts: 3,
-    backend: 'wasm',
-    device: 'wasm',
-    started_at: new Date(),
-    wall_s: 0,
-    eta_crit: null,
-    lr_over_crit: null,
-    final_train_loss: null,
-    final_test_loss: null,
-    final_kernel_rel_err: null,
-    final_kernel_drift: null,
-    final_weight_change: null,
-    final_pred_gap_analytic: null,
-    final_pred_gap_linear: null,
-    test_loss_initial_kernel: null,
-    test_loss_after_kernel: null,
-    test_loss_analytic_kernel: null,
-  };
+  return { ...failedTrialRow(resolvePoint(loaded, p), sweepId, error, 3), backend: 'wasm', device: 'wasm' };
 }
