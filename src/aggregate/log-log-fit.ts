@@ -39,25 +39,9 @@ export function fitLine(x: ArrayLike<number>, y: ArrayLike<number>): LineFit {
   return { slope, intercept: my - slope * mx, r2: syy === 0 ? 1 : 1 - ssRes / syy };
 }
 
-/** The slope alone (the bootstrap's inner loop), same formula as {@link fitLine}. */
+/** The slope alone (the bootstrap's inner loop). */
 function slopeOf(x: Float64Array, y: Float64Array): number {
-  const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
-  let sxx = 0;
-  let sxy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i] - mx;
-    sxx += dx * dx;
-    sxy += dx * (y[i] - my);
-  }
-  return sxy / sxx;
+  return fitLine(x, y).slope;
 }
 
 /**

@@ -2,6 +2,7 @@
  * What a report shows, as read from the run folder by ./queries.ts: plain rows, one interface per
  * query. The aggregation's own columns (src/aggregate/schemas.ts) keep their names here.
  */
+import type { FitRow } from '../aggregate/schemas.js';
 
 /** A group of the width study (`depth=3, lr=0.5`, or `all`) and its axis values. */
 export interface GroupInfo {
@@ -23,25 +24,11 @@ export interface SummaryPoint {
   ci_high: number | null;
 }
 
-/** A fits row (one group × source × metric × step). */
-export interface FitPoint {
-  group: string;
+/** A fits row (one group × source × metric × step) as the report reads it back: names as text. */
+export type FitPoint = Omit<FitRow, 'groupValues' | 'bootstrap_resamples' | 'source' | 'reason'> & {
   source: string;
-  metric: string;
-  step: number | null;
-  n_widths: number;
-  n: number;
-  n_failed: number;
-  n_diverged: number;
-  min_width: number | null;
-  max_width: number | null;
-  slope: number | null;
-  intercept: number | null;
-  r2: number | null;
-  slope_ci_low: number | null;
-  slope_ci_high: number | null;
   reason: string | null;
-}
+};
 
 /** Θ̂(x₀, probe_i) averaged over the seeds of one group × width × step (i = probe index, of p). */
 export interface AnglePoint {
