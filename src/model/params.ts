@@ -52,7 +52,7 @@ export function paramCount(spec: MlpSpec): number {
 
 /**
  * θ as one float64 vector in the order W⁰, b⁰, W¹, b¹, … (each W row-major); the column order of
- * `jacobian` (src/ntk/jacobian.ts). Used for `weight_change` = ‖θ_t − θ₀‖/‖θ₀‖.
+ * `jacobian` (src/ntk/jacobian.ts).
  */
 export function flattenParams(p: MlpParams): Float64Array {
   const out = new Float64Array(paramCount(p.spec));
