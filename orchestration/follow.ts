@@ -1,21 +1,50 @@
 /**
  * Watching a sweep: polls the workflow's `progress` query into a progress view until the workflow
  * ends (through every continue-as-new run) or the user interrupts.
+ *
+ * Losing the server is not the sweep failing: its state is in the server's database and its
+ * outputs in the run folder. So when the server stops answering, the watcher says so (with the
+ * command that continues the sweep), waits a bounded time for the server to come back, says when
+ * it is found again and follows on; if it is not, it ends with outcome `lost`.
  */
-import type { Connection, WorkflowHandle } from '@temporalio/client';
+import { isGrpcServiceError, ServiceError, type Connection, type WorkflowHandle } from '@temporalio/client';
 import { PROGRESS_QUERY, type SweepProgress, type SweepResult } from '../workflows/shared.js';
 import type { ProgressView } from './progress.js';
 
 export type FollowOutcome =
   | { kind: 'finished'; result: SweepResult }
   | { kind: 'failed'; error: Error }
+  /** The server stopped answering and did not come back (what was said is already printed). */
+  | { kind: 'lost' }
   | { kind: 'interrupted' };
+
+/** What to do when the server stops answering. */
+export interface ServerLoss {
+  /** The server, as the user knows it (e.g. `the Temporal server at host:7233`). */
+  server: string;
+  /** The command that continues the sweep. */
+  resume: string;
+  /** How long to wait for the server to come back. */
+  waitMs: number;
+  /** Why the server cannot come back, once that is known (the embedded server's process is gone): no waiting then. */
+  gone?: () => string | undefined;
+  /** Where the messages go (default: stderr). */
+  note?: (line: string) => void;
+}
+
+/** Seconds a watcher waits for a lost server: NTK_SWEEP_SERVER_WAIT_S, default 5 minutes. */
+export function serverWaitMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.NTK_SWEEP_SERVER_WAIT_S || NaN);
+  return (Number.isFinite(s) && s >= 0 ? s : 300) * 1000;
+}
 
 export interface FollowOptions {
   connection: Connection;
   pollMs: number;
   /** Resolves when the user asks to stop watching (Ctrl-C). */
   interrupted: Promise<void>;
+  /** Without it, a lost server ends the watch as `failed`. */
+  serverLoss?: ServerLoss;
 }
 
 /** The sweep's progress, or undefined when no worker answered in time (e.g. between runs of the chain). */
@@ -31,16 +60,80 @@ export async function queryProgress(
   }
 }
 
+/** gRPC's status code UNAVAILABLE (the SDK re-exports the error type, not the codes). */
+const UNAVAILABLE = 14;
+
+/** A gRPC UNAVAILABLE anywhere in the cause chain: the server is down or unreachable. */
+function isUnavailable(e: unknown): boolean {
+  for (let c: unknown = e, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    if (isGrpcServiceError(c) && c.code === UNAVAILABLE) return true;
+  }
+  return false;
+}
+
+/** Whether the server answers a cheap call within `timeoutMs`. */
+async function answers(connection: Connection, timeoutMs: number): Promise<boolean> {
+  try {
+    await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    t.unref();
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+/**
+ * After `error` from the server: whether the server was lost, and then whether it came back
+ * (`found`) or not (`lost`). `not lost`: the error was something else.
+ */
+async function whenLost(error: unknown, connection: Connection, loss: ServerLoss, signal: AbortSignal): Promise<'not lost' | 'found' | 'lost'> {
+  if (!isUnavailable(error) && !(error instanceof ServiceError && !(await answers(connection, 2000)))) return 'not lost';
+  const note = loss.note ?? ((l: string) => void process.stderr.write(`${l}\n`));
+  const gone = loss.gone?.();
+  note(`lost ${loss.server}${gone ? ` (${gone})` : ''}; the sweep is intact: ${loss.resume}`);
+  if (gone) return 'lost';
+  note(`waiting up to ${Math.round(loss.waitMs / 1000)} s for it to come back…`);
+  const deadline = Date.now() + loss.waitMs;
+  while (!signal.aborted && Date.now() < deadline) {
+    if (await answers(connection, 2000)) {
+      note(`found ${loss.server} again; following the sweep`);
+      return 'found';
+    }
+    const why = loss.gone?.();
+    if (why) {
+      note(`${loss.server} will not come back (${why}); continue the sweep with: ${loss.resume}`);
+      return 'lost';
+    }
+    await sleep(1000, signal);
+  }
+  if (!signal.aborted) note(`${loss.server} did not come back within ${Math.round(loss.waitMs / 1000)} s; continue the sweep with: ${loss.resume}`);
+  return 'lost';
+}
+
 export async function followSweep(handle: WorkflowHandle, view: ProgressView, opts: FollowOptions): Promise<FollowOutcome> {
   let done = false;
   // Aborted when watching stops: a pending long poll would otherwise keep the process alive
   // (closing a gRPC channel does not end the calls in flight).
   const abort = new AbortController();
-  const ending: Promise<FollowOutcome> = opts.connection
-    .withAbortSignal(abort.signal, () => handle.result())
-    .then((result: SweepResult): FollowOutcome => ({ kind: 'finished', result }))
-    .catch((error: Error): FollowOutcome => ({ kind: 'failed', error }))
-    .finally(() => void (done = true));
+  const ending: Promise<FollowOutcome> = (async (): Promise<FollowOutcome> => {
+    for (;;) {
+      try {
+        const result: SweepResult = await opts.connection.withAbortSignal(abort.signal, () => handle.result());
+        return { kind: 'finished', result };
+      } catch (e) {
+        if (abort.signal.aborted || !opts.serverLoss) return { kind: 'failed', error: e as Error };
+        const lost = await whenLost(e, opts.connection, opts.serverLoss, abort.signal);
+        if (lost === 'not lost') return { kind: 'failed', error: e as Error };
+        if (lost === 'lost') return { kind: 'lost' };
+      }
+    }
+  })().finally(() => void (done = true));
   const interrupted = opts.interrupted.then((): FollowOutcome => ({ kind: 'interrupted' }));
 
   const poll = (async () => {
@@ -53,6 +146,8 @@ export async function followSweep(handle: WorkflowHandle, view: ProgressView, op
   const outcome = await Promise.race([ending, interrupted]);
   done = true;
   abort.abort();
-  await Promise.race([poll, new Promise((r) => setTimeout(r, 100).unref())]);
+  // A query in flight ends by its deadline. Waiting for it matters when the server is gone: the
+  // client retries a failed call from a timer, which throws if the connection is closed by then.
+  await poll;
   return outcome;
 }

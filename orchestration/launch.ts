@@ -28,7 +28,7 @@ import { connectClient, DEFAULT_NAMESPACE, type ConnectedClient } from './connec
 import { readServerRecord, serverDir } from './dev-server.js';
 import { releaseOrphanedTrials, startEmbedded } from './embedded.js';
 import { TemporalSetupError } from './errors.js';
-import { followSweep, queryProgress } from './follow.js';
+import { followSweep, queryProgress, serverWaitMs, type ServerLoss } from './follow.js';
 import { formatDuration, makeProgressView, progressOfResult, type ProgressMode } from './progress.js';
 import {
   checkRunFolder,
@@ -40,6 +40,7 @@ import {
   type SweepPlan,
 } from './run-folder.js';
 import { findTemporalCli, PROJECT_ROOT } from './temporal-cli.js';
+import { EXIT_SERVER_LOST } from '../src/cli/exit-codes.js';
 
 /** Exit codes beyond src/cli/exit-codes.ts: the sweep failed as a whole; the user interrupted. */
 export const EXIT_SWEEP_FAILED = 1;
@@ -217,9 +218,15 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
       connection: conn.connection,
       pollMs: progressMode(opts) === 'bar' ? 500 : 1000,
       interrupted: Promise.race([stop.interrupted, embedded.workersDone.then(() => new Promise<void>(() => {}))]),
+      // The embedded server cannot come back once its process is gone; another owner's is not ours to report.
+      serverLoss: embedded.owner ? { ...lossOf(plan, opts, 'the embedded Temporal server'), gone: () => (readServerRecord(plan.runDir) ? undefined : 'its process is gone') } : undefined,
     });
     if (outcome.kind === 'finished') view.update(progressOfResult(outcome.result, new Date(t0).toISOString()));
     view.stop();
+    if (outcome.kind === 'lost') {
+      await embedded.stop();
+      return EXIT_SERVER_LOST;
+    }
     if (outcome.kind === 'interrupted') {
       const p = await queryProgress(conn.connection, handle, 2000);
       await conn.close();
@@ -267,9 +274,11 @@ async function onCluster(plan: SweepPlan, opts: SweepCommandOptions, conn: Conne
       connection: conn.connection,
       pollMs: progressMode(opts) === 'bar' ? 500 : 1000,
       interrupted: stop.interrupted,
+      serverLoss: lossOf(plan, opts, `the Temporal server at ${opts.address}`),
     });
     if (outcome.kind === 'finished') view.update(progressOfResult(outcome.result, new Date(t0).toISOString()));
     view.stop();
+    if (outcome.kind === 'lost') return EXIT_SERVER_LOST;
     if (outcome.kind === 'interrupted') {
       note(`stopped watching; the sweep goes on on the cluster. Follow it with:\n  ${follow}`);
       return EXIT_INTERRUPTED;
@@ -278,6 +287,12 @@ async function onCluster(plan: SweepPlan, opts: SweepCommandOptions, conn: Conne
   } finally {
     stop.dispose();
   }
+}
+
+/** How a watcher reports losing `server`: the sweep is intact, and `resume` continues it. */
+function lossOf(plan: SweepPlan, opts: SweepCommandOptions, server: string): ServerLoss {
+  const resume = `ntk-sweep resume ${plan.runDir}${opts.address ? ` --address ${opts.address}` : ''}`;
+  return { server, resume, waitMs: serverWaitMs(), note };
 }
 
 function announce(plan: SweepPlan, attached: boolean, where: string, uiUrl?: string): void {

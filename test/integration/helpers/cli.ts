@@ -41,6 +41,9 @@ export function startCli(args: string[], opts: { cwd: string; env?: NodeJS.Proce
   return { child, done, output: () => ({ stdout, stderr }) };
 }
 
+/** A line of a JavaScript stack trace (`    at fn (file:line:col)`), or an error printed by its name. */
+export const STACK_LINE = /^\s+at \S|^\w*Error: /m;
+
 /** Runs `ntk-sweep ...args` to its end. */
 export async function runCli(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }) {
   return startCli(args, opts).done;
