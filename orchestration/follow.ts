@@ -81,10 +81,10 @@ async function answers(connection: Connection, timeoutMs: number): Promise<boole
   }
 }
 
+/** Not unref'd: while the server is away, this timer is what keeps the process waiting for it. */
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    t.unref();
     signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
   });
 

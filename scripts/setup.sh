@@ -110,4 +110,57 @@ else
 fi
 # ---- end Temporal CLI -----------------------------------------------------------------------------
 
+# ---- Temporal server on PostgreSQL: docker-compose.yml's topology without Docker -------------------
+# For docs/deploy.md's bare-metal steps and test/integration/topology.test.ts. The server and its SQL
+# tool are built with Go at the version docker-compose.yml pins (scripts/compose-pin.sh reads it: the
+# compose file is the one home of the pin) into the same cache as the Temporal CLI, and that version's
+# PostgreSQL schemas are copied beside them. PostgreSQL itself is Debian's package, installed only
+# when missing and we are root.
+server_version="v$(scripts/compose-pin.sh TEMPORAL_VERSION)"
+server_module=go.temporal.io/server
+server_bin="$temporal_bin_dir/temporal-server"
+sql_tool_bin="$temporal_bin_dir/temporal-sql-tool"
+server_home="${NTK_SWEEP_CACHE_DIR:-$PWD/.cache}/temporal-server"   # schema/ and the version they belong to
+module_version() { go version -m "$1" 2>/dev/null | awk -v m="$server_module" '$1 == "mod" && $2 == m { print $3 }'; }
+server_ready() {
+  [ -x "$server_bin" ] && [ -x "$sql_tool_bin" ] && [ "$(cat "$server_home/version" 2>/dev/null)" = "$server_version" ] &&
+    { ! command -v go >/dev/null 2>&1 ||
+      { [ "$(module_version "$server_bin")" = "$server_version" ] && [ "$(module_version "$sql_tool_bin")" = "$server_version" ]; }; }
+}
+if server_ready; then
+  say "Temporal server and SQL tool $server_version are up to date ($temporal_bin_dir)"
+elif command -v go >/dev/null 2>&1; then
+  say "building the Temporal server and SQL tool $server_version with Go into $temporal_bin_dir (about 7 minutes, once)"
+  server_tmp=$(mktemp -d)
+  GOBIN="$server_tmp" go install "$server_module/cmd/server@$server_version" "$server_module/cmd/tools/sql@$server_version"
+  mkdir -p "$temporal_bin_dir"
+  mv "$server_tmp/server" "$server_bin"
+  mv "$server_tmp/sql" "$sql_tool_bin"
+  rmdir "$server_tmp"
+  server_src=$(go mod download -json "$server_module@$server_version" | node -e \
+    'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>{const j=JSON.parse(s);if(j.Error){console.error(j.Error);process.exit(1)}console.log(j.Dir)})')
+  rm -rf "$server_home"
+  mkdir -p "$server_home"
+  cp -R "$server_src/schema" "$server_home/schema"
+  chmod -R u+w "$server_home" # the module cache is read-only
+  echo "$server_version" > "$server_home/version"
+else
+  say "Go is not on PATH, so the Temporal server was not built (https://go.dev/dl);"
+  say "  test/integration/topology.test.ts fails without it"
+fi
+
+# PostgreSQL: initdb and pg_ctl on PATH or in Debian's /usr/lib/postgresql/<major>/bin.
+pg_found() { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
+if pg_found; then
+  say "PostgreSQL is present"
+elif [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  say "installing PostgreSQL (apt-get)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+else
+  say "PostgreSQL is missing: install it with 'sudo apt-get install postgresql';"
+  say "  test/integration/topology.test.ts fails without it"
+fi
+# ---- end Temporal server on PostgreSQL -------------------------------------------------------------
+
 say "done"

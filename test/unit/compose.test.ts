@@ -11,12 +11,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { parse } from 'yaml';
 import { ROOT } from '../helpers/python.js';
 import { runCli } from '../cli/run-cli.js';
+import { COMPOSE, interpolate, loadYaml } from '../helpers/compose-file.js';
 
 const SCHEMA = path.join(ROOT, '.cache', 'compose-spec.json');
-const COMPOSE = path.join(ROOT, 'docker-compose.yml');
 const NFS_OVERLAY = path.join(ROOT, 'docker', 'compose.nfs.yml');
 
 type Dict = Record<string, unknown>;
@@ -32,11 +31,6 @@ interface Service {
 }
 interface ComposeFile { services: Record<string, Service>; volumes?: Record<string, unknown> }
 
-function loadYaml(file: string): Dict {
-  // Compose resolves YAML merge keys (`<<: *worker`); the yaml package does so when asked.
-  return parse(readFileSync(file, 'utf8'), { merge: true }) as Dict;
-}
-
 function validator(): (doc: unknown) => string[] {
   if (!existsSync(SCHEMA)) {
     throw new Error(`${SCHEMA} is missing: run scripts/setup.sh (it fetches the Compose Specification schema with Go)`);
@@ -44,26 +38,6 @@ function validator(): (doc: unknown) => string[] {
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA, 'utf8')) as object);
   return (doc) => (validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`));
-}
-
-/** Compose's variable interpolation: ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}, $$. */
-function interpolate<T>(value: T, env: Record<string, string>): T {
-  if (typeof value === 'string') {
-    return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g, (all, name?: string, colon?: string, op?: string, arg?: string) => {
-      if (all === '$$') return '$';
-      const v = env[name!];
-      const unset = v === undefined || (colon === ':' && v === '');
-      if (!unset) return v!;
-      if (op === '-') return arg!;
-      if (op === '?') throw new Error(`required variable ${name}: ${arg}`);
-      return '';
-    }) as T;
-  }
-  if (Array.isArray(value)) return value.map((v) => interpolate(v, env)) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env)])) as T;
-  }
-  return value;
 }
 
 const compose = (): ComposeFile => interpolate(loadYaml(COMPOSE), {}) as unknown as ComposeFile;
