@@ -3,17 +3,19 @@
  * Temporal server at the compose file's version on PostgreSQL, schemas and namespace set up by the
  * compose file's own scripts, and its two worker services as separate `ntk-sweep worker` processes
  * polling the CPU and GPU queues. Sweeps are launched as a user does (`ntk-sweep run --address`),
- * and the pieces are killed under them: the server, a worker in the middle of a trial, PostgreSQL.
+ * and the pieces are killed under them: the server (back after a while, or not in time), a worker
+ * in the middle of a trial, PostgreSQL.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { parse } from 'yaml';
 import { expandGrid, loadConfig, sweepIdOf } from '../../src/config/index.js';
 import { readTable } from '../../src/tables/read.js';
+import { EXIT_SERVER_LOST } from '../../src/cli/exit-codes.js';
 import { sweepWorkflowId, type RunTrialResult } from '../../workflows/shared.js';
 import { ROOT } from '../helpers/python.js';
 import { FIXTURES, fastTmp, STACK_LINE, startCli, tableFiles, waitFor, type CliRun } from './helpers/cli.js';
@@ -29,7 +31,14 @@ function sweepDir(fixture: string, name: string): { dir: string; config: string;
   return { dir, config, runDir: path.join(dir, 'runs', name) };
 }
 
-const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+/** Inode, modification time and content hash of a trial's files in three tables: any rewrite changes them. */
+function fileIdentity(runDir: string, file: string): string[] {
+  return ['trials', 'curves', 'kernels'].map((t) => {
+    const f = path.join(runDir, t, file);
+    const st = statSync(f);
+    return `${t}: ${st.ino} ${st.mtimeMs} ${createHash('sha256').update(readFileSync(f)).digest('hex')}`;
+  });
+}
 
 describe('docker-compose.yml’s topology without Docker: Temporal on PostgreSQL, worker processes', () => {
   let topo: Topology;
@@ -80,6 +89,15 @@ describe('docker-compose.yml’s topology without Docker: Temporal on PostgreSQL
       { schema, namespace, dynamic },
     );
     assert.equal(path.relative(ROOT, schema), 'docker/temporal/setup-postgres.sh');
+    // One worker process per worker service, on its queues with its concurrency.
+    const flag = (args: string[], f: string): string => args[args.indexOf(f) + 1];
+    const services = Object.entries(doc.services).filter(([, s]) => s.command?.[0] === 'worker');
+    assert.deepEqual(topo.ran.workers.map((w) => w.service).sort(), services.map(([n]) => n).sort());
+    for (const [name, svc] of services) {
+      const ran = topo.ran.workers.find((w) => w.service === name)!.args;
+      for (const f of ['--queues', '--concurrency']) assert.equal(flag(ran, f), flag(svc.command, f).replace(/^\$\{\w+:-(.*)\}$/, '$1'), `${name} ${f}`);
+      assert.equal(flag(ran, '--address'), topo.address);
+    }
 
     // The server is the pinned version, and behaves as those files configured it.
     const info = await topo.client.connection.workflowService.getSystemInfo({});
@@ -117,8 +135,8 @@ describe('docker-compose.yml’s topology without Docker: Temporal on PostgreSQL
     const cli = launch(s, ['--progress', 'lines', '--interval', '1'], { NTK_SWEEP_SERVER_WAIT_S: '180' });
     await waitFor('three trials', () => (tableFiles(s.runDir, 'trials').length >= 3 ? true : undefined), 300_000, 50);
     await topo.killServer();
-    // What is complete now was trained before the kill.
-    const finished = new Map(tableFiles(s.runDir, 'trials').map((f) => [f, sha(path.join(s.runDir, 'trials', f))]));
+    // Trials complete now (their `trials` file is written last) were trained before the kill.
+    const finished = new Map(tableFiles(s.runDir, 'trials').map((f) => [f, fileIdentity(s.runDir, f)]));
     await waitFor('the CLI to notice', () => (/lost the Temporal server/.test(cli.output().stderr) ? true : undefined), 120_000);
     await new Promise((r) => setTimeout(r, 3000));
     await topo.startServer();
@@ -132,15 +150,35 @@ describe('docker-compose.yml’s topology without Docker: Temporal on PostgreSQL
     assert.match(r.stdout, /completed: 24\/24 trials/, said);
 
     const acts = await assertEachTrialOnce(s);
-    for (const [f, hash] of finished) {
-      assert.equal(sha(path.join(s.runDir, 'trials', f)), hash, `${f} was written again`);
+    assert.ok(finished.size >= 3 && finished.size < 24, `${finished.size} trials complete at the kill`);
+    for (const [f, before] of finished) {
+      assert.deepEqual(fileIdentity(s.runDir, f), before, `${f}: its tables were written again`);
       const a = acts.find((x) => `${(x.result as RunTrialResult).trialId}.parquet` === f)!;
-      // Either the attempt that trained it reported back, or its retry found it complete.
+      // The attempt that trained it reported back (attempt 1), or a retry found it complete and trained nothing.
       const r = a.result as RunTrialResult;
-      assert.ok(r.skipped || a.completedAtMs !== undefined, JSON.stringify(a));
+      assert.ok(r.skipped ? r.stepsComputed === 0 : a.attempt === 1, `${f} trained again: ${JSON.stringify(a)}`);
     }
-    const trained = acts.filter((a) => !(a.result as RunTrialResult).skipped).length;
-    assert.ok(trained >= 24 - finished.size, `${trained} trained`);
+  });
+
+  it('a server that does not come back in time: the CLI exits with EXIT_SERVER_LOST and says how to resume; resume completes the sweep', async () => {
+    const s = sweepDir('many.yaml', 'topo-server-gone');
+    scratch.push(s.dir);
+    const cli = launch(s, ['--progress', 'lines', '--interval', '1'], { NTK_SWEEP_SERVER_WAIT_S: '5' });
+    await waitFor('two trials', () => (tableFiles(s.runDir, 'trials').length >= 2 ? true : undefined), 300_000, 50);
+    await topo.killServer();
+    const r = await cli.done;
+    const said = `exit ${r.status}\n--- stderr:\n${r.stderr}\n--- stdout:\n${r.stdout}`;
+    assert.equal(r.status, EXIT_SERVER_LOST, said);
+    const resume = `ntk-sweep resume ${s.runDir} --address ${topo.address}`;
+    assert.ok(r.stderr.includes(`lost the Temporal server at ${topo.address}; the sweep is intact: ${resume}\n`), said);
+    assert.ok(r.stderr.includes(`the Temporal server at ${topo.address} did not come back within 5 s; continue the sweep with: ${resume}\n`), said);
+    assert.doesNotMatch(`${r.stderr}\n${r.stdout}`, STACK_LINE, said);
+
+    await topo.startServer();
+    const resumed = await startCli(['resume', s.runDir, '--address', topo.address, '--json'], { cwd: s.dir, timeoutMs: 900_000 }).done;
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.equal(JSON.parse(resumed.stdout.trim().split('\n').at(-1)!).status, 'completed');
+    await assertEachTrialOnce(s);
   });
 
   it('a worker SIGKILLed mid-trial: the trial resumes from its checkpoint on the other worker', async () => {

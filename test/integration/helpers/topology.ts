@@ -36,7 +36,7 @@ export interface Ran {
   dynamicConfig: string;
   namespaceScript: string;
   serverVersion: string;
-  postgresVersion: string;
+  /** The worker processes started with the topology: their compose service and `ntk-sweep` arguments. */
   workers: { service: string; args: string[] }[];
 }
 
@@ -59,7 +59,7 @@ export interface Topology {
 }
 
 /** Why the topology cannot run here (scripts/setup.sh not run), or undefined. */
-export function missingPieces(): string | undefined {
+function missingPieces(): string | undefined {
   const missing = [SERVER_BIN, SQL_TOOL_BIN, SCHEMA_DIR].filter((f) => !existsSync(f));
   if (!pgBin()) missing.push('PostgreSQL (initdb, pg_ctl)');
   return missing.length ? `missing: ${missing.join(', ')}; run scripts/setup.sh` : undefined;
@@ -77,7 +77,7 @@ function pgBin(): string | undefined {
 }
 
 /** The module version a Go binary was built from (`go version -m`), e.g. v1.31.0. */
-export function builtVersion(bin: string, module = 'go.temporal.io/server'): string | undefined {
+function builtVersion(bin: string, module = 'go.temporal.io/server'): string | undefined {
   const r = spawnSync('go', ['version', '-m', bin], { encoding: 'utf8' });
   return r.stdout.split('\n').map((l) => l.trim().split(/\s+/)).find((f) => f[0] === 'mod' && f[1] === module)?.[2];
 }
@@ -86,7 +86,7 @@ export function builtVersion(bin: string, module = 'go.temporal.io/server'): str
 const asRoot = process.getuid?.() === 0;
 function pgUser(): { uid: number; gid: number } | undefined {
   if (!asRoot) return undefined;
-  const id = (flag: string): number => Number(run('id', [flag, 'postgres'], { what: 'the postgres user (Debian\'s package creates it)' }));
+  const id = (flag: string): number => Number(run('id', [flag, 'postgres'], 'the postgres user (Debian\'s package creates it)'));
   return { uid: id('-u'), gid: id('-g') };
 }
 
@@ -120,18 +120,16 @@ function runScript(script: string, env: NodeJS.ProcessEnv, what: string, timeout
   });
 }
 
-function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; what: string; timeoutMs?: number }): string {
-  const r = spawnSync(cmd, args, { env: opts.env ?? process.env, encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000 });
-  if (r.status !== 0) {
-    throw new Error(`${opts.what} failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stdout}\n${r.stderr}`);
-  }
+function run(cmd: string, args: string[], what: string): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`${what} failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stdout}\n${r.stderr}`);
   return `${r.stdout}${r.stderr}`;
 }
 
 /** A PostgreSQL program of `bin`, run as the postgres user when we are root. */
 function pg(bin: string, prog: string, args: string[], what: string): string {
   const exe = path.join(bin, prog);
-  return asRoot ? run('runuser', ['-u', 'postgres', '--', exe, ...args], { what }) : run(exe, args, { what });
+  return asRoot ? run('runuser', ['-u', 'postgres', '--', exe, ...args], what) : run(exe, args, what);
 }
 
 function tail(file: string, lines = 40): string {
@@ -198,7 +196,6 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
   }
   const data = path.join(pgDir, 'data');
   const pgLog = path.join(pgDir, 'postgres.log');
-  const postgresVersion = pg(bin, 'postgres', ['--version'], 'postgres --version').trim();
   const pgStart = (): void =>
     void pg(bin, 'pg_ctl', ['-D', data, '-l', pgLog, '-w', '-t', '60', '-o', `-c listen_addresses=127.0.0.1 -c port=${pgPort} -c unix_socket_directories=${pgDir}`, 'start'], 'pg_ctl start');
   const pgStop = (mode: 'immediate' | 'fast'): void => {
@@ -313,9 +310,11 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
     connected = await connectClient({ address });
     await Promise.all(compose.workers.map((w) => startWorker(w.service, w.service)));
   } catch (e) {
+    const logs = `--- server log:\n${tail(serverLogFile)}\n--- postgres log:\n${tail(pgLog)}`;
     await stopAll();
     watch(false);
-    throw new Error(`${(e as Error).message}\n--- server log:\n${tail(serverLogFile)}\n--- postgres log:\n${tail(pgLog)}`);
+    rmSync(home, { recursive: true, force: true });
+    throw new Error(`${(e as Error).message}\n${logs}`);
   }
 
   return {
@@ -327,7 +326,6 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
       dynamicConfig: compose.server.dynamicConfig,
       namespaceScript: compose.namespace.script,
       serverVersion: serverVersion!,
-      postgresVersion,
       workers: [...workers.values()].map((w) => ({ service: w.child.spawnargs[w.child.spawnargs.indexOf('--identity') + 1], args: w.child.spawnargs.slice(2) })),
     },
     workers,
