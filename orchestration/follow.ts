@@ -71,10 +71,13 @@ function isUnavailable(e: unknown): boolean {
   return false;
 }
 
-/** Whether the server answers a cheap call within `timeoutMs`. */
-async function answers(connection: Connection, timeoutMs: number): Promise<boolean> {
+/**
+ * Whether the server can tell about the sweep within `timeoutMs`: a describe goes through the
+ * frontend to the history service and the database, so a server whose database is down does not count.
+ */
+async function answers(connection: Connection, handle: WorkflowHandle, timeoutMs: number): Promise<boolean> {
   try {
-    await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}));
+    await connection.withDeadline(Date.now() + timeoutMs, () => handle.describe());
     return true;
   } catch {
     return false;
@@ -92,8 +95,14 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
  * After `error` from the server: whether the server was lost, and then whether it came back
  * (`found`) or not (`lost`). `not lost`: the error was something else.
  */
-async function whenLost(error: unknown, connection: Connection, loss: ServerLoss, signal: AbortSignal): Promise<'not lost' | 'found' | 'lost'> {
-  if (!isUnavailable(error) && !(error instanceof ServiceError && !(await answers(connection, 2000)))) return 'not lost';
+async function whenLost(
+  error: unknown,
+  connection: Connection,
+  handle: WorkflowHandle,
+  loss: ServerLoss,
+  signal: AbortSignal,
+): Promise<'not lost' | 'found' | 'lost'> {
+  if (!isUnavailable(error) && !(error instanceof ServiceError && !(await answers(connection, handle, 2000)))) return 'not lost';
   const note = loss.note ?? ((l: string) => void process.stderr.write(`${l}\n`));
   const gone = loss.gone?.();
   note(`lost ${loss.server}${gone ? ` (${gone})` : ''}; the sweep is intact: ${loss.resume}`);
@@ -101,7 +110,7 @@ async function whenLost(error: unknown, connection: Connection, loss: ServerLoss
   note(`waiting up to ${Math.round(loss.waitMs / 1000)} s for it to come back…`);
   const deadline = Date.now() + loss.waitMs;
   while (!signal.aborted && Date.now() < deadline) {
-    if (await answers(connection, 2000)) {
+    if (await answers(connection, handle, 2000)) {
       note(`found ${loss.server} again; following the sweep`);
       return 'found';
     }
@@ -128,7 +137,7 @@ export async function followSweep(handle: WorkflowHandle, view: ProgressView, op
         return { kind: 'finished', result };
       } catch (e) {
         if (abort.signal.aborted || !opts.serverLoss) return { kind: 'failed', error: e as Error };
-        const lost = await whenLost(e, opts.connection, opts.serverLoss, abort.signal);
+        const lost = await whenLost(e, opts.connection, handle, opts.serverLoss, abort.signal);
         if (lost === 'not lost') return { kind: 'failed', error: e as Error };
         if (lost === 'lost') return { kind: 'lost' };
       }

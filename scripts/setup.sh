@@ -137,8 +137,7 @@ elif command -v go >/dev/null 2>&1; then
   mv "$server_tmp/server" "$server_bin"
   mv "$server_tmp/sql" "$sql_tool_bin"
   rmdir "$server_tmp"
-  server_src=$(go mod download -json "$server_module@$server_version" | node -e \
-    'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>{const j=JSON.parse(s);if(j.Error){console.error(j.Error);process.exit(1)}console.log(j.Dir)})')
+  server_src="$(go env GOMODCACHE)/$server_module@$server_version"   # the source go install just fetched
   rm -rf "$server_home"
   mkdir -p "$server_home"
   cp -R "$server_src/schema" "$server_home/schema"
