@@ -28,8 +28,8 @@ export interface ServerLoss {
   waitMs: number;
   /** Why the server cannot come back, once that is known (the embedded server's process is gone): no waiting then. */
   gone?: () => string | undefined;
-  /** Where the messages go (default: stderr). */
-  note?: (line: string) => void;
+  /** Where the messages go. */
+  note: (line: string) => void;
 }
 
 /** Seconds a watcher waits for a lost server: NTK_SWEEP_SERVER_WAIT_S, default 5 minutes. */
@@ -102,8 +102,10 @@ async function whenLost(
   loss: ServerLoss,
   signal: AbortSignal,
 ): Promise<'not lost' | 'found' | 'lost'> {
-  if (!isUnavailable(error) && !(error instanceof ServiceError && !(await answers(connection, handle, 2000)))) return 'not lost';
-  const note = loss.note ?? ((l: string) => void process.stderr.write(`${l}\n`));
+  // UNAVAILABLE says so; another error of the service counts when the server cannot describe the sweep either.
+  const unreachable = isUnavailable(error) || (error instanceof ServiceError && !(await answers(connection, handle, 2000)));
+  if (!unreachable) return 'not lost';
+  const { note } = loss;
   const gone = loss.gone?.();
   note(`lost ${loss.server}${gone ? ` (${gone})` : ''}; the sweep is intact: ${loss.resume}`);
   if (gone) return 'lost';

@@ -291,7 +291,7 @@ async function onCluster(plan: SweepPlan, opts: SweepCommandOptions, conn: Conne
 
 /** How a watcher reports losing `server`: the sweep is intact, and `resume` continues it. */
 function lossOf(plan: SweepPlan, opts: SweepCommandOptions, server: string): ServerLoss {
-  const resume = `ntk-sweep resume ${plan.runDir}${opts.address ? ` --address ${opts.address}` : ''}`;
+  const resume = `ntk-sweep resume ${plan.runDir}${opts.address ? ` --address ${opts.address}` : ''}${opts.namespace ? ` --namespace ${opts.namespace}` : ''}`;
   return { server, resume, waitMs: serverWaitMs(), note };
 }
 

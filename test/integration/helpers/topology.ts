@@ -6,7 +6,7 @@
  * namespace script, and one `ntk-sweep worker` process per worker service of the compose file.
  * What the compose file says is read from it (compose-topology.ts); only what must differ outside
  * a container is overridden: addresses and ports (127.0.0.1 and free ports), the schema folder and
- * tool paths, and the GPU worker's backend (wasm when no GPU is asked for).
+ * tool paths, and the GPU worker's backend (wasm: CI has no GPU).
  *
  * Each piece can be killed and restarted (the fault tests); `stop()` ends everything, and the
  * processes are also ended if the test process exits without it.
@@ -141,8 +141,6 @@ function tail(file: string, lines = 40): string {
 }
 
 export interface TopologyOptions {
-  /** Worker backend for the compose file's webgpu workers (default wasm: CI has no GPU). */
-  gpuBackend?: string;
   /** Extra flags for every worker (e.g. --grace 1). */
   workerFlags?: string[];
 }
@@ -270,7 +268,7 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
     server = child;
   };
   const waitServer = async (): Promise<void> => {
-    await waitFor(`the Temporal server at ${address}\n${tail(serverLogFile)}`, async () => {
+    await waitFor(`the Temporal server at ${address}`, async () => {
       if (!server || server.exitCode !== null) throw new Error(`the Temporal server stopped:\n${tail(serverLogFile)}`);
       try {
         const c = await connectClient({ address }, 2000);
@@ -286,7 +284,8 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
     const w = compose.workers.find((x) => x.service === service);
     if (!w) throw new Error(`docker-compose.yml has no worker service ${service}`);
     let args = withFlag(w.args, '--address', address);
-    if (args[args.indexOf('--backend') + 1] === 'webgpu') args = withFlag(args, '--backend', opts.gpuBackend ?? 'wasm');
+    // CI has no GPU: the GPU worker service runs its trials on wasm, still as its own process on its queues.
+    if (args[args.indexOf('--backend') + 1] === 'webgpu') args = withFlag(args, '--backend', 'wasm');
     args = withFlag(args, '--identity', identity);
     for (let i = 0; i < (opts.workerFlags ?? []).length; i += 2) args = withFlag(args, opts.workerFlags![i], opts.workerFlags![i + 1]);
     const run = startCli(args, { cwd: home, timeoutMs: 3_600_000 });
@@ -332,7 +331,9 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
     killServer,
     async startServer() {
       await startServer();
-      await waitServer();
+      await waitServer().catch((e: Error) => {
+        throw new Error(`${e.message}\n--- server log:\n${tail(serverLogFile)}`);
+      });
     },
     async restartPostgres(downMs: number) {
       pgStop('immediate');
