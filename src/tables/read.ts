@@ -118,6 +118,25 @@ export async function completeTrialIds(runDir: string, options: TrialStatesOptio
   return out;
 }
 
+/** A trial recorded as failed, with the error its `trials` row holds. */
+export interface FailedTrial {
+  trialId: string;
+  error: string;
+}
+
+/** The failed trials of `runDir` (their `trials` footer says failed), sorted by id, with their errors. */
+export function failedTrials(runDir: string): FailedTrial[] {
+  const out: FailedTrial[] = [];
+  for (const id of listTableIds(runDir, 'trials').sort()) {
+    const file = trialFile(runDir, 'trials', id);
+    const found = inspectParquetFile(file);
+    if (!found.ok || found.metadata.get(META.status) !== 'failed') continue;
+    const error = parquetToArrow(readFileSync(file)).getChild('error')?.get(0);
+    out.push({ trialId: id, error: typeof error === 'string' ? error : '' });
+  }
+  return out;
+}
+
 /**
  * Every file of one table of `runDir` as one Arrow table (files in name order; for tests and small
  * runs — everything is read into memory). The schema is the table's declared schema; an empty

@@ -16,6 +16,7 @@ import { BACKEND_NAMES, type BackendName } from '../../backend/select.js';
 import { expandGrid, type TrialPoint } from '../../config/expand.js';
 import { loadConfig, resolveTrial, type LoadedConfig } from '../../config/loader.js';
 import { runDirOf } from '../../config/summary.js';
+import { checkTrialData } from '../../data/check-data.js';
 import type { SweepConfig } from '../../config/types.js';
 import { OutputError } from '../../io/atomic-write.js';
 import type { ExecuteTrialResult } from '../../trial/execute-trial.js';
@@ -99,6 +100,8 @@ export async function runTrialCommand(args: TrialArgs): Promise<void> {
     config = resolveTrial(loaded, assignments);
     for (const line of unsetAxisNotes(loaded, assignments, 'the trial command runs one trial')) note(line);
   }
+  // The data set before the run folder: bad data leaves nothing behind, not even an empty folder.
+  checkTrialData(config, loaded.dir);
   const runDir = args.runDir !== undefined ? path.resolve(args.runDir) : runDirOf(config);
   checkRunDir(runDir);
 
