@@ -19,7 +19,6 @@ import { StatementType, quotedString } from '@duckdb/node-api';
 import { QueryError } from './errors.js';
 import { isSchemaMismatch, type RunDatabase } from './run-views.js';
 
-
 /** What a user who needs more does instead, for the end of every refusal. */
 export function openDirectlyHint(runDir: string): string {
   const glob = path.join(path.resolve(runDir), 'trials', '*.parquet');

@@ -101,8 +101,8 @@ export type ParquetFileCheck = { ok: true; metadata: Map<string, string> } | { o
  * Checks that `file` is a whole Parquet file without reading its data: 'PAR1' at both ends, a
  * footer length that fits in the file, and a footer that the Parquet library parses into an Arrow
  * schema. A file truncated at any byte fails (the trailing magic or the footer is gone). Returns
- * the schema metadata on success. Data pages are not checked: a bit flip inside them is only
- * found by reading the file ({@link parquetToArrow}).
+ * the schema metadata on success. Data pages are not checked: a bit flip inside them is found by
+ * {@link verifyParquetChecksum}.
  */
 export function inspectParquetFile(file: string): ParquetFileCheck {
   let fd: number;
