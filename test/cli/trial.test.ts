@@ -82,3 +82,19 @@ test('a trial off the grid is refused in the sweep’s own run folder (exit 2, n
   assert.equal(explicit.status, 2, 'naming the sweep folder with --run-dir is the same folder');
   assert.ok(!existsSync(sweepDir));
 });
+
+test('--steps below one of the config’s snapshots is refused at the snapshot, naming the flag; the kernel command, which takes no snapshots, accepts it', () => {
+  const run = path.join(outDir(), 'run');
+  const r = runCli(['trial', CONFIG, '--width', '32', '--steps', '10', '--run-dir', run]);
+  assert.equal(r.status, 2, r.stderr);
+  assert.deepEqual(r.stderr.trim().split('\n'), [
+    `${CONFIG}:9:23: ntk.snapshots[1]: expected a step from 0 to train.steps (10), found 15: training never reaches it (with --width 32, --steps 10)`,
+    `${CONFIG}:9:27: ntk.snapshots[2]: expected a step from 0 to train.steps (10), found 40: training never reaches it (with --width 32, --steps 10)`,
+  ]);
+  assert.ok(!existsSync(run));
+  const k = runCli(['kernel', CONFIG, '--width', '8', '--steps', '2', '--backend', 'wasm', '--format', 'json']);
+  assert.equal(k.status, 0, k.stderr);
+  const rows = (JSON.parse(k.stdout) as { rows: { kind: string; step: number }[] }).rows;
+  const steps = new Set(rows.filter((row) => row.kind === 'empirical').map((row) => row.step));
+  assert.deepEqual([...steps].sort(), [0, 2]);
+});
