@@ -22,6 +22,8 @@ export interface ControlOptions {
   address?: string;
   namespace?: string;
   json?: boolean;
+  /** `status --deep`: report from the tables, every byte of every file checked (src/tables/read.ts). */
+  deep?: boolean;
 }
 
 interface Target {
@@ -65,7 +67,8 @@ async function describe(c: ConnectedClient, sweepId: string): Promise<WorkflowEx
 export async function statusCommand(target: string | undefined, opts: ControlOptions): Promise<number> {
   if (target === undefined) return listRuns(opts);
   const t = await resolveTarget(target, opts);
-  if (t.address) {
+  if (opts.deep && !t.runDir) throw new TemporalSetupError(`--deep checks the tables of a run folder: give the run folder of ${t.sweepId}`);
+  if (t.address && !opts.deep) {
     const c = await connectClient({ address: t.address, namespace: t.namespace });
     try {
       const d = await describe(c, t.sweepId);
@@ -111,18 +114,19 @@ async function printWorkflowStatus(
   return 0;
 }
 
-/** The run folder's state from its tables, when no server can be asked. */
+/** The run folder's state from its tables, when no server can be asked (or with --deep). */
 async function printOfflineStatus(t: Target, opts: ControlOptions): Promise<number> {
   const runDir = t.runDir!;
   const manifest = await readManifest(runDir);
   const counts = { complete: 0, failed: 0, incomplete: 0 };
-  for (const s of (await trialStates(runDir)).values()) counts[s]++;
+  for (const s of (await trialStates(runDir, { deep: opts.deep })).values()) counts[s]++;
   const missing = manifest.trial_count - counts.complete - counts.failed;
+  const state = opts.deep ? 'tables checked in full' : 'not running';
   if (opts.json) {
-    out(JSON.stringify({ sweep_id: t.sweepId, state: 'not running', total: manifest.trial_count, ...counts, missing, run_dir: runDir }));
+    out(JSON.stringify({ sweep_id: t.sweepId, state, total: manifest.trial_count, ...counts, missing, run_dir: runDir }));
   } else {
     out(
-      `${t.sweepId}: not running — ${counts.complete}/${manifest.trial_count} trials complete, ${counts.failed} failed, ${missing} to run` +
+      `${t.sweepId}: ${state} — ${counts.complete}/${manifest.trial_count} trials complete, ${counts.failed} failed, ${missing} to run` +
         (missing + counts.failed > 0 ? `; continue with: ntk-sweep resume ${runDir}` : ''),
     );
   }

@@ -25,6 +25,7 @@ import {
   type SweepResult,
 } from '../workflows/shared.js';
 import { connectClient, DEFAULT_NAMESPACE, type ConnectedClient } from './connect.js';
+import { reportFailedTrials } from './failed-trials.js';
 import { readServerRecord, serverDir } from './dev-server.js';
 import { releaseOrphanedTrials, startEmbedded } from './embedded.js';
 import { TemporalSetupError } from './errors.js';
@@ -338,7 +339,7 @@ function report(
     if (r.aggregateError) note(`warning: the aggregation failed: ${r.aggregateError}`);
     if (r.failed > 0 || r.status === 'cancelled') note(`run the missing and failed trials with: ntk-sweep resume ${plan.runDir}`);
   }
-  return 0;
+  return r.failed > 0 ? reportFailedTrials(plan.runDir, note) : 0;
 }
 
 export function resultJson(r: SweepResult): Record<string, unknown> {

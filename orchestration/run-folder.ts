@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import path from 'node:path';
 import { canonicalJson, expandGrid, loadConfig, parseConfig, sweepIdOf, type LoadedConfig } from '../src/config/index.js';
 import { runDirOf } from '../src/config/summary.js';
+import { checkSweepData } from '../src/data/check-data.js';
 import { checkWritable, writeFileAtomic } from '../src/io/atomic-write.js';
 import { RunFolderError } from '../src/query/errors.js';
 import { MANIFEST_FILE, readManifest, writeManifest } from '../src/tables/manifest.js';
@@ -39,10 +40,12 @@ function launchFile(runDir: string): string {
   return path.join(serverDir(runDir), 'launch.json');
 }
 
-/** Reads and checks a config for `run` (every problem at once; nothing is written). */
+/** Reads and checks a config and its data files for `run` (every problem at once; nothing is written). */
 export function planFromConfig(configFile: string, opts: { yes?: boolean } = {}): SweepPlan {
   const loaded = loadConfig(configFile);
-  const trialCount = expandGrid(loaded, { yes: opts.yes }).length;
+  const points = expandGrid(loaded, { yes: opts.yes });
+  checkSweepData(loaded, points);
+  const trialCount = points.length;
   return { loaded, sweepId: sweepIdOf(loaded), trialCount, runDir: runDirOf(loaded.config), configDir: loaded.dir };
 }
 
@@ -129,12 +132,14 @@ export async function planFromRunFolder(runDir: string): Promise<SweepPlan> {
   if (!existsSync(file)) throw new RunFolderError(`${dir} has no config.yaml: it was not launched by ntk-sweep run`);
   const configDir = readLaunchRecord(dir)?.configDir ?? dir;
   const loaded = parseConfig(readFileSync(file, 'utf8'), file, configDir);
+  const points = expandGrid(loaded, { yes: true });
+  // First: a data file edited since launch into one that cannot be read is named as such.
+  checkSweepData(loaded, points);
   const sweepId = sweepIdOf(loaded);
   if (sweepId !== manifest.sweep_id) {
     throw new RunFolderError(`${file} is now the sweep ${sweepId}, but the run folder holds ${manifest.sweep_id}: it was edited after launch`);
   }
-  const trialCount = expandGrid(loaded, { yes: true }).length;
-  return { loaded, sweepId, trialCount, runDir: dir, configDir };
+  return { loaded, sweepId, trialCount: points.length, runDir: dir, configDir };
 }
 
 /** Run folders under `root` (one level deep, as `runs/<name>`) whose manifest names `sweepId`. */

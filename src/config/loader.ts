@@ -196,7 +196,9 @@ export function resolveTrial(loaded: LoadedConfig, assignments: readonly Assignm
         // A gridded field (at its first value or at an assigned grid point) is located at its axis.
         const axis = loaded.config.grid.find((g) => startsWith(p.path, g.path.split('.')));
         const at = axis ? ['grid', axis.name] : p.path;
-        const msg = a ? `${p.message} (with ${a.path} = ${describe(a.value)})` : p.message;
+        // The loaded config passed on its own: a problem elsewhere comes from the flags' values (e.g. --steps below a snapshot).
+        const flags = assignments.filter((x) => x.origin).map((x) => `${x.origin} ${describe(x.value)}`).join(', ');
+        const msg = a ? `${p.message} (with ${a.path} = ${describe(a.value)})` : flags ? `${p.message} (with ${flags})` : p.message;
         located.push({ file, ...locate(parsed, at, axis ? 'value' : p.at), path: formatPath(p.path), message: msg });
       }
     }

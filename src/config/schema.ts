@@ -253,7 +253,17 @@ const nameSchema = z.string(phrase(NAME_PHRASE)).superRefine((s, ctx) => {
 
 /** The run folder: any path the user chooses (relative to the working folder), but a usable one. */
 const outputSchema = nonEmptyString().superRefine((s, ctx) => {
-  if (s.includes('\0')) ctx.addIssue({ code: 'custom', message: 'expected a path without NUL characters' });
+  if (s.includes('\0')) {
+    ctx.addIssue({ code: 'custom', message: 'expected a path without NUL characters' });
+    return;
+  }
+  // The nearest existing path on the way must be a folder: a file there could never hold the run.
+  let p = path.resolve(s);
+  while (!existsSync(p) && path.dirname(p) !== p) p = path.dirname(p);
+  if (existsSync(p) && !statSync(p).isDirectory()) {
+    const where = p === path.resolve(s) ? `${p} is a file` : `${p}, on the way to it, is a file`;
+    ctx.addIssue({ code: 'custom', message: `expected a folder for the run's tables, but ${where}` });
+  }
 });
 
 // ---- the whole file --------------------------------------------------------------------------
@@ -314,6 +324,12 @@ export function crossCheck(c: Omit<SweepConfig, 'grid' | 'name' | 'output'>): Cr
       `expected one column per model output (${c.model.outputs}), found ${t.columns.length}`,
     );
   }
+  // Explicit snapshots only (the default is [0, steps]); one problem per step past the end.
+  c.ntk.snapshots.forEach((step, i) => {
+    if (step > c.train.steps) {
+      issue(['ntk', 'snapshots', i], `expected a step from 0 to train.steps (${c.train.steps}), found ${step}: training never reaches it`);
+    }
+  });
   if (c.ntk.probe && dim !== undefined && dim !== 2) {
     issue(['ntk', 'probe', 'kind'], `circle probe points are 2-dimensional, but the inputs have dimension ${dim}`);
   }

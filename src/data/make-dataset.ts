@@ -88,8 +88,10 @@ function csvDataset(cfg: Extract<DatasetConfig, { kind: 'csv' }>, outputs: numbe
   const tIdx = columnIndices(table, targetCols, 'target');
   const need = cfg.nTrain + cfg.nTest;
   if (table.rows.length < need) {
+    // Located where the first missing row would start.
+    const last = table.rowPos.at(-1)?.end.line ?? table.headerPos[0]?.line ?? 1;
     throw new DatasetError(
-      `${table.file}: ${table.rows.length} data rows, but n_train + n_test = ${cfg.nTrain} + ${cfg.nTest} = ${need} are needed`,
+      `${table.file}:${last + 1}:1: ${table.rows.length} data rows, but n_train + n_test = ${cfg.nTrain} + ${cfg.nTest} = ${need} are needed`,
     );
   }
   if (tIdx.length > 0 && tIdx.length !== outputs) {

@@ -21,30 +21,29 @@ const COPY_OPTIONS: Record<ExportFormat, string> = {
   parquet: 'FORMAT parquet, COMPRESSION zstd',
 };
 
+/** The temporary name DuckDB writes an export of `file` under (a sandboxed database must allow it: ./sandbox.ts). */
+export function exportTempFile(file: string): string {
+  const target = path.resolve(file);
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
 /**
- * Writes the rows of one statement to `file` in `format`. Throws {@link QueryError} (bad SQL, or a
- * statement that returns no rows such as CREATE or EXPLAIN) or OutputError (unwritable `file`).
+ * Writes the rows of one statement to `file` in `format`, through `tmp` (renamed into place).
+ * Throws {@link QueryError} (bad SQL, or a statement that is not a query: ./sandbox.ts) or
+ * OutputError (unwritable `file`).
  */
-export async function copyQuery(db: RunDatabase, sql: string, format: ExportFormat, file: string): Promise<void> {
+export async function copyQuery(db: RunDatabase, sql: string, format: ExportFormat, file: string, tmp = exportTempFile(file)): Promise<void> {
   await checkOneStatement(db, sql);
   checkWritable(file);
   const target = path.resolve(file);
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   // The statement goes on lines of its own so that a trailing `-- comment` cannot swallow the parenthesis;
-  // `SELECT * FROM (…)` admits DESCRIBE, SHOW, SUMMARIZE and PIVOT besides queries.
+  // `SELECT * FROM (…)` admits DESCRIBE, SHOW, SUMMARIZE and PIVOT besides plain queries.
   const copy = `COPY (SELECT * FROM (\n${trimStatement(sql)}\n)) TO ${quotedString(tmp)} (${COPY_OPTIONS[format]})`;
   try {
     await withUnifiedSchemas(db, () => db.connection.run(copy));
   } catch (e) {
     rmSync(tmp, { force: true });
-    const err = explainQueryError(e, db);
-    if (/^Parser Error/u.test(err.message)) {
-      throw new QueryError(
-        `--format ${format} writes the rows of a query (SELECT, FROM, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE, PIVOT); ` +
-          `this statement returns none\n(DuckDB: ${err.message.split('\n')[0]})`,
-      );
-    }
-    throw err;
+    throw explainQueryError(e, db);
   }
   try {
     renameSync(tmp, target);

@@ -15,4 +15,5 @@ export {
 export type { RunDatabase, RunTableName } from './run-views.js';
 export { checkOneStatement, explainQueryError, runSql, trimStatement, type QueryResult } from './run-sql.js';
 export { cellText, formatTable, MAX_CELL_CHARS } from './format-table.js';
-export { EXPORT_FORMATS, copyQuery, type ExportFormat } from './copy-query.js';
+export { EXPORT_FORMATS, copyQuery, exportTempFile, type ExportFormat } from './copy-query.js';
+export { checkReadStatement, lockDown } from './sandbox.js';

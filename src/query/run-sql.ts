@@ -1,10 +1,12 @@
 /**
- * Running a user's SQL on a {@link RunDatabase}: one statement, its rows read in full, and DuckDB's
- * own message when it fails — with a hint when the statement names a table the run folder lacks.
+ * Running a user's SQL on a {@link RunDatabase}: one statement that only reads (./sandbox.ts), its
+ * rows read in full, and DuckDB's own message when it fails — with a hint when the statement names
+ * a table the run folder lacks.
  */
 import { DuckDBTypeId, type DuckDBResultReader } from '@duckdb/node-api';
 import { QueryError } from './errors.js';
 import { RUN_TABLES, presentTables, withUnifiedSchemas, type RunDatabase } from './run-views.js';
+import { checkReadStatement, isPermissionError, openDirectlyHint } from './sandbox.js';
 
 /** The rows of a query, as DuckDB values (`String(v)` renders each as DuckDB does). */
 export interface QueryResult {
@@ -36,6 +38,12 @@ export function explainQueryError(e: unknown, db: RunDatabase): QueryError {
   const message = (e instanceof Error ? e.message : String(e)).replace(/^Failed to extract statements: /u, '');
   const missing = /Table with name (\S+) does not exist/u.exec(message)?.[1];
   const known = (RUN_TABLES as readonly string[]).includes(missing ?? '');
+  if (isPermissionError(message)) {
+    return new QueryError(
+      `ntk-sweep query reads only files inside the run folder ${db.runDir}\n(DuckDB: ${message.split('\n')[0]});\n` +
+        openDirectlyHint(db.runDir),
+    );
+  }
   if (missing && known) {
     const tables = presentTables(db.runDir);
     const present = tables.length ? `it has ${tables.join(', ')}` : 'it has no tables yet';
@@ -47,15 +55,9 @@ export function explainQueryError(e: unknown, db: RunDatabase): QueryError {
   return new QueryError(message);
 }
 
-/** Checks that `sql` is exactly one statement (DuckDB parses it); throws {@link QueryError}. */
+/** Checks that `sql` is exactly one statement that only reads (./sandbox.ts); throws {@link QueryError}. */
 export async function checkOneStatement(db: RunDatabase, sql: string): Promise<void> {
-  let count: number;
-  try {
-    count = (await db.connection.extractStatements(sql)).count;
-  } catch (e) {
-    throw explainQueryError(e, db);
-  }
-  if (count !== 1) throw new QueryError(`expected one SQL statement, found ${count}`);
+  await checkReadStatement(db, sql, (e) => explainQueryError(e, db));
 }
 
 function toResult(reader: DuckDBResultReader): QueryResult {

@@ -8,22 +8,29 @@
  * other trace of the trial (a sibling without its marker, a truncated or corrupt file, a file of
  * another table or trial renamed into place) ⇒ incomplete. Trials without any file are not listed.
  * "Valid" means the footer check of ./parquet.ts (magic bytes, footer length, the footer parses)
- * plus the table and id recorded in the schema metadata; with `{ deep: true }` every file is also
- * read in full (slow, finds corrupt data pages too).
+ * plus the table and id recorded in the schema metadata, and, at the `checksum` level, the
+ * content checksum of ./parquet.ts recomputed over the file's data pages. Levels:
+ * - `footer` (status): footers only, fast; a damaged data page goes unseen;
+ * - `checksum` ({@link checkTrial}'s default: planning a sweep or resume, skipping a trial): also
+ *   the checksum of every file that has one (reads each of the trial's files once);
+ * - `deep` (`status --deep`): the checksum where there is one, else the whole file decoded.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { SIBLING_TABLES, analyticFile, isTableFileName, listTableIds, trialFile } from './layout.js';
-import { inspectParquetFile, parquetToArrow } from './parquet.js';
+import { inspectParquetFile, parquetToArrow, verifyParquetChecksum } from './parquet.js';
 import { TRIAL_TABLES } from './rows.js';
 import { META, tableSchema, type TableName } from './schemas.js';
 
 export type TrialState = 'complete' | 'failed' | 'incomplete';
 
+/** How much of each file is read to call it valid (see the module comment). */
+export type CheckLevel = 'footer' | 'checksum' | 'deep';
+
 export interface TrialStatesOptions {
-  /** Also read every file in full (finds corrupt data pages; reads every byte of the run). */
+  /** Also read every file in full: its checksum, or, for files without one, all of it decoded. */
   deep?: boolean;
 }
 
@@ -32,11 +39,14 @@ const YIELD_EVERY = 256;
 
 type FileCheck = { ok: true; metadata: Map<string, string> } | { ok: false };
 
-function checkFile(file: string, table: string, id: string, deep: boolean): FileCheck {
+function checkFile(file: string, table: string, id: string, level: CheckLevel): FileCheck {
   const found = inspectParquetFile(file);
   if (!found.ok) return { ok: false };
   if (found.metadata.get(META.table) !== table || found.metadata.get(META.id) !== id) return { ok: false };
-  if (deep) {
+  if (level === 'footer') return found;
+  const sum = verifyParquetChecksum(file, found.metadata);
+  if (sum.ok === false) return { ok: false };
+  if (sum.ok === 'absent' && level === 'deep') {
     try {
       // Synchronous on purpose: the check runs between yields, like the footer checks.
       parquetToArrow(readFileSync(file));
@@ -52,7 +62,9 @@ export type TrialCheck =
   | { state: 'absent' | 'incomplete' | 'failed' }
   | { state: 'complete'; status: 'ok' | 'diverged' };
 
-export interface TrialCheckOptions extends TrialStatesOptions {
+export interface TrialCheckOptions {
+  /** Default `checksum`. */
+  level?: CheckLevel;
   /** Verdicts on analytic files already checked (shared by many trials: checked once). */
   analyticCache?: Map<string, boolean>;
   /** The trial ids with a file in each table folder, when the caller has listed them (saves an open per missing file). */
@@ -65,23 +77,23 @@ export interface TrialCheckOptions extends TrialStatesOptions {
  * large run without listing it; {@link trialStates} applies it to every trial.
  */
 export function checkTrial(runDir: string, trialId: string, options: TrialCheckOptions = {}): TrialCheck {
-  const deep = options.deep ?? false;
+  const level = options.level ?? 'checksum';
   const has = (table: string): boolean => options.present?.get(table)?.has(trialId) ?? existsSync(trialFile(runDir, table as never, trialId));
   if (!has('trials')) return { state: SIBLING_TABLES.some(has) ? 'incomplete' : 'absent' };
-  const marker = checkFile(trialFile(runDir, 'trials', trialId), 'trials', trialId, deep);
+  const marker = checkFile(trialFile(runDir, 'trials', trialId), 'trials', trialId, level);
   if (!marker.ok) return { state: 'incomplete' };
   const status = marker.metadata.get(META.status);
   if (status === 'failed') return { state: 'failed' };
   if (status !== 'ok' && status !== 'diverged') return { state: 'incomplete' };
   for (const t of SIBLING_TABLES) {
-    if (!has(t) || !checkFile(trialFile(runDir, t, trialId), t, trialId, deep).ok) return { state: 'incomplete' };
+    if (!has(t) || !checkFile(trialFile(runDir, t, trialId), t, trialId, level).ok) return { state: 'incomplete' };
   }
   const aid = marker.metadata.get(META.analyticId) ?? '';
   if (aid !== '') {
     const cache = options.analyticCache;
     let ok = cache?.get(aid);
     if (ok === undefined) {
-      ok = checkFile(analyticFile(runDir, aid), 'analytic', aid, deep).ok;
+      ok = checkFile(analyticFile(runDir, aid), 'analytic', aid, level).ok;
       cache?.set(aid, ok);
     }
     if (!ok) return { state: 'incomplete' };
@@ -91,14 +103,14 @@ export function checkTrial(runDir: string, trialId: string, options: TrialCheckO
 
 /**
  * The state of every trial that has at least one file in `runDir` (see the module comment for
- * the rule). Reads only footers: 10 000 trials take a few seconds.
+ * the rule). Reads only footers unless `deep`: 10 000 trials take a few seconds.
  */
 export async function trialStates(runDir: string, options: TrialStatesOptions = {}): Promise<Map<string, TrialState>> {
   const present = new Map<string, Set<string>>();
   for (const t of TRIAL_TABLES) present.set(t, new Set(listTableIds(runDir, t)));
   const ids = new Set<string>();
   for (const s of present.values()) for (const id of s) ids.add(id);
-  const check: TrialCheckOptions = { deep: options.deep, present, analyticCache: new Map() };
+  const check: TrialCheckOptions = { level: options.deep ? 'deep' : 'footer', present, analyticCache: new Map() };
 
   const states = new Map<string, TrialState>();
   let n = 0;
@@ -115,6 +127,25 @@ export async function trialStates(runDir: string, options: TrialStatesOptions = 
 export async function completeTrialIds(runDir: string, options: TrialStatesOptions = {}): Promise<Set<string>> {
   const out = new Set<string>();
   for (const [id, state] of await trialStates(runDir, options)) if (state === 'complete') out.add(id);
+  return out;
+}
+
+/** A trial recorded as failed, with the error its `trials` row holds. */
+export interface FailedTrial {
+  trialId: string;
+  error: string;
+}
+
+/** The failed trials of `runDir` (their `trials` footer says failed), sorted by id, with their errors. */
+export function failedTrials(runDir: string): FailedTrial[] {
+  const out: FailedTrial[] = [];
+  for (const id of listTableIds(runDir, 'trials').sort()) {
+    const file = trialFile(runDir, 'trials', id);
+    const found = inspectParquetFile(file);
+    if (!found.ok || found.metadata.get(META.status) !== 'failed') continue;
+    const error = parquetToArrow(readFileSync(file)).getChild('error')?.get(0);
+    out.push({ trialId: id, error: typeof error === 'string' ? error : '' });
+  }
   return out;
 }
 

@@ -23,7 +23,7 @@ import path from 'node:path';
 import { OutputError, writeFileAtomic, writeFileAtomicAsync } from '../io/atomic-write.js';
 import { makeTable } from './arrow-rows.js';
 import { SIBLING_TABLES, analyticFile, checkId, trialFile } from './layout.js';
-import { arrowToParquet, inspectParquetFile } from './parquet.js';
+import { arrowToParquet, inspectParquetFile, verifyParquetChecksum } from './parquet.js';
 import type { TrialRow, TrialTables } from './rows.js';
 import { META, type RowsOf, type TableName } from './schemas.js';
 
@@ -58,6 +58,12 @@ function ensureDir(dir: string): void {
   }
 }
 
+/** A shared file that a trial may reuse: whole, and its data as written (the checksum level of ./read.ts). */
+function isIntact(file: string): boolean {
+  const found = inspectParquetFile(file);
+  return found.ok && verifyParquetChecksum(file, found.metadata).ok !== false;
+}
+
 function encode<T extends TableName>(table: T, rows: readonly RowsOf[T][], meta: Record<string, string>): Uint8Array {
   return arrowToParquet(makeTable(table, rows, meta));
 }
@@ -90,7 +96,7 @@ function removeMarker(runDir: string, trialId: string): void {
 
 /**
  * Writes one trial's tables to `RUN/<table>/<trial_id>.parquet` (and its analytic rows to
- * `RUN/analytic/<analytic_id>.parquet` unless a valid file is there already), `trials` last.
+ * `RUN/analytic/<analytic_id>.parquet` unless an intact file is there already), `trials` last.
  * Writing the same trial again replaces its files. All tables are encoded before anything is
  * touched, so rows that cannot be encoded leave the folder as it was. Throws a RangeError/TypeError
  * for rows that do not fit the schemas or the trial, an OutputError when a file cannot be written.
@@ -108,7 +114,7 @@ export async function writeTrialTables(runDir: string, tables: TrialTables): Pro
   const trialsBytes = encode('trials', [row], trialsMeta(row));
   const analytic = row.analytic_id === null ? undefined : analyticFile(runDir, row.analytic_id);
   let analyticBytes: Uint8Array | undefined;
-  if (analytic !== undefined && !inspectParquetFile(analytic).ok) {
+  if (analytic !== undefined && !isIntact(analytic)) {
     if (tables.analytic.length === 0) {
       throw new RangeError(`trial ${row.trial_id}: the analytic rows of ${row.analytic_id} are neither given nor in ${path.dirname(analytic)}`);
     }

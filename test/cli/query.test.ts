@@ -134,7 +134,7 @@ test('SQL errors print DuckDB’s message and exit 2, without a stack trace', ()
     ['SELEC 1', /Parser Error: syntax error at or near "SELEC"/],
     ['SELECT no_such_column FROM trials', /Binder Error: .*no_such_column/],
     ['SELECT 1; SELECT 2', /expected one SQL statement, found 2/],
-    ['CREATE TABLE x AS SELECT 1', /--format csv writes the rows of a query/],
+    ['CREATE TABLE x AS SELECT 1', /a CREATE statement is refused/],
   ] as const) {
     const r = runCli(['query', run, sql, ...(sql.startsWith('CREATE') ? ['--format', 'csv'] : [])]);
     assert.equal(r.status, 2, `${sql}: ${r.stderr}`);

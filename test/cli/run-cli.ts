@@ -11,10 +11,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `node bin/ntk-sweep.js ...args` in the project root. */
-export function runCli(args: string[], timeoutMs = 120_000): CliResult {
+/** Runs `node bin/ntk-sweep.js ...args` in the project root (or in `cwd`). */
+export function runCli(args: string[], timeoutMs = 120_000, cwd = ROOT): CliResult {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'ntk-sweep.js'), ...args], {
-    cwd: ROOT,
+    cwd,
     encoding: 'utf8',
     timeout: timeoutMs,
     maxBuffer: 1 << 28,

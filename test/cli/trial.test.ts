@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expandGrid } from '../../src/config/expand.js';
 import { loadConfig } from '../../src/config/loader.js';
@@ -62,4 +62,39 @@ test('an unknown trial id, or an id with parameter flags: a clear message, exit 
   assert.equal(badFlag.status, 2);
   assert.match(badFlag.stderr, /--width: model\.width: /);
   assert.ok(!existsSync(run), 'the run folder was not even created');
+});
+
+test('a trial off the grid is refused in the sweep’s own run folder (exit 2, nothing written), and says what to do', () => {
+  const dir = outDir();
+  const sweepDir = path.join(dir, 'sweep');
+  const config = path.join(dir, 'sweep.yaml');
+  writeFileSync(config, `${readFileSync(CONFIG, 'utf8')}\noutput: ${sweepDir}\n`.replace(/^output:.*\n(?=[\s\S]*^output:)/m, ''));
+  const r = runCli(['trial', config, '--width', '512']);
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(
+    r.stderr.trim(),
+    `ntk-sweep trial: --width 512 is not a point of the grid of ${config}, and ${sweepDir} is that sweep's run folder ` +
+      `(a trial there counts as one of the sweep's); give it another folder with --run-dir DIR, or add the value to the grid`,
+  );
+  assert.equal(r.stdout, '');
+  assert.ok(!existsSync(sweepDir), 'nothing written');
+  const explicit = runCli(['trial', config, '--width', '512', '--seed', '0', '--run-dir', sweepDir]);
+  assert.equal(explicit.status, 2, 'naming the sweep folder with --run-dir is the same folder');
+  assert.ok(!existsSync(sweepDir));
+});
+
+test('--steps below one of the config’s snapshots is refused at the snapshot, naming the flag; the kernel command, which takes no snapshots, accepts it', () => {
+  const run = path.join(outDir(), 'run');
+  const r = runCli(['trial', CONFIG, '--width', '32', '--steps', '10', '--run-dir', run]);
+  assert.equal(r.status, 2, r.stderr);
+  assert.deepEqual(r.stderr.trim().split('\n'), [
+    `${CONFIG}:9:23: ntk.snapshots[1]: expected a step from 0 to train.steps (10), found 15: training never reaches it (with --width 32, --steps 10)`,
+    `${CONFIG}:9:27: ntk.snapshots[2]: expected a step from 0 to train.steps (10), found 40: training never reaches it (with --width 32, --steps 10)`,
+  ]);
+  assert.ok(!existsSync(run));
+  const k = runCli(['kernel', CONFIG, '--width', '8', '--steps', '2', '--backend', 'wasm', '--format', 'json']);
+  assert.equal(k.status, 0, k.stderr);
+  const rows = (JSON.parse(k.stdout) as { rows: { kind: string; step: number }[] }).rows;
+  const steps = new Set(rows.filter((row) => row.kind === 'empirical').map((row) => row.step));
+  assert.deepEqual([...steps].sort(), [0, 2]);
 });

@@ -199,7 +199,7 @@ test('malformed CSV: every bad cell at its file:line:column', () => {
       "d.csv:6:9: column 'y': expected a finite number, found '1e999'",
     ].join('\n'),
   );
-  assert.equal(csvError('x1,x2,y\n1,2,3\n'), 'd.csv: 1 data rows, but n_train + n_test = 2 + 1 = 3 are needed');
+  assert.equal(csvError('x1,x2,y\n1,2,3\n'), 'd.csv:3:1: 1 data rows, but n_train + n_test = 2 + 1 = 3 are needed');
   assert.equal(
     csvError('x1,x2,y\n1,2,3\n', { target: { kind: 'column', columns: ['Y'] } }),
     "d.csv:1:1: the target column 'Y' is not in the header (x1, x2, y) (did you mean 'y'?)",

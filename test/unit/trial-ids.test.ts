@@ -324,7 +324,7 @@ test('the analytic id follows the inputs, probe and network shape, not width (nt
     ['width', set('model.width', 4096)],
     ['weight seed', set('seed', 11)],
     ['lr', set('train.lr', 2)],
-    ['steps', set('train.steps', 7)],
+    ['steps', set('train.steps', 70)],
     ['snapshots', set('ntk.snapshots', [0])],
     ['outputs', set('model.outputs', 2)],
     ['target', set('dataset.target', { kind: 'sin', freq: 9 })],

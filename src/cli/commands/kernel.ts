@@ -53,7 +53,10 @@ export async function runKernel(args: KernelArgs): Promise<void> {
   const loaded = loadConfig(args.config);
 
   const assignments = flagAssignments(args);
-  const config = resolveTrial(loaded, assignments);
+  // This command takes no snapshots (only steps 0 and --steps): the config's do not bound --steps.
+  const ntk = loaded.raw.ntk;
+  const unsnapped = typeof ntk === 'object' && ntk !== null ? { ...loaded, raw: { ...loaded.raw, ntk: { ...ntk, snapshots: undefined } } } : loaded;
+  const config = resolveTrial(unsnapped, assignments);
   for (const line of unsetAxisNotes(loaded, assignments, 'the kernel command computes one configuration')) note(line);
   if (args.out) checkWritable(args.out);
 

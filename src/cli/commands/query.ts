@@ -3,7 +3,9 @@
  * statement over the run folder's tables (DuckDB views named trials, curves, kernels, predictions,
  * spectra, modes, analytic, summary, fits; src/query/run-views.ts). Prints an aligned table by
  * default; CSV and JSON (an array of objects) go to stdout or --out; Parquet needs --out.
- * A statement DuckDB refuses prints DuckDB's message and exits 2.
+ * A statement DuckDB refuses prints DuckDB's message and exits 2. The database is read-only and
+ * sandboxed to the run folder (src/query/sandbox.ts): statements that write, attach, install or
+ * read files elsewhere are refused with a message saying to open the folder in DuckDB directly.
  */
 import { once } from 'node:events';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { checkWritable, writeFileAtomic } from '../../io/atomic-write.js';
-import { copyQuery, formatTable, openRun, runSql, tablesNamedIn, type ExportFormat } from '../../query/index.js';
+import { copyQuery, exportTempFile, formatTable, lockDown, openRun, runSql, tablesNamedIn, type ExportFormat } from '../../query/index.js';
 import { UsageError } from '../usage-error.js';
 
 const FORMATS = ['table', 'csv', 'json', 'parquet'] as const;
@@ -52,7 +54,12 @@ export async function runQueryCommand(args: QueryArgs): Promise<void> {
   if (args.out) checkWritable(args.out);
   // Views only for the tables the statement names: making one reads the footer of every file of its table.
   const db = await openRun(args.runDir, { only: tablesNamedIn(args.sql) });
+  // Where DuckDB writes an export: the one file outside the run folder it may touch.
+  const dir = args.format !== 'table' && !args.out ? mkdtempSync(path.join(tmpdir(), 'ntk-query-')) : undefined;
+  const exportFile = args.format === 'table' ? undefined : (args.out ?? path.join(dir!, `result.${args.format}`));
+  const tmp = exportFile === undefined ? undefined : exportTempFile(exportFile);
   try {
+    await lockDown(db, tmp === undefined ? [] : [tmp]);
     if (args.format === 'table') {
       const text = `${formatTable(await runSql(db, args.sql))}\n`;
       if (args.out) writeFileAtomic(args.out, text);
@@ -60,19 +67,10 @@ export async function runQueryCommand(args: QueryArgs): Promise<void> {
       return;
     }
     const format: ExportFormat = args.format;
-    if (args.out) {
-      await copyQuery(db, args.sql, format, args.out);
-      return;
-    }
-    const dir = mkdtempSync(path.join(tmpdir(), 'ntk-query-'));
-    try {
-      const file = path.join(dir, `result.${format}`);
-      await copyQuery(db, args.sql, format, file);
-      await writeStdout(file);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    await copyQuery(db, args.sql, format, exportFile!, tmp);
+    if (!args.out) await writeStdout(exportFile!);
   } finally {
     db.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }

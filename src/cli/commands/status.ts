@@ -1,7 +1,8 @@
 /**
- * `ntk-sweep status [RUN_DIR|SWEEP_ID] [--address HOST:PORT] [--json]`: one line (or JSON) per
- * sweep — its progress while it runs, its result when it ended, or, for a run folder whose
- * embedded server is down, what its tables hold.
+ * `ntk-sweep status [RUN_DIR|SWEEP_ID] [--address HOST:PORT] [--json] [--deep]`: one line (or JSON)
+ * per sweep — its progress while it runs, its result when it ended, or, for a run folder whose
+ * embedded server is down, what its tables hold. `--deep` reports from the tables with every
+ * file read in full: a content checksum that does not match makes its trial one to run again.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { setCommandExitCode } from '../../../orchestration/exit-code.js';
@@ -10,6 +11,7 @@ import { serverOptions, type ServerArgs } from './sweep-options.js';
 interface StatusArgs extends ServerArgs {
   target?: string;
   json?: boolean;
+  deep?: boolean;
 }
 
 export const statusSweepCommand: CommandModule<object, StatusArgs> = {
@@ -19,7 +21,8 @@ export const statusSweepCommand: CommandModule<object, StatusArgs> = {
     serverOptions(
       y
         .positional('target', { type: 'string', describe: 'run folder, or sweep id' })
-        .option('json', { type: 'boolean', describe: 'print JSON' }),
+        .option('json', { type: 'boolean', describe: 'print JSON' })
+        .option('deep', { type: 'boolean', describe: 'check the tables byte by byte (content checksums) instead of asking the server' }),
     ) as unknown as Argv<StatusArgs>,
   handler: async (args: ArgumentsCamelCase<StatusArgs>) => {
     const { statusCommand } = await import('../../../orchestration/control.js');

@@ -7,15 +7,18 @@
  *
  * With --trial the trial is a point of the config's grid, named by its id (or a unique prefix of
  * it); with parameter flags it is the config with those fields set, gridded fields no flag sets
- * taking their first value (a note says which).
+ * taking their first value (a note says which). Such a trial that is not a point of the grid is
+ * refused in the sweep's own run folder (it would be counted with the sweep): give it --run-dir.
  */
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../backend/select.js';
 import { expandGrid, type TrialPoint } from '../../config/expand.js';
-import { loadConfig, resolveTrial, type LoadedConfig } from '../../config/loader.js';
+import { trialIdOf } from '../../config/ids.js';
+import { loadConfig, resolveTrial, type Assignment, type LoadedConfig } from '../../config/loader.js';
 import { runDirOf } from '../../config/summary.js';
+import { checkTrialData } from '../../data/check-data.js';
 import type { SweepConfig } from '../../config/types.js';
 import { OutputError } from '../../io/atomic-write.js';
 import type { ExecuteTrialResult } from '../../trial/execute-trial.js';
@@ -68,6 +71,21 @@ export function findPoint(loaded: LoadedConfig, id: string): TrialPoint {
   );
 }
 
+/**
+ * A trial set by flags that is not a point of the grid must not go into the sweep's own folder:
+ * there it would be read, aggregated and reported as one of the sweep's trials.
+ */
+function refuseOffGrid(loaded: LoadedConfig, config: SweepConfig, assignments: readonly Assignment[], runDir: string): void {
+  if (runDir !== runDirOf(loaded.config)) return;
+  const id = trialIdOf(config);
+  if (expandGrid(loaded, { yes: true }).some((p) => p.trialId === id)) return;
+  const flags = assignments.map((a) => `${a.origin} ${String(a.value)}`).join(' ');
+  throw new UsageError(
+    `ntk-sweep trial: ${flags} is not a point of the grid of ${loaded.file}, and ${runDir} is that sweep's run folder ` +
+      `(a trial there counts as one of the sweep's); give it another folder with --run-dir DIR, or add the value to the grid`,
+  );
+}
+
 /** Creates the run folder if needed and fails now, before any training, when it cannot be written. */
 function checkRunDir(runDir: string): void {
   try {
@@ -91,15 +109,18 @@ export async function runTrialCommand(args: TrialArgs): Promise<void> {
   const loaded = loadConfig(args.config);
   let point: TrialPoint | undefined;
   let config: SweepConfig;
+  const assignments = flagAssignments(args);
   if (args.trial !== undefined) {
     point = findPoint(loaded, args.trial.trim());
     config = resolveTrial(loaded, point.assignments);
   } else {
-    const assignments = flagAssignments(args);
     config = resolveTrial(loaded, assignments);
-    for (const line of unsetAxisNotes(loaded, assignments, 'the trial command runs one trial')) note(line);
   }
   const runDir = args.runDir !== undefined ? path.resolve(args.runDir) : runDirOf(config);
+  if (!point && assignments.length > 0) refuseOffGrid(loaded, config, assignments, runDir);
+  if (!point) for (const line of unsetAxisNotes(loaded, assignments, 'the trial command runs one trial')) note(line);
+  // The data set before the run folder: bad data leaves nothing behind, not even an empty folder.
+  checkTrialData(config, loaded.dir);
   checkRunDir(runDir);
 
   // TensorFlow.js is loaded only now, so bad input is reported without waiting for it.

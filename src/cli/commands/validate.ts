@@ -1,5 +1,6 @@
 /**
- * `ntk-sweep validate CONFIG.yaml [--yes] [--format text|json]`: checks a sweep config and prints
+ * `ntk-sweep validate CONFIG.yaml [--yes] [--format text|json]`: checks a sweep config (and every
+ * data file its trials read, src/data/check-data.ts) and prints
  * the resolved sweep — its id, trial count, axes, fixed settings and run folder; with
  * `--format json` also every trial's id and grid parameters. A config with problems prints every
  * problem (file:line:column) and exits 2. Nothing is written.
@@ -8,6 +9,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { expandGrid } from '../../config/expand.js';
 import { loadConfig } from '../../config/loader.js';
 import { summarizeSweep, summaryText } from '../../config/summary.js';
+import { checkSweepData } from '../../data/check-data.js';
 
 interface ValidateArgs {
   config: string;
@@ -32,10 +34,12 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
   },
 };
 
-/** The command's work; throws ConfigError (reported one line per problem, exit 2). */
+/** The command's work; throws ConfigError or DatasetError (reported one line per problem, exit 2). */
 export async function runValidate(args: ValidateArgs): Promise<void> {
   const loaded = loadConfig(args.config);
-  const summary = summarizeSweep(loaded, expandGrid(loaded, { yes: args.yes }));
+  const points = expandGrid(loaded, { yes: args.yes });
+  checkSweepData(loaded, points);
+  const summary = summarizeSweep(loaded, points);
   const text = args.format === 'json' ? `${JSON.stringify(summary)}\n` : `${summaryText(summary).join('\n')}\n`;
   await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
 }
