@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { parseDocument } from 'yaml';
 import { canonicalJson, expandGrid, loadConfig, parseConfig, sweepIdOf, type LoadedConfig } from '../src/config/index.js';
 import { runDirOf } from '../src/config/summary.js';
 import { checkSweepData } from '../src/data/check-data.js';
@@ -85,7 +86,7 @@ export async function writeLaunchFiles(
   plan: SweepPlan,
   server: { address?: string; namespace?: string } = {},
 ): Promise<void> {
-  const text = readFileSync(plan.loaded.file, 'utf8');
+  const text = configAsLaunched(plan.loaded);
   const configHash = createHash('sha256').update(canonicalJson(plan.loaded.raw)).digest('hex').slice(0, 16);
   await writeManifest(plan.runDir, {
     sweep_id: plan.sweepId,
@@ -101,6 +102,19 @@ export async function writeLaunchFiles(
     ...(server.address ? { address: server.address, namespace: server.namespace } : {}),
     launchedAt: new Date().toISOString(),
   });
+}
+
+/**
+ * The text saved as RUN/config.yaml. A config without `name:` takes its name from its file's stem;
+ * the copy is read back as `config.yaml`, so the name is written into it (comments kept) or the
+ * workers and `resume` would see another sweep.
+ */
+function configAsLaunched(loaded: LoadedConfig): string {
+  const text = readFileSync(loaded.file, 'utf8');
+  if (Object.hasOwn(loaded.raw, 'name')) return text;
+  const doc = parseDocument(text);
+  doc.set('name', loaded.config.name);
+  return doc.toString();
 }
 
 export function writeLaunchRecord(runDir: string, rec: LaunchRecord): void {
