@@ -53,6 +53,7 @@ export interface TrialRow extends TrialParams {
   error: string | null;
   /** The first training step whose loss is NaN/±inf (status diverged), exact to the step (src/model/train.ts). */
   diverged_at_step: number | null; // int32
+  /** The last step run: train.steps, or for a diverged trial the logged step that found the divergence. */
   steps_done: number; // int32
   attempts: number; // int32
   backend: string; // dictionary string: wasm, cpu, webgpu, tensorflow
