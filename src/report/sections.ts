@@ -27,6 +27,7 @@ import { groupDepth, type FitPoint, type ReportData, type TrialListing } from '.
 import { renderSvg } from './render-svg.js';
 import { convergenceSpec, type DrawnLine } from './specs/convergence.js';
 import { agreement, exponentText, metricTheory } from '../metrics/catalogue.js';
+import { LAYER_ROLES } from '../metrics/weights.js';
 import { kernelAngleSpec } from './specs/kernel-angle.js';
 import { LOSS_CURVES, lossCurvesSpec } from './specs/loss-curves.js';
 import { eigenRank, spectraSpec } from './specs/spectra.js';
@@ -40,6 +41,12 @@ const METRIC_ORDER = [
   'kernel_rel_err',
   'kernel_drift',
   'weight_change',
+  'weight_change_input',
+  'weight_change_hidden',
+  'weight_change_output',
+  'bias_change_input',
+  'bias_change_hidden',
+  'bias_change_output',
   'pred_gap_analytic',
   'pred_gap_linear',
   'pred_gap_analytic_rel',
@@ -298,6 +305,7 @@ async function convergence(d: ReportData, slug: (t: string) => string): Promise<
       ]),
     );
   }
+  blocks.push(...(await layerRoles(d, slug)));
   for (const { source, metric } of ordered) {
     const fits = d.fits.filter((f) => f.source === source && f.metric === metric);
     const steps = new Set(fits.map((f) => stepKey(f.step)));
@@ -319,6 +327,63 @@ async function convergence(d: ReportData, slug: (t: string) => string): Promise<
     );
   }
   return { id: 'convergence', title: 'Convergence versus width', blocks };
+}
+
+/**
+ * One figure of the per-layer-role weight changes at the last fitted step (Lee et al. 2019's
+ * per-layer figure): a line per role (and group), each with its fit and its catalogue rate.
+ */
+async function layerRoles(d: ReportData, slug: (t: string) => string): Promise<Block[]> {
+  const roles = LAYER_ROLES.map((role) => ({ role, metric: `weight_change_${role}` }));
+  const roleFits = d.fits.filter((f) => f.source === 'curves' && roles.some((r) => r.metric === f.metric) && f.step !== null);
+  if (roleFits.length === 0) return [];
+  const step = roleFits.reduce((m, f) => Math.max(m, f.step!), -Infinity);
+  const several = d.groups.length > 1;
+  const label = (group: string, metric: string): string => {
+    const role = roles.find((r) => r.metric === metric)!.role;
+    return several ? `${group}, ${role}` : role;
+  };
+  const owner = new Map<string, { group: string; metric: string }>();
+  const points = d.summary
+    .filter((p) => p.source === 'curves' && p.step === step && roles.some((r) => r.metric === p.metric))
+    .map((p) => {
+      owner.set(label(p.group, p.metric), { group: p.group, metric: p.metric });
+      return { ...p, group: label(p.group, p.metric) };
+    });
+  const fits = roleFits.filter((f) => f.step === step).map((f) => ({ ...f, group: label(f.group, f.metric) }));
+  const order = d.groups.flatMap((g) => roles.map((r) => label(g.group, r.metric)));
+  const plot = convergenceSpec({
+    source: 'curves',
+    metric: 'weight_change by layer role',
+    points,
+    fits,
+    groupOrder: order,
+    depthOf: (g) => (owner.has(g) ? groupDepth(d, owner.get(g)!.group) : null),
+    theoryOf: (g) => (owner.has(g) ? metricTheory(owner.get(g)!.metric) : undefined),
+    colorTitle: 'layer role',
+  });
+  const source = metricTheory('weight_change_hidden')!.sources[0];
+  const caption: Inline[] = [
+    'Relative change of each layer role’s weights over training, ‖W(t) − W₀‖ / ‖W₀‖ (Frobenius norms; ',
+    code('weight_change_input'),
+    ', ',
+    code('weight_change_hidden'),
+    ' for the hidden layers together, ',
+    code('weight_change_output'),
+    '), at the last step, against width, log-log: solid, the mean over seeds with its ',
+    constant('95%'),
+    ' CI band on the log scale; dashed, the fit; dotted grey, each role’s rate: ',
+    exponentConstant(metricTheory('weight_change_input')!.exponent(null)!),
+    ' for the input and output layers, ',
+    exponentConstant(metricTheory('weight_change_hidden')!.exponent(null)!),
+    ' for the hidden ones. Source: ',
+    cite(source.arxiv),
+    `, ${source.where}. The fits tables are under each role's own figure below.`,
+  ];
+  return [
+    { kind: 'heading', parts: ['Weight change per layer role'] },
+    await figure(slug('convergence-layer-roles'), 'layer-roles', {}, plot, caption),
+  ];
 }
 
 async function figure(

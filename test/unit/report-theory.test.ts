@@ -90,3 +90,19 @@ test('the legend names every line style drawn', () => {
     assert.deepEqual(dash.scale!.range, styles.map((s) => LINE_STYLES[s].dash));
   }
 });
+
+test('the layer-role figure draws each role’s own catalogue rate', () => {
+  const roles = ['input', 'hidden', 'output'];
+  const points: SummaryPoint[] = [];
+  const fits: FitPoint[] = [];
+  for (const role of roles) {
+    const base = inputs(`weight_change_${role}`, { [role]: 2 });
+    points.push(...base.points);
+    fits.push(...base.fits);
+  }
+  const plot = convergenceSpec({
+    source: 'curves', metric: 'weight_change by layer role', points, fits, groupOrder: roles,
+    depthOf: () => 2, theoryOf: (g) => metricTheory(`weight_change_${g}`),
+  });
+  assert.deepEqual(plot.lines.map((l) => [l.group, l.slope]), [['input', -0.5], ['hidden', -1], ['output', -0.5]]);
+});

@@ -10,7 +10,7 @@
  * a few seeds, and log(mean) is what the fit is made of.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { metricTheory } from '../../metrics/catalogue.js';
+import { metricTheory, type MetricTheory } from '../../metrics/catalogue.js';
 import type { FitPoint, SummaryPoint } from '../report-data.js';
 import { MARKS, logDomain, panelFacet, stepLabel, stepOrder } from './common.js';
 
@@ -35,6 +35,10 @@ export interface ConvergenceInput {
   groupOrder: readonly string[];
   /** The network depth of a group (null when the run folder does not tell). */
   depthOf: (group: string) => number | null;
+  /** The catalogue entry of a group's series, when the series are different metrics (default: the metric's). */
+  theoryOf?: (group: string) => MetricTheory | undefined;
+  /** The colour legend's title (default `group`). */
+  colorTitle?: string;
 }
 
 /** A theory line drawn in a panel: its style and slope, for captions and tests. */
@@ -92,7 +96,6 @@ export function convergenceSpec(input: ConvergenceInput): ConvergencePlot {
     const cur = firstMean.get(k);
     if (!cur || p.width < cur.width) firstMean.set(k, p);
   }
-  const theory = metricTheory(input.metric);
   const lines: DrawnLine[] = [];
   for (const f of input.fits) {
     if (f.slope === null || f.intercept === null || f.min_width === null || f.max_width === null) continue;
@@ -101,6 +104,7 @@ export function convergenceSpec(input: ConvergenceInput): ConvergencePlot {
       rows.push({ ...base, kind: 'fit', style: LINE_STYLES.fit.label, width: w, y: Math.exp(f.intercept + f.slope * Math.log(w)) });
     }
     const first = firstMean.get(groupStep(f.group, f.step));
+    const theory = input.theoryOf ? input.theoryOf(f.group) : metricTheory(input.metric);
     const p = theory?.exponent(input.depthOf(f.group)) ?? null;
     if (!theory || !first || p === null) continue;
     const drawn: [DrawnLine['style'], number][] = theory.status === 'bound' ? [['bound', p], ['typical', theory.observed!]] : [['theory', p]];
@@ -128,7 +132,7 @@ export function convergenceSpec(input: ConvergenceInput): ConvergencePlot {
   const color = {
     field: 'group',
     type: 'nominal',
-    title: 'group',
+    title: input.colorTitle ?? 'group',
     sort: input.groupOrder.filter((g) => groups.has(g)),
     legend: groups.size <= 1 ? null : { symbolType: 'stroke', symbolStrokeWidth: 2, symbolOpacity: 1, symbolLimit: groups.size },
   };
