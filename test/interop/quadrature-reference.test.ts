@@ -89,3 +89,32 @@ test('depth-one NNGP and NTK of inputs at variances 0.1 … 1000 within 1e-10 of
     }
   }
 });
+
+test('tanh at depth two on inputs of norm up to ≈ 46 (variance 1000: the old rule gave a tenth of Θ(x, x)) within 1e-10', () => {
+  // Second layer from the reference's first: Σ² and Θ² of every pair, then E at (Σ²_ii, Σ²_jj, Σ²_ij).
+  const k0 = dualCases.length + ACTIVATIONS.indexOf('tanh') * 10;
+  const s2 = new Map<string, number>();
+  const t2 = new Map<string, number>();
+  let k = k0;
+  for (let i = 0; i < 4; i++) {
+    for (let j = i; j < 4; j++, k++) {
+      s2.set(`${i},${j}`, W_STD ** 2 * ref[k].e + B_STD ** 2);
+      t2.set(`${i},${j}`, s2.get(`${i},${j}`)! + W_STD ** 2 * ref[k].ed * sigma1(i, j));
+    }
+  }
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < 4; i++) for (let j = i; j < 4; j++) pairs.push([i, j]);
+  const second = runPython<{ results: { e: number; ed: number }[] }>('test/interop/quadrature_reference.py', {
+    cases: pairs.map(([i, j]) => ({ activation: 'tanh', q11: s2.get(`${i},${i}`)!, q22: s2.get(`${j},${j}`)!, q12: s2.get(`${i},${j}`)! })),
+  }).results;
+  const spec: MlpSpec = { inputDim: 3, width: 1, depth: 2, outputs: 1, activation: 'tanh', parameterization: 'ntk', wStd: W_STD, bStd: B_STD };
+  const { nngp, ntk } = analyticKernels(spec, x);
+  pairs.forEach(([i, j], p) => {
+    const s3 = W_STD ** 2 * second[p].e + B_STD ** 2;
+    const t3 = s3 + W_STD ** 2 * second[p].ed * t2.get(`${i},${j}`)!;
+    const eS = Math.abs(nngp.data[i * 4 + j] - s3) / Math.abs(s3);
+    const eT = Math.abs(ntk.data[i * 4 + j] - t3) / Math.abs(t3);
+    assert.ok(eS <= TOL && eT <= TOL, `(${i}, ${j}): NNGP ${eS.toExponential(1)}, NTK ${eT.toExponential(1)}`);
+  });
+  console.log(`tanh depth 2: Θ(x, x) at variance 1000 = ${ntk.data[15].toFixed(4)}`);
+});
