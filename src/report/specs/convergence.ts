@@ -12,7 +12,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { metricTheory, type MetricTheory } from '../../metrics/catalogue.js';
 import type { FitPoint, SummaryPoint } from '../report-data.js';
-import { MARKS, logDomain, panelFacet, stepLabel, stepOrder } from './common.js';
+import { MARKS, logBand, logDomain, panelFacet, stepLabel, stepOrder, styleLegend } from './common.js';
 
 /** The line styles of the figure, as its legend names them. */
 export const LINE_STYLES = {
@@ -64,13 +64,6 @@ export interface ConvergencePlot {
 type Datum = Record<string, string | number | null>;
 
 const groupStep = (g: string, s: number | null): string => `${g}\u0000${s ?? 'final'}`;
-
-/** The delta-method CI of log(mean), as the band's ends: mean ×/÷ exp(half-width / mean). */
-export function logBand(p: SummaryPoint): [number, number] {
-  if (p.ci_high === null || !Number.isFinite(p.ci_high)) return [p.mean, p.mean];
-  const f = Math.exp((p.ci_high - p.mean) / p.mean);
-  return [p.mean / f, p.mean * f];
-}
 
 export function convergenceSpec(input: ConvergenceInput): ConvergencePlot {
   const positive = input.points.filter((p) => p.mean > 0 && Number.isFinite(p.mean));
@@ -139,13 +132,7 @@ export function convergenceSpec(input: ConvergenceInput): ConvergencePlot {
   const only = (kind: string) => [{ filter: { field: 'kind', equal: kind } }];
   // One legend names every line style drawn (solid, dashed, dotted, dash-dotted); the band is the caption's.
   const styles = (Object.keys(LINE_STYLES) as LineStyle[]).filter((k) => rows.some((r) => r.style === LINE_STYLES[k].label));
-  const strokeDash = {
-    field: 'style',
-    type: 'nominal',
-    title: 'line',
-    scale: { domain: styles.map((k) => LINE_STYLES[k].label), range: styles.map((k) => LINE_STYLES[k].dash) },
-    legend: { symbolType: 'stroke', symbolStrokeColor: '#555', symbolStrokeWidth: 1.5, symbolSize: 300 },
-  };
+  const strokeDash = styleLegend(styles.map((k) => LINE_STYLES[k]));
 
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
