@@ -5,6 +5,7 @@
  * per-seed values (src/aggregate/log-log-fit.ts). Needs the temporary tables of summary-sql.ts.
  */
 import { quotedIdentifier as qi, quotedString as qs, type DuckDBConnection } from '@duckdb/node-api';
+import { unfittedMetrics } from '../metrics/catalogue.js';
 import { makeRng } from '../rng.js';
 import type { GroupAxis } from './group-axes.js';
 import { bootstrapSlopeCI, makeResamplePlan, type ResamplePlan } from './log-log-fit.js';
@@ -21,7 +22,8 @@ export interface FitOptions {
 /**
  * agg_fit_keys: one row per fit with its point estimates. Curves are fitted at the fit points that
  * agg_curves marks (step 0, the last step and every kernel snapshot); trials' final metrics and
- * spectra at every step they have.
+ * spectra at every step they have. Metrics without a width exponent (losses, see
+ * src/metrics/catalogue.ts) get no fit.
  */
 async function buildFitKeys(connection: DuckDBConnection, hasCurves: boolean): Promise<void> {
   const curvePoints = hasCurves
@@ -48,6 +50,7 @@ async function buildFitKeys(connection: DuckDBConnection, hasCurves: boolean): P
       max(CASE WHEN mean > 0 THEN abs(ln(mean)) END) AS scale_y,
       list(wi ORDER BY wi) AS wis
     FROM points
+    WHERE metric NOT IN (${unfittedMetrics().map(qs).join(', ')})
     GROUP BY gi, source, metric, step`);
 }
 

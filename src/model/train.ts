@@ -3,9 +3,10 @@
  * setting of NTK theory (Jacot et al. 2018, arXiv:1806.07572; Lee et al. 2019, arXiv:1902.06720).
  *
  * The loss is read back from the device only at logged steps (step 0, every `logEvery`, the last),
- * since each read forces a GPU sync. Divergence is therefore detected at log-step granularity:
- * `divergedAtStep` is the first logged step whose training loss is NaN or ±inf (the parameters
- * first became non-finite at most `logEvery` steps earlier).
+ * since each read forces a GPU sync. Divergence is nevertheless exact to the step: every step
+ * computes its loss (one reduction over the N × k residual the gradient needs anyway) and keeps,
+ * on the device, the first step whose loss was NaN or ±inf; the logged step that reads it back ends
+ * the run, and `divergedAtStep` is that first step, not the logged one.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureBackend } from '../backend/select.js';
@@ -50,7 +51,10 @@ export interface TrainResult {
   /** θ at the last step run (non-finite values when diverged). */
   params: MlpParams;
   status: 'ok' | 'diverged';
+  /** The first step t whose training loss L(θ_t) was NaN or ±inf. */
   divergedAtStep?: number;
+  /** The last step run: `steps`, or the logged step at which a divergence was read back (≥ divergedAtStep). */
+  lastStep: number;
   log: TrainLogEntry[];
 }
 
@@ -83,31 +87,45 @@ export async function train(params0: MlpParams, data: Dataset, opts: TrainOption
   let tp = paramsToTensors(params0);
   const log: TrainLogEntry[] = [];
   let lastYield = Date.now();
+  // First step with a non-finite loss, or −1: updated on the device at every step, read at log steps.
+  let firstBad: tf.Scalar = tf.scalar(-1, 'int32');
+  const track = (t: number, loss: tf.Scalar): void => {
+    const next = tf.tidy(() =>
+      tf.where(tf.logicalAnd(tf.less(firstBad, 0), tf.logicalNot(tf.isFinite(loss))), tf.scalar(t, 'int32'), firstBad),
+    ) as tf.Scalar;
+    firstBad.dispose();
+    firstBad = next;
+  };
+  const logAndCheck = async (t: number, trainLoss: tf.Scalar): Promise<{ entry: TrainLogEntry; bad: number }> => {
+    track(t, trainLoss);
+    const [entry, bad] = await Promise.all([logEntry(t, trainLoss, spec, tp, xt, yt, act), firstBad.data()]);
+    return { entry, bad: bad[0] };
+  };
 
   try {
     for (let t = start; ; t++) {
       if (opts.onSnapshot && snapshots.has(t)) await opts.onSnapshot(t, await tensorsToParams(spec, tp));
       const logNow = isLogStep(t);
       if (t === opts.steps) {
-        if (logNow) {
-          const trainLoss = mseLoss(spec, tp, x, y, act);
-          const entry = await logEntry(t, trainLoss, spec, tp, xt, yt, act);
-          log.push(entry);
-          if (opts.onLog) await opts.onLog(entry);
-          if (!Number.isFinite(entry.trainLoss)) return await result(spec, tp, log, t);
-        }
-        return await result(spec, tp, log);
-      }
-      const g = lossGradients(spec, tp, x, y, act, { scale: -opts.lr, withLoss: logNow });
-      if (logNow) {
-        const entry = await logEntry(t, g.loss!, spec, tp, xt, yt, act);
+        // The last step is always logged (isLogStep).
+        const { entry, bad } = await logAndCheck(t, mseLoss(spec, tp, x, y, act));
         log.push(entry);
-        if (!Number.isFinite(entry.trainLoss)) {
+        if (opts.onLog) await opts.onLog(entry);
+        return await result(spec, tp, log, t, bad >= 0 ? bad : undefined);
+      }
+      const g = lossGradients(spec, tp, x, y, act, { scale: -opts.lr, withLoss: true });
+      if (logNow) {
+        const { entry, bad } = await logAndCheck(t, g.loss!);
+        log.push(entry);
+        if (bad >= 0) {
           tf.dispose([...g.dW, ...g.db]);
           if (opts.onLog) await opts.onLog(entry);
-          return await result(spec, tp, log, t);
+          return await result(spec, tp, log, t, bad);
         }
         if (opts.onLog) await opts.onLog(entry);
+      } else {
+        track(t, g.loss!);
+        g.loss!.dispose();
       }
       tp = applyScaledGradients(tp, g);
       if (Date.now() - lastYield > YIELD_MS) {
@@ -117,15 +135,15 @@ export async function train(params0: MlpParams, data: Dataset, opts: TrainOption
     }
   } finally {
     disposeTfParams(tp);
-    tf.dispose([x, y, ...(xt ? [xt] : []), ...(yt ? [yt] : [])]);
+    tf.dispose([x, y, firstBad, ...(xt ? [xt] : []), ...(yt ? [yt] : [])]);
   }
 }
 
-async function result(spec: MlpSpec, tp: TfParams, log: TrainLogEntry[], divergedAt?: number): Promise<TrainResult> {
+async function result(spec: MlpSpec, tp: TfParams, log: TrainLogEntry[], lastStep: number, divergedAt?: number): Promise<TrainResult> {
   const params = await tensorsToParams(spec, tp);
   return divergedAt === undefined
-    ? { params, status: 'ok', log }
-    : { params, status: 'diverged', divergedAtStep: divergedAt, log };
+    ? { params, status: 'ok', lastStep, log }
+    : { params, status: 'diverged', divergedAtStep: divergedAt, lastStep, log };
 }
 
 /** L = 1/(2N) Σ‖f − y‖² as a scalar tensor. */

@@ -10,7 +10,7 @@
  *
  * The diagonal variances Σˡ(x,x), Σˡ(x',x') of both point sets are carried through the layers
  * beside the cross block. The Gaussian expectations come from src/ntk/dual-activations.ts (closed
- * forms for relu and erf, Gauss–Hermite quadrature otherwise). The width of the spec is ignored
+ * forms for relu, erf and sin, variance-adaptive quadrature otherwise, docs/quadrature.md). The width of the spec is ignored
  * in the NTK parameterization.
  *
  * Standard parameterization: the values neural-tangents' `stax.Dense(parameterization='standard')`

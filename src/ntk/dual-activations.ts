@@ -5,14 +5,14 @@
  *
  *     E[φ(u)φ(v)]   (the NNGP map)        E[φ'(u)φ'(v)]   (the derivative map of the NTK)
  *
- * Closed forms for ReLU (the arc-cosine kernel, Cho & Saul 2009) and erf (Williams 1997);
- * two-dimensional Gauss–Hermite quadrature for any activation (tanh, gelu, softplus, sin, and as
- * a cross-check of the closed forms). Every method clips the correlation c = q12/√(q11 q22) into
+ * Closed forms for ReLU (the arc-cosine kernel, Cho & Saul 2009), erf (Williams 1997) and sin;
+ * nested one-dimensional quadrature adapted to the variances for any activation (tanh, gelu,
+ * softplus, and as a cross-check of the closed forms; docs/quadrature.md). Every method clips the correlation c = q12/√(q11 q22) into
  * [−1, 1] first, so round-off can never take it outside the domain of arccos/arcsin or make the
  * conditional variance negative.
  */
 import type { ActivationName } from '../model/spec.js';
-import { gaussHermite } from './gauss-hermite.js';
+import { gaussianRule, RuleBuffer } from './gaussian-rules.js';
 import { scalarActivation } from './scalar-activations.js';
 
 export type DualMethod = 'closed-form' | 'quadrature';
@@ -27,9 +27,6 @@ export interface DualActivation {
    */
   expect(q11: number, q22: number, q12: number, out: Float64Array): void;
 }
-
-/** Activations with a closed form here. */
-export const CLOSED_FORM_ACTIVATIONS: readonly ActivationName[] = ['relu', 'erf'];
 
 /** c = q12/√(q11 q22) clipped into [−1, 1]; 0 when a variance is 0 (then u or v is constant). */
 export function correlation(q11: number, q22: number, q12: number): number {
@@ -86,102 +83,118 @@ export function erfDual(): DualActivation {
 }
 
 /**
- * Both expectations by the n × n tensor-product Gauss–Hermite rule, written through the
- * conditional decomposition u = √q11 z1, v = √q22 (c z1 + √(1 − c²) z2) with z1, z2 i.i.d.
- * N(0, 1) (the form neural-tangents' ElementwiseNumerical uses, arXiv:2209.04121):
- *
- *     E[g(u)h(v)] ≈ (1/π) Σ_a w_a g(√(2q11) x_a) Σ_b w_b h(√(2q22)(c x_a + √(1 − c²) x_b)).
- *
- * The number of points per dimension grows with the larger variance, n = degreeFor(q, degree):
- * in the Hermite variable the features of φ(√(2q) x) (tanh's poles at distance π/(2√(2q)) from the
- * real axis, erf's and GELU's steepening steps) shrink like 1/√q, and the Gauss–Hermite error for a
- * function analytic in a strip of half-width d falls like exp(−2d√(2n)), so n must grow like q
- * to keep the accuracy. The mirrored half of the grid (x_a → −x_a) comes for free from the
- * activation's reflection identities, so one call costs about n²/2 evaluations of (φ, φ').
+ * sin: E[sin u sin v] = e^{−(q11+q22)/2} sinh q12 and E[cos u cos v] = e^{−(q11+q22)/2} cosh q12
+ * (from E[e^{i(u±v)}] = e^{−(q11+q22±2q12)/2}), written as differences of exponentials of
+ * non-positive arguments so that nothing overflows at large variances.
  */
-export function quadratureDual(name: ActivationName, degree: number = DEFAULT_QUADRATURE_DEGREE): DualActivation {
-  const act = scalarActivation(name);
-  const { p, l, k, m } = act.reflect;
-  if (!Number.isInteger(degree) || degree < 2 || degree > MAX_QUADRATURE_DEGREE) {
-    throw new RangeError(`quadrature degree must be an integer in [2, ${MAX_QUADRATURE_DEGREE}], got ${degree}`);
-  }
-  gaussHermite(degree);
-  const tmp = new Float64Array(2);
-  const SQRT_PI = Math.sqrt(Math.PI);
+export function sinDual(): DualActivation {
   return {
-    name,
-    method: 'quadrature',
+    name: 'sin',
+    method: 'closed-form',
     expect(q11, q22, q12, out) {
-      const { nodes, weights } = gaussHermite(degreeFor(Math.max(q11, q22), degree));
-      const n = nodes.length;
       const c = correlation(q11, q22, q12);
-      const s1 = Math.sqrt(2 * Math.max(q11, 0));
-      const s2 = Math.sqrt(2 * Math.max(q22, 0));
-      const sc = s2 * Math.sqrt(1 - c * c);
-      const s2c = s2 * c;
-      let e = 0;
-      let ed = 0;
-      const half = n >> 1;
-      for (let a = 0; a <= half; a++) {
-        if (a === half && n % 2 === 0) break;
-        const xa = nodes[a]; // x_{n−1−a} = −x_a
-        const base = s2c * xa;
-        let g = 0;
-        let gd = 0;
-        for (let b = 0; b < n; b++) {
-          act.both(base + sc * nodes[b], tmp);
-          const wb = weights[b];
-          g += wb * tmp[0];
-          gd += wb * tmp[1];
-        }
-        const u = s1 * xa;
-        act.both(u, tmp);
-        const wa = weights[a];
-        if (a === half) {
-          e += wa * tmp[0] * g; // the middle node x = 0 of an odd rule has no mirror
-          ed += wa * tmp[1] * gd;
-          break;
-        }
-        // Mirror node: every argument is negated, φ(−t) = p φ(t) − l t, φ'(−t) = k + m φ'(t),
-        // and Σ_b w_b t_b = √π·base because the rule is symmetric.
-        const gm = p * g - l * SQRT_PI * base;
-        const gdm = k * SQRT_PI + m * gd;
-        const fm = p * tmp[0] - l * u;
-        const dm = k + m * tmp[1];
-        e += wa * (tmp[0] * g + fm * gm);
-        ed += wa * (tmp[1] * gd + dm * gdm);
-      }
-      out[0] = e / Math.PI;
-      out[1] = ed / Math.PI;
+      const q = c * Math.sqrt(Math.max(q11, 0) * Math.max(q22, 0));
+      const s = 0.5 * (Math.max(q11, 0) + Math.max(q22, 0));
+      const minus = Math.exp(-(s - q)); // e^{−(q11+q22−2q12)/2}
+      const plus = Math.exp(-(s + q));
+      out[0] = 0.5 * (minus - plus);
+      out[1] = 0.5 * (minus + plus);
     },
   };
 }
 
-/** Largest rule the quadrature will use. */
-export const MAX_QUADRATURE_DEGREE = 400;
+const CLOSED_FORMS: Partial<Record<ActivationName, () => DualActivation>> = { relu: reluDual, erf: erfDual, sin: sinDual };
+
+/** Activations with a closed form here. */
+export const CLOSED_FORM_ACTIVATIONS = Object.keys(CLOSED_FORMS) as readonly ActivationName[];
 
 /**
- * Points per dimension for variances up to q: `degree` while q ≤ 1, then degree·q rounded up to a
- * multiple of 8 (so few distinct rules get built), at most MAX_QUADRATURE_DEGREE.
+ * Both expectations by nested one-dimensional rules, written through the conditional
+ * decomposition u = σ1 z1, v = a z1 + b z2 with z1, z2 i.i.d. N(0, 1), σ1 = √q11, a = c√q22,
+ * b = √q22 √(1 − c²):
+ *
+ *     E[g(u)h(v)] = E_{z1}[ g(σ1 z1) · E_{z2}[h(a z1 + b z2)] ].
+ *
+ * Each rule comes from src/ntk/gaussian-rules.ts: Gauss–Hermite while φ(σ z) is smooth on the
+ * Gaussian's scale, otherwise Gauss–Legendre panels graded towards the point where the activation
+ * turns (z1 = 0 outside; z2 = −a z1/b inside) and truncated at ±Z. The activation's feature
+ * width ℓ (the half-width of its strip of analyticity, src/ntk/scalar-activations.ts) sets the
+ * finest panel, ℓ/σ in z, so the rule adapts to any pre-activation variance instead of needing a
+ * Gauss–Hermite degree that grows like the variance. The mirrored outer half (z1 → −z1) comes from
+ * the activation's reflection identities, since the inner rule at −z1 is the mirror image of the
+ * one at z1.
  */
-export function degreeFor(q: number, degree: number): number {
-  if (!(q > 1)) return degree;
-  return Math.min(MAX_QUADRATURE_DEGREE, Math.max(degree, 8 * Math.ceil((degree * q) / 8)));
+export function quadratureDual(name: ActivationName): DualActivation {
+  const act = scalarActivation(name);
+  const { p, l, k, m } = act.reflect;
+  const { kink } = act;
+  const feature = kink ? 0 : act.feature;
+  const outer = new RuleBuffer();
+  const inner = new RuleBuffer();
+  const tmp = new Float64Array(2);
+  return {
+    name,
+    method: 'quadrature',
+    expect(q11, q22, q12, out) {
+      const c = correlation(q11, q22, q12);
+      const s1 = Math.sqrt(Math.max(q11, 0));
+      const s2 = Math.sqrt(Math.max(q22, 0));
+      const a = s2 * c;
+      const b = s2 * Math.sqrt(Math.max(0, 1 - c * c));
+      // The outer integrand turns near z1 = 0 through g(σ1 z1) (width ℓ/σ1; a kink sits on a
+      // panel edge instead) and through E_{z2}[h(a z1 + b z2)], h smoothed by a Gaussian of
+      // width b (width √(ℓ² + b²)/|a|).
+      const gWidth = kink ? Infinity : feature / s1;
+      gaussianRule(outer, 0, Math.min(gWidth, Math.hypot(feature, b) / Math.abs(a)), act, true);
+      const innerWidth = kink ? Infinity : feature / b;
+      let e = 0;
+      let ed = 0;
+      for (let i = 0; i < outer.n; i++) {
+        const z = outer.nodes[i];
+        const base = a * z;
+        let g = 0;
+        let gd = 0;
+        let w0 = 0; // Σ w_b and Σ w_b t_b, for the mirrored half
+        let w1 = 0;
+        if (b > 0) {
+          gaussianRule(inner, -base / b, innerWidth, act);
+          for (let j = 0; j < inner.n; j++) {
+            const t = base + b * inner.nodes[j];
+            const wb = inner.weights[j];
+            act.both(t, tmp);
+            g += wb * tmp[0];
+            gd += wb * tmp[1];
+            w0 += wb;
+            w1 += wb * t;
+          }
+        } else {
+          act.both(base, tmp);
+          g = tmp[0];
+          gd = tmp[1];
+          w0 = 1;
+          w1 = base;
+        }
+        // Mirror node −z1: every argument is negated, φ(−t) = p φ(t) − l t, φ'(−t) = k + m φ'(t).
+        const gm = p * g - l * w1;
+        const gdm = k * w0 + m * gd;
+        const u = s1 * z;
+        act.both(u, tmp);
+        const fm = p * tmp[0] - l * u;
+        const dm = k + m * tmp[1];
+        const wa = outer.weights[i];
+        e += wa * (tmp[0] * g + fm * gm);
+        ed += wa * (tmp[1] * gd + dm * gdm);
+      }
+      out[0] = e;
+      out[1] = ed;
+    },
+  };
 }
 
 export interface DualOptions {
   /** 'auto' (default): closed form where there is one, quadrature otherwise. */
   method?: 'auto' | DualMethod;
-  /** Gauss–Hermite points per dimension at unit variance (see degreeFor). */
-  degree?: number;
 }
-
-/**
- * Default Gauss–Hermite points per dimension at unit variance (scaled up with the variance by
- * degreeFor): ≤ 1e-6 error relative to the kernel's scale for tanh, the hardest of the smooth
- * activations, and far below it for gelu, softplus, sin and erf (test/unit/analytic.test.ts).
- */
-export const DEFAULT_QUADRATURE_DEGREE = 64;
 
 /** The dual activation of `name` by the requested method. */
 export function dualActivation(name: ActivationName, opts: DualOptions = {}): DualActivation {
@@ -190,6 +203,7 @@ export function dualActivation(name: ActivationName, opts: DualOptions = {}): Du
   if (method === 'closed-form' && !closed) {
     throw new RangeError(`no closed-form dual for activation ${name}; use method 'quadrature'`);
   }
-  if (closed && method !== 'quadrature') return name === 'relu' ? reluDual() : erfDual();
-  return quadratureDual(name, opts.degree ?? DEFAULT_QUADRATURE_DEGREE);
+  const closedForm = CLOSED_FORMS[name];
+  if (closedForm && method !== 'quadrature') return closedForm();
+  return quadratureDual(name);
 }

@@ -26,6 +26,17 @@ export interface ScalarActivation {
    * mirrored half of its grid for free. (relu breaks the second one at x = 0 only.)
    */
   readonly reflect: { p: number; l: number; k: number; m: number };
+  /**
+   * The width, in the activation's argument, of the region where φ and φ' turn: the half-width of
+   * the strip about the real axis where they are analytic (tanh: poles at ±iπ/2; softplus and its
+   * sigmoid: ±iπ), or the scale of the step of the entire ones (erf, gelu: 1) and the period scale
+   * of sin. The quadrature (src/ntk/gaussian-rules.ts) makes its finest panel this wide.
+   */
+  readonly feature: number;
+  /** φ turns everywhere (sin), not only near 0: every panel must be `feature` narrow. */
+  readonly periodic: boolean;
+  /** φ' jumps (relu at 0): Gauss–Hermite never converges fast, so the quadrature always uses panels. */
+  readonly kink: boolean;
 }
 
 const ODD = { p: -1, l: 0, k: 0, m: 1 };
@@ -51,9 +62,14 @@ function sigmoid(x: number): number {
   return e / (1 + e);
 }
 
+const SMOOTH = { periodic: false, kink: false };
+
 const TABLE: Record<ActivationName, Omit<ScalarActivation, 'name'>> = {
   relu: {
     reflect: HALF_X_PLUS_EVEN,
+    feature: 1,
+    periodic: false,
+    kink: true,
     phi: (x) => (x > 0 ? x : 0),
     dphi: (x) => (x > 0 ? 1 : 0), // φ'(0) = 0, as the TensorFlow.js and JAX gradients of relu
     both(x, out) {
@@ -64,6 +80,8 @@ const TABLE: Record<ActivationName, Omit<ScalarActivation, 'name'>> = {
   },
   erf: {
     reflect: ODD,
+    feature: 1,
+    ...SMOOTH,
     phi: (x) => erf(x),
     dphi: (x) => TWO_OVER_SQRT_PI * Math.exp(-x * x),
     both(x, out) {
@@ -73,6 +91,8 @@ const TABLE: Record<ActivationName, Omit<ScalarActivation, 'name'>> = {
   },
   tanh: {
     reflect: ODD,
+    feature: Math.PI / 2,
+    ...SMOOTH,
     phi: (x) => Math.tanh(x),
     dphi: (x) => {
       const t = Math.tanh(x);
@@ -87,6 +107,8 @@ const TABLE: Record<ActivationName, Omit<ScalarActivation, 'name'>> = {
   // Exact GELU x·Φ(x) (Hendrycks & Gimpel, arXiv:1606.08415), as stax.Gelu(approximate=False).
   gelu: {
     reflect: HALF_X_PLUS_EVEN,
+    feature: 1,
+    ...SMOOTH,
     phi: (x) => x * normalCdf(x),
     dphi: (x) => normalCdf(x) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x),
     both(x, out) {
@@ -97,6 +119,8 @@ const TABLE: Record<ActivationName, Omit<ScalarActivation, 'name'>> = {
   },
   softplus: {
     reflect: HALF_X_PLUS_EVEN,
+    feature: Math.PI,
+    ...SMOOTH,
     phi: softplus,
     dphi: sigmoid,
     both(x, out) {
@@ -108,6 +132,9 @@ const TABLE: Record<ActivationName, Omit<ScalarActivation, 'name'>> = {
   },
   sin: {
     reflect: ODD,
+    feature: 1,
+    periodic: true,
+    kink: false,
     phi: (x) => Math.sin(x),
     dphi: (x) => Math.cos(x),
     both(x, out) {

@@ -31,7 +31,8 @@ export interface Value extends Source {
 }
 
 /**
- * A fixed phrase that holds digits but is not data: the theory's slope (−1/2), the confidence
+ * A fixed phrase that holds digits but is not data: the theory's slopes (−1/2, −1, 0, from
+ * src/metrics/catalogue.ts), the confidence
  * level (95%), the point x₀ = (1, 0) and the figure of the paper the kernel plot follows.
  * The set is closed, so a test can allow exactly these.
  */
@@ -39,7 +40,7 @@ export interface Constant {
   kind: 'const';
   text: (typeof CONSTANTS)[number];
 }
-export const CONSTANTS = ['−1/2', '95%', '(1, 0)', 'Figure 1'] as const;
+export const CONSTANTS = ['−1/2', '−1', '0', '95%', '(1, 0)', 'Figure 1'] as const;
 
 /** A paper cited by its arXiv id (`arXiv:1806.07572`): digits, but a name, not a number. */
 export interface Cite {

@@ -66,7 +66,7 @@ function groupsSql(axes: string[]): string {
  */
 const TRIAL_COLUMNS = [
   'trial_id', 'status', 'width', 'seed', 'analytic_id', 'lr', 'eta_crit', 'lr_over_crit', 'error',
-  'diverged_at_step', 'steps_done', 'attempts', 'backend', 'device',
+  'diverged_at_step', 'steps_done', 'attempts', 'backend', 'device', 'depth',
 ];
 const TRIALS = 'report_trials';
 
@@ -282,6 +282,9 @@ async function loadWith(db: RunDatabase, axes: string[], withGroups: boolean): P
   const widths = has('trials')
     ? (await rowsOf(c, `SELECT DISTINCT width FROM ${TRIALS} ORDER BY width`)).map((r) => num(r.width))
     : [];
+  const depths = has('trials')
+    ? (await rowsOf(c, `SELECT DISTINCT depth FROM ${TRIALS} ORDER BY depth`)).map((r) => num(r.depth))
+    : [];
   const seedCount = has('trials') ? num((await rowsOf(c, `SELECT count(DISTINCT seed) AS n FROM ${TRIALS}`))[0].n) : 0;
 
   const flagged = has('trials') ? await loadTrialList(c, axes, 'lr_over_crit > 1') : { rows: [], total: 0 };
@@ -295,6 +298,7 @@ async function loadWith(db: RunDatabase, axes: string[], withGroups: boolean): P
     totalTrials,
     statusCounts,
     widths,
+    depths,
     seedCount,
     backends,
     summary: has('summary') ? await loadSummary(c) : [],

@@ -79,6 +79,13 @@ export interface CountBy<K extends string> {
   n: number;
 }
 
+/** The depth of a group's networks: its axis value, or the run's only depth; null when unknown. */
+export function groupDepth(d: Pick<ReportData, 'groups' | 'depths'>, group: string): number | null {
+  const v = d.groups.find((g) => g.group === group)?.values.depth;
+  if (typeof v === 'number') return v;
+  return d.depths.length === 1 ? d.depths[0] : null;
+}
+
 /** Everything the report shows. */
 export interface ReportData {
   runDir: string;
@@ -89,6 +96,8 @@ export interface ReportData {
   totalTrials: number;
   statusCounts: CountBy<'status'>[];
   widths: number[];
+  /** Distinct network depths of the trials (a group's depth when depth is no group axis and there is one). */
+  depths: number[];
   seedCount: number;
   backends: CountBy<'backend' | 'device'>[];
   summary: SummaryPoint[];

@@ -6,6 +6,7 @@
  * and diverged trials, and the run's config, versions, backends and devices.
  */
 import {
+  CONSTANTS,
   cite,
   code,
   codeValue,
@@ -14,6 +15,7 @@ import {
   strong,
   value,
   type Block,
+  type Constant,
   type FigureBlock,
   type Inline,
   type ReportContent,
@@ -21,9 +23,11 @@ import {
   type TableBlock,
 } from './content.js';
 import { manifestEntries } from './manifest.js';
-import type { FitPoint, ReportData, TrialListing } from './report-data.js';
+import { groupDepth, type FitPoint, type ReportData, type TrialListing } from './report-data.js';
 import { renderSvg } from './render-svg.js';
-import { THEORY_SLOPE_METRICS, convergenceSpec } from './specs/convergence.js';
+import { convergenceSpec, type DrawnLine } from './specs/convergence.js';
+import { agreement, exponentText, metricTheory } from '../metrics/catalogue.js';
+import { LAYER_ROLES } from '../metrics/weights.js';
 import { kernelAngleSpec } from './specs/kernel-angle.js';
 import { LOSS_CURVES, lossCurvesSpec } from './specs/loss-curves.js';
 import { eigenRank, spectraSpec } from './specs/spectra.js';
@@ -37,6 +41,12 @@ const METRIC_ORDER = [
   'kernel_rel_err',
   'kernel_drift',
   'weight_change',
+  'weight_change_input',
+  'weight_change_hidden',
+  'weight_change_output',
+  'bias_change_input',
+  'bias_change_hidden',
+  'bias_change_output',
   'pred_gap_analytic',
   'pred_gap_linear',
   'pred_gap_analytic_rel',
@@ -48,11 +58,29 @@ const SOURCE_ORDER = ['curves', 'trials'];
 
 const fitKey = (f: FitPoint) => ({ group: f.group, source: f.source, metric: f.metric, step: f.step });
 
-/** A fits row as a table row: group, step, widths, slope, CI, R², theory, excluded, reason. */
-function fitCells(f: FitPoint, withMetric: boolean): Inline[] {
+/** An exponent as a report constant (the catalogue's exponents are −1/2, −1 and 0). */
+function exponentConstant(p: number): Inline {
+  const text = exponentText(p);
+  if (!(CONSTANTS as readonly string[]).includes(text)) throw new Error(`exponent ${text} is not a report constant`);
+  return constant(text as Constant['text']);
+}
+
+/** The theory column of a fit: the exponent drawn for the group's depth and its status. */
+function theoryCell(f: FitPoint, depth: number | null): Inline {
+  const t = metricTheory(f.metric);
+  const p = t?.exponent(depth) ?? null;
+  if (!t || p === null) return '—';
+  if (t.status === 'bound') return { kind: 'strong', parts: ['≤ ', exponentConstant(p), ' (bound; typically ', exponentConstant(t.observed!), ')'] };
+  return { kind: 'strong', parts: [exponentConstant(p), t.status === 'depth-dependent' ? ' (at this depth)' : ' (rate)'] };
+}
+
+/** A fits row as a table row: group, step, widths, slope, CI, R², theory, CI against theory, excluded, reason. */
+function fitCells(f: FitPoint, depth: number | null, withMetric: boolean): Inline[] {
   const k = fitKey(f);
   const cells: Inline[] = [value(f.group, 'fits', k, 'group')];
   if (withMetric) cells.push(codeValue(f.metric, 'fits', k, 'metric'));
+  const t = metricTheory(f.metric);
+  const agrees = t ? agreement(t, depth, f.slope_ci_low, f.slope_ci_high) : null;
   cells.push(
     f.step === null ? 'final' : value(f.step, 'fits', k, 'step', 'int'),
     value(f.n_widths, 'fits', k, 'n_widths', 'int'),
@@ -60,7 +88,8 @@ function fitCells(f: FitPoint, withMetric: boolean): Inline[] {
     value(f.slope_ci_low, 'fits', k, 'slope_ci_low', 'sig3'),
     value(f.slope_ci_high, 'fits', k, 'slope_ci_high', 'sig3'),
     value(f.r2, 'fits', k, 'r2', 'sig3'),
-    THEORY_SLOPE_METRICS.has(f.metric) ? constant('−1/2') : '—',
+    theoryCell(f, depth),
+    agrees === null ? '—' : agrees === 'contains' || agrees === 'faster than the bound' ? agrees : strong(`CI ${agrees}`),
     value(f.n_failed, 'fits', k, 'n_failed', 'int'),
     value(f.n_diverged, 'fits', k, 'n_diverged', 'int'),
     f.reason === null ? '' : value(f.reason, 'fits', k, 'reason'),
@@ -68,11 +97,35 @@ function fitCells(f: FitPoint, withMetric: boolean): Inline[] {
   return cells;
 }
 
-const FIT_COLUMNS = ['group', 'step', 'widths', 'slope', 'CI low', 'CI high', 'R²', 'theory', 'failed', 'diverged', 'no slope because'];
+const FIT_COLUMNS = ['group', 'step', 'widths', 'slope', 'CI low', 'CI high', 'R²', 'theory', 'CI against theory', 'failed', 'diverged', 'no slope because'];
 
-function fitTable(id: string, fits: FitPoint[], withMetric: boolean): TableBlock {
+function fitTable(id: string, fits: FitPoint[], d: ReportData, withMetric: boolean): TableBlock {
   const columns = withMetric ? [FIT_COLUMNS[0], 'metric', ...FIT_COLUMNS.slice(1)] : FIT_COLUMNS;
-  return { kind: 'table', id, columns, rows: fits.map((f) => fitCells(f, withMetric)) };
+  return { kind: 'table', id, columns, rows: fits.map((f) => fitCells(f, groupDepth(d, f.group), withMetric)) };
+}
+
+/** The caption's account of the theory lines of a metric: exponents, status and sources. */
+function theoryCaption(metric: string, lines: readonly DrawnLine[]): Inline[] {
+  const t = metricTheory(metric);
+  if (!t || t.status === 'none') return ['; no theory line (the catalogue gives this metric no width exponent)'];
+  if (lines.length === 0) return ['; no theory line (the depth of the networks is unknown)'];
+  const out: Inline[] = [];
+  const slopes = (style: DrawnLine['style']): Inline[] => {
+    const ps = [...new Set(lines.filter((l) => l.style === style).map((l) => l.slope))].sort((a, b) => b - a);
+    return ps.flatMap((p, i) => (i === 0 ? [exponentConstant(p)] : [' or ', exponentConstant(p)]));
+  };
+  if (t.status === 'bound') {
+    out.push('; dotted grey: the theory’s bound, slope ', ...slopes('bound'), ' (an upper bound, not a rate); dash-dotted grey: the rate typically observed, slope ', ...slopes('typical'));
+  } else {
+    out.push('; dotted grey: the theory’s rate, slope ', ...slopes('theory'));
+    if (t.status === 'depth-dependent') out.push(' (it depends on depth: one hidden layer and deeper networks differ)');
+  }
+  out.push(', through the narrowest width’s mean. Source: ');
+  t.sources.forEach((src, i) => {
+    if (i > 0) out.push('; ');
+    out.push(cite(src.arxiv), `, ${src.where}`);
+  });
+  return out;
 }
 
 /** File-name-safe, unique ids for figures. */
@@ -201,12 +254,14 @@ function headline(d: ReportData): Section {
     blocks.push(
       para([
         'Relative Frobenius error of the empirical NTK against the analytic one at initialisation, ‖Θ̂₀ − Θ∞‖ / ‖Θ∞‖ (Frobenius norms), fitted as a power of the width. Theory: slope ',
-        constant('−1/2'),
-        ' (the kernel is an average over the width’s units). CI: ',
+        exponentConstant(metricTheory(HEADLINE_METRIC)!.exponent(null)!),
+        ' (the kernel is an average over the width’s units; ',
+        cite(metricTheory(HEADLINE_METRIC)!.sources[0].arxiv),
+        '). CI: ',
         constant('95%'),
         ' percentile bootstrap over seeds.',
       ]),
-      fitTable('headline', fits, false),
+      fitTable('headline', fits, d, false),
     );
     for (const f of fits) {
       if (f.slope === null) {
@@ -250,28 +305,85 @@ async function convergence(d: ReportData, slug: (t: string) => string): Promise<
       ]),
     );
   }
+  blocks.push(...(await layerRoles(d, slug)));
   for (const { source, metric } of ordered) {
     const fits = d.fits.filter((f) => f.source === source && f.metric === metric);
     const steps = new Set(fits.map((f) => stepKey(f.step)));
     const points = d.summary.filter((p) => p.source === source && p.metric === metric && steps.has(stepKey(p.step)));
-    const plot = convergenceSpec({ source, metric, points, fits, groupOrder: d.groups.map((g) => g.group) });
+    const plot = convergenceSpec({ source, metric, points, fits, groupOrder: d.groups.map((g) => g.group), depthOf: (g) => groupDepth(d, g) });
     const caption: Inline[] = [
       strong(code(metric)),
-      ` (${source === 'trials' ? 'final value of each trial' : 'per snapshot'}) against width, log-log: the mean over seeds with its `,
+      ` (${source === 'trials' ? 'final value of each trial' : 'per snapshot'}) against width, log-log. Solid: the mean over seeds; band: its `,
       constant('95%'),
-      ' CI band; dashed: the least-squares fit of log mean on log width',
-      ...(THEORY_SLOPE_METRICS.has(metric) ? ['; dotted grey: slope ', constant('−1/2'), ' (theory) through the narrowest width'] : []),
+      ' CI on the log scale (delta method on log mean); dashed: the least-squares fit of log mean on log width',
+      ...theoryCaption(metric, plot.lines),
       '.',
       ...(plot.dropped > 0 ? [' Means at or below zero have no place on a log axis and are left out.'] : []),
-      ...(plot.clippedBands > 0 ? [' Where the CI reaches zero or below, the band is drawn from the mean up.'] : []),
     ];
     blocks.push(
       { kind: 'heading', parts: [code(metric)] },
       await figure(slug(`convergence-${source}-${metric}`), 'convergence', { source, metric }, plot, caption),
-      fitTable(`fits-${source}-${metric}`, fits, false),
+      fitTable(`fits-${source}-${metric}`, fits, d, false),
     );
   }
   return { id: 'convergence', title: 'Convergence versus width', blocks };
+}
+
+/**
+ * One figure of the per-layer-role weight changes at the last fitted step (Lee et al. 2019's
+ * per-layer figure): a line per role (and group), each with its fit and its catalogue rate.
+ */
+async function layerRoles(d: ReportData, slug: (t: string) => string): Promise<Block[]> {
+  const roles = LAYER_ROLES.map((role) => ({ role, metric: `weight_change_${role}` }));
+  const roleFits = d.fits.filter((f) => f.source === 'curves' && roles.some((r) => r.metric === f.metric) && f.step !== null);
+  if (roleFits.length === 0) return [];
+  const step = roleFits.reduce((m, f) => Math.max(m, f.step!), -Infinity);
+  const several = d.groups.length > 1;
+  const label = (group: string, metric: string): string => {
+    const role = roles.find((r) => r.metric === metric)!.role;
+    return several ? `${group}, ${role}` : role;
+  };
+  const owner = new Map<string, { group: string; metric: string }>();
+  const points = d.summary
+    .filter((p) => p.source === 'curves' && p.step === step && roles.some((r) => r.metric === p.metric))
+    .map((p) => {
+      owner.set(label(p.group, p.metric), { group: p.group, metric: p.metric });
+      return { ...p, group: label(p.group, p.metric) };
+    });
+  const fits = roleFits.filter((f) => f.step === step).map((f) => ({ ...f, group: label(f.group, f.metric) }));
+  const order = d.groups.flatMap((g) => roles.map((r) => label(g.group, r.metric)));
+  const plot = convergenceSpec({
+    source: 'curves',
+    metric: 'weight_change by layer role',
+    points,
+    fits,
+    groupOrder: order,
+    depthOf: (g) => (owner.has(g) ? groupDepth(d, owner.get(g)!.group) : null),
+    theoryOf: (g) => (owner.has(g) ? metricTheory(owner.get(g)!.metric) : undefined),
+    colorTitle: 'layer role',
+  });
+  const source = metricTheory('weight_change_hidden')!.sources[0];
+  const caption: Inline[] = [
+    'Relative change of each layer role’s weights over training, ‖W(t) − W₀‖ / ‖W₀‖ (Frobenius norms; ',
+    code('weight_change_input'),
+    ', ',
+    code('weight_change_hidden'),
+    ' for the hidden layers together, ',
+    code('weight_change_output'),
+    '), at the last step, against width, log-log: solid, the mean over seeds with its ',
+    constant('95%'),
+    ' CI band on the log scale; dashed, the fit; dotted grey, each role’s rate: ',
+    exponentConstant(metricTheory('weight_change_input')!.exponent(null)!),
+    ' for the input and output layers, ',
+    exponentConstant(metricTheory('weight_change_hidden')!.exponent(null)!),
+    ' for the hidden ones. Source: ',
+    cite(source.arxiv),
+    `, ${source.where}. The fits tables are under each role's own figure below.`,
+  ];
+  return [
+    { kind: 'heading', parts: ['Weight change per layer role'] },
+    await figure(slug('convergence-layer-roles'), 'layer-roles', {}, plot, caption),
+  ];
 }
 
 async function figure(

@@ -51,8 +51,9 @@ export interface TrialRow extends TrialParams {
   status: TrialStatus;
   /** Why a failed trial failed (the last attempt's error message). */
   error: string | null;
-  /** First logged step with a NaN/inf loss (status diverged). */
+  /** The first training step whose loss is NaN/±inf (status diverged), exact to the step (src/model/train.ts). */
   diverged_at_step: number | null; // int32
+  /** The last step run: train.steps, or for a diverged trial the logged step that found the divergence. */
   steps_done: number; // int32
   attempts: number; // int32
   backend: string; // dictionary string: wasm, cpu, webgpu, tensorflow
@@ -87,6 +88,17 @@ export interface CurveRow {
   pred_train_loss_linear: number | null;
   pred_test_loss_linear: number | null;
   weight_change: number;
+  /**
+   * Per layer role: ‖W(t) − W(0)‖_F / ‖W(0)‖_F of the input layer (W_0, inputs → first hidden
+   * layer), the hidden layers (W_1 … W_{depth−1} taken together; null at depth 1) and the output
+   * layer (W_depth), and the same for their biases; null where the norm at step 0 is zero.
+   */
+  weight_change_input: number | null;
+  weight_change_hidden: number | null;
+  weight_change_output: number | null;
+  bias_change_input: number | null;
+  bias_change_hidden: number | null;
+  bias_change_output: number | null;
   kernel_rel_err: number | null;
   kernel_drift: number | null;
   /** RMS over test points of f_NN − f_lin, absolute and relative to RMS f_NN. */

@@ -19,7 +19,7 @@ import { makeDataset } from '../data/make-dataset.js';
 import { specOf } from '../kernels-for-config.js';
 import type { Mat } from '../linalg/mat.js';
 import { kernelDrift, kernelRelErr } from '../metrics/kernel.js';
-import { weightChange } from '../metrics/weights.js';
+import { parameterChanges } from '../metrics/weights.js';
 import { initParams, type MlpParams } from '../model/params.js';
 import { layerSizes, type MlpSpec } from '../model/spec.js';
 import { train, type TrainLogEntry } from '../model/train.js';
@@ -174,8 +174,8 @@ export async function runTrial(config: SweepConfig, opts: RunTrialOptions): Prom
       };
       await clock.time('checkpoints', () => opts.onCheckpoint!(ckpt));
     }
-    const { out, wc } = await clock.time('metrics', async () => ({ out: await netOutputs(params, data), wc: weightChange(params0, params) }));
-    const state: StepState = { step: t, out, weightChange: wc, finite: Number.isFinite(wc) };
+    const { out, changes } = await clock.time('metrics', async () => ({ out: await netOutputs(params, data), changes: parameterChanges(params0, params) }));
+    const state: StepState = { step: t, out, changes, finite: Number.isFinite(changes.total) };
     const isSnapshot = snapshotSet.has(t);
     // The last step always gets train/test kernels: the final kernel metrics and the after-kernel need them.
     if (state.finite && (isSnapshot || t === steps)) {
@@ -245,7 +245,7 @@ export async function runTrial(config: SweepConfig, opts: RunTrialOptions): Prom
     status: res.status,
     error: null,
     diverged_at_step: ok ? null : (res.divergedAtStep ?? null),
-    steps_done: ok ? steps : (res.divergedAtStep ?? steps),
+    steps_done: res.lastStep,
     attempts: attempt,
     backend: backend.backend,
     device: backend.device,

@@ -8,6 +8,7 @@ import { mseLoss } from '../metrics/losses.js';
 import { predGap } from '../metrics/pred-gap.js';
 import { residualModeTable } from '../metrics/residual-modes.js';
 import { kernelSpectrum } from '../metrics/spectra.js';
+import type { ParameterChanges } from '../metrics/weights.js';
 import { forward } from '../model/mlp.js';
 import type { MlpParams } from '../model/params.js';
 import type { TrainLogEntry } from '../model/train.js';
@@ -36,10 +37,12 @@ export async function netOutputs(params: MlpParams, data: Dataset): Promise<NetO
 export interface StepState {
   step: number;
   out: NetOutputs;
-  weightChange: number;
+  changes: ParameterChanges;
   finite: boolean;
   kernel?: { relErr: number | null; drift: number | null };
 }
+
+const finiteOrNull = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
 
 /** f − y. */
 export function residual(f: Mat, y: Mat): Mat {
@@ -70,7 +73,13 @@ export function curveRow(
     pred_test_loss_analytic: an?.test ? mseLoss(an.test, data.yTest) : null,
     pred_train_loss_linear: em ? mseLoss(em.train, data.yTrain) : null,
     pred_test_loss_linear: em?.test ? mseLoss(em.test, data.yTest) : null,
-    weight_change: s.weightChange,
+    weight_change: s.changes.total,
+    weight_change_input: finiteOrNull(s.changes.weightRoles.input),
+    weight_change_hidden: finiteOrNull(s.changes.weightRoles.hidden),
+    weight_change_output: finiteOrNull(s.changes.weightRoles.output),
+    bias_change_input: finiteOrNull(s.changes.biasRoles.input),
+    bias_change_hidden: finiteOrNull(s.changes.biasRoles.hidden),
+    bias_change_output: finiteOrNull(s.changes.biasRoles.output),
     kernel_rel_err: s.kernel?.relErr ?? null,
     kernel_drift: s.kernel?.drift ?? null,
     pred_gap_analytic: gapA?.rms ?? null,

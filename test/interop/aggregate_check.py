@@ -17,7 +17,9 @@ TOP = 5
 
 
 def main():
-    run = json.load(sys.stdin)['run']
+    args = json.load(sys.stdin)
+    run = args['run']
+    unfitted = set(args['unfitted'])
     trials = pd.read_parquet(f'{run}/trials')
     curves = pd.read_parquet(f'{run}/curves')
     spectra = pd.read_parquet(f'{run}/spectra')
@@ -117,7 +119,8 @@ def main():
         g = g if isinstance(g, tuple) else (g,)
         snaps = set(sub[sub.metric.isin(SNAPSHOT_METRICS)].step) | {sub.step.min(), sub.step.max()}
         for _, r in sub[sub.step.isin(snaps)][['metric', 'step']].drop_duplicates().iterrows():
-            want.add(g + (r.metric, float(r.step)))
+            if r.metric not in unfitted:
+                want.add(g + (r.metric, float(r.step)))
     got = {tuple(r[a] for a in axes) + (r.metric, float(r.step)) for _, r in fits[fits.source == 'curves'].iterrows()}
 
     print(json.dumps({

@@ -9,10 +9,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseHTML } from 'linkedom';
+import { CONSTANTS } from '../../src/report/content.js';
 import { lookup, openTestDb } from './lookup.js';
 
 /** Phrases with digits that are not data (the theory's slope, the CI level, x₀, the paper's figure). */
-const ALLOWED_CONSTANTS = new Set(['−1/2', '95%', '(1, 0)', 'Figure 1']);
+const ALLOWED_CONSTANTS: ReadonlySet<string> = new Set(CONSTANTS);
 
 export function readReportDom(runDir: string): Document {
   const html = readFileSync(path.join(runDir, 'report', 'index.html'), 'utf8');

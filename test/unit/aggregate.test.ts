@@ -113,11 +113,12 @@ test('log-log slopes, intercepts and R² of power laws are recovered exactly', (
   }
 });
 
-test('curves are fitted at the first and last step and at every kernel snapshot', () => {
-  const steps = result.fits.filter((f) => f.groupValues.depth === 1 && f.metric === 'train_loss').map((f) => f.step);
+test('curves are fitted at the first and last step and at every kernel snapshot; losses never', () => {
+  const steps = result.fits.filter((f) => f.groupValues.depth === 1 && f.metric === 'weight_change').map((f) => f.step);
   assert.deepEqual(steps, [0, 10, 20]);
-  const lossFit = fit(1, 'curves', 'train_loss', 20);
-  assert.ok(Math.abs(lossFit.slope!) < 1e-12, 'no width dependence');
+  for (const metric of ['train_loss', 'test_loss', 'final_train_loss', 'test_loss_analytic_kernel']) {
+    assert.equal(result.fits.filter((f) => f.metric === metric).length, 0, `${metric} has no width exponent: no fit`);
+  }
 });
 
 test('a mean of zero has no logarithm: the fit says so instead of a slope', () => {

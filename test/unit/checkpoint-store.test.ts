@@ -24,6 +24,12 @@ function sample(step = 20, trialId = ID): TrialCheckpoint {
     pred_train_loss_linear: -0,
     pred_test_loss_linear: null,
     weight_change: 0.1 + 0.2, // not representable in fewer digits
+    weight_change_input: 1 / 3,
+    weight_change_hidden: null,
+    weight_change_output: 2e-17,
+    bias_change_input: NaN,
+    bias_change_hidden: null,
+    bias_change_output: 7,
     kernel_rel_err: 1e-300,
     kernel_drift: null,
     pred_gap_analytic: 5e-324,

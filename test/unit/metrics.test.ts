@@ -12,7 +12,7 @@ import { mseLoss } from '../../src/metrics/losses.js';
 import { predGap } from '../../src/metrics/pred-gap.js';
 import { residualModeTable, residualProjections } from '../../src/metrics/residual-modes.js';
 import { kernelSpectrum } from '../../src/metrics/spectra.js';
-import { weightChange } from '../../src/metrics/weights.js';
+import { parameterChanges, weightChange } from '../../src/metrics/weights.js';
 import { forward } from '../../src/model/mlp.js';
 import { cloneParams, initParams } from '../../src/model/params.js';
 import type { MlpSpec } from '../../src/model/spec.js';
@@ -56,6 +56,32 @@ test('weight_change = ‖θ_t − θ₀‖/‖θ₀‖ over all layers', () => {
   for (const w of [...p0.weights, ...p0.biases]) for (const v of w) s += v * v;
   assert.ok(Math.abs(weightChange(p0, pb) - 0.75 / Math.sqrt(s)) < 1e-7);
   assert.equal(weightChange(p0, p0), 0);
+});
+
+test('per layer and per role: ‖ΔW_l‖_F/‖W_l(0)‖_F, hidden layers together, null without a layer or a norm', () => {
+  const spec: MlpSpec = { inputDim: 3, width: 6, depth: 3, outputs: 2, activation: 'relu', parameterization: 'ntk', wStd: 1, bStd: 0.5 };
+  const p0 = initParams(spec, 5);
+  const pt = cloneParams(p0);
+  const factors = [1.1, 1.2, 1.3, 1.4]; // layer l scaled by factors[l]: its relative change is factors[l] − 1
+  pt.weights.forEach((w, l) => w.forEach((v, i) => (w[i] = v * factors[l])));
+  pt.biases.forEach((b, l) => b.forEach((v, i) => (b[i] = v * factors[l])));
+  const c = parameterChanges(p0, pt);
+  c.weights.forEach((r, l) => assert.ok(Math.abs(r! - (factors[l] - 1)) < 1e-6, `layer ${l}: ${r}`));
+  c.biases.forEach((r, l) => assert.ok(Math.abs(r! - (factors[l] - 1)) < 1e-6, `bias ${l}: ${r}`));
+  assert.ok(Math.abs(c.weightRoles.input! - 0.1) < 1e-6 && Math.abs(c.weightRoles.output! - 0.4) < 1e-6);
+  // Hidden: W_1 and W_2 (6 × 6 each) together.
+  const sq = (a: Float32Array) => a.reduce((s, v) => s + v * v, 0);
+  const [n1, n2] = [sq(p0.weights[1]), sq(p0.weights[2])];
+  const want = Math.sqrt((0.04 * n1 + 0.09 * n2) / (n1 + n2));
+  assert.ok(Math.abs(c.weightRoles.hidden! - want) < 1e-6, `${c.weightRoles.hidden} vs ${want}`);
+  assert.ok(Math.abs(c.total - weightChange(p0, pt)) === 0);
+
+  const shallow = { ...spec, depth: 1, parameterization: 'standard' as const, bStd: 0 };
+  const q0 = initParams(shallow, 1);
+  const q = parameterChanges(q0, cloneParams(q0));
+  assert.equal(q.weightRoles.hidden, null, 'depth 1 has no hidden matrix');
+  assert.equal(q.biasRoles.input, null, 'σ_b = 0: the biases start at zero, no relative change');
+  assert.equal(q.weightRoles.input, 0);
 });
 
 test('pred_gap: RMS over test points (k outputs) and relative to the RMS of f_NN', () => {

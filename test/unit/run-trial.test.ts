@@ -212,9 +212,10 @@ test('a diverged trial is a result: status, step, the tables up to that step', a
   assert.equal(res.status, 'diverged');
   assert.equal(t.trials.status, 'diverged');
   assert.equal(t.trials.diverged_at_step, res.divergedAtStep);
-  assert.equal(t.trials.steps_done, res.divergedAtStep);
+  assert.equal(t.trials.steps_done, res.lastStep);
   const last = t.curves[t.curves.length - 1];
-  assert.equal(last.step, res.divergedAtStep);
+  assert.equal(last.step, res.lastStep);
+  assert.ok(res.lastStep >= res.divergedAtStep! && res.lastStep - res.divergedAtStep! < config.train.logEvery);
   assert.ok(!Number.isFinite(last.train_loss));
   assert.ok(t.curves.slice(0, -1).every((c) => Number.isFinite(c.train_loss)));
   assert.ok([...t.kernels, ...t.predictions, ...t.modes, ...t.spectra].every((r) => r.step <= res.divergedAtStep!));

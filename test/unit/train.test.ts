@@ -161,14 +161,27 @@ test('loss decreases monotonically for a small learning rate; logged steps are 0
   assert.ok(Math.abs(finalTest - res.log.at(-1)!.testLoss) < 1e-5 * finalTest + 1e-7);
 });
 
-test('a huge learning rate ends as diverged at a logged step, without throwing', async () => {
+test('a forced divergence records its exact step, the one a step-by-step replay finds, without throwing', async () => {
   const data = circleData(16, 8);
-  const res = await train(initParams(spec(), 4), data, { lr: 1e4, steps: 500, logEvery: 5 });
+  const params = initParams(spec(), 4);
+  // Far above η_crit (no catapult back): the loss overflows float32 after a few steps, between two logged steps.
+  const lr = 10;
+  const every = 5;
+  const res = await train(params, data, { lr, steps: 500, logEvery: every });
   assert.equal(res.status, 'diverged');
-  assert.ok(res.divergedAtStep !== undefined && res.divergedAtStep % 5 === 0 && res.divergedAtStep < 500);
+  const s = res.divergedAtStep!;
+  // The replay: the same run reading the loss back at every step, as float64 numbers in JavaScript.
+  const replay = await train(params, data, { lr, steps: 500, logEvery: 1 });
+  const firstBad = replay.log.findIndex((e) => !Number.isFinite(e.trainLoss));
+  assert.ok(firstBad > 0, 'the replay diverges too');
+  assert.equal(replay.divergedAtStep, replay.log[firstBad].step);
+  assert.equal(s, replay.log[firstBad].step, 'the exact step equals the replay’s');
+  assert.ok(s % every !== 0, `diverged at ${s}: between logged steps, so the old log-step answer would differ`);
+  assert.ok(replay.log.slice(0, firstBad).every((e) => Number.isFinite(e.trainLoss)));
+  // The logged run stops at the first logged step after s, with finite losses logged before it.
   const last = res.log.at(-1)!;
-  assert.equal(last.step, res.divergedAtStep);
-  assert.ok(!Number.isFinite(last.trainLoss));
+  assert.equal(last.step, Math.ceil(s / every) * every);
+  assert.equal(res.lastStep, last.step);
   assert.ok(res.log.slice(0, -1).every((e) => Number.isFinite(e.trainLoss)));
 });
 

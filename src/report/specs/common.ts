@@ -2,6 +2,7 @@
  * Pieces shared by the report's Vega-Lite specs: panel labels for steps, log-axis domains, and the
  * mark names that tests look for in the SVG (Vega writes a layer named `x` as `class="… x_marks"`).
  */
+import type { SummaryPoint } from '../report-data.js';
 
 /** Mark (layer) names, as they appear in the SVG's class attributes with the suffix `_marks`. */
 export const MARKS = {
@@ -22,6 +23,31 @@ export const MARKS = {
   eigenPoints: 'eigen_points',
   eigenAnalytic: 'eigen_analytic',
 } as const;
+
+/**
+ * The band of a mean on a log axis: the 95% CI of log(mean) by the delta method,
+ * mean ×/÷ exp(t·se/mean), t·se being the half-width of the summary's t-interval (which, on a log
+ * axis, reaches zero with a few seeds).
+ */
+export function logBand(p: Pick<SummaryPoint, 'mean' | 'ci_high'>): [number, number] {
+  if (p.ci_high === null || !Number.isFinite(p.ci_high)) return [p.mean, p.mean];
+  const f = Math.exp((p.ci_high - p.mean) / p.mean);
+  return [p.mean / f, p.mean * f];
+}
+
+/**
+ * A strokeDash encoding whose legend names the line styles of a figure (`style` field of its rows):
+ * every solid, dashed or dotted line of the report is named in a legend.
+ */
+export function styleLegend(styles: readonly { label: string; dash: readonly number[] }[]) {
+  return {
+    field: 'style',
+    type: 'nominal' as const,
+    title: 'line',
+    scale: { domain: styles.map((s) => s.label), range: styles.map((s) => [...s.dash]) },
+    legend: { symbolType: 'stroke', symbolStrokeColor: '#555', symbolStrokeWidth: 1.5, symbolSize: 300, labelLimit: 320 },
+  };
+}
 
 /** The panel label of a step: `t = 300`, or `final` for the trials' final values (step null). */
 export function stepLabel(step: number | null): string {

@@ -1,31 +1,28 @@
 /**
  * Convergence versus width for one metric: log-log, the mean over seeds at each width with its 95%
- * CI band (from `summary`), the least-squares line of `fits` (dashed), and where the theory
- * predicts it a line of slope −1/2 through the first width's mean (dotted grey) — at
- * initialisation ‖Θ̂ − Θ∞‖_F/‖Θ∞‖_F falls as width^−1/2 (Jacot et al. 2018, arXiv:1806.07572), and
- * so do the changes of weights and kernel over training (Lee et al. 2019, arXiv:1902.06720).
- * One panel per step the aggregation fitted.
+ * CI band, the least-squares line of `fits` (dashed) and, where the metric catalogue
+ * (src/metrics/catalogue.ts) gives the theory's exponent for the group's depth, a line of that
+ * slope through the first width's mean (dotted grey); for a bound, also a line of the rate
+ * typically observed (dash-dotted grey). One panel per step the aggregation fitted.
+ *
+ * The band is the CI of log(mean) by the delta method, mean ×/÷ exp(t·se/mean) with t·se the
+ * half-width of the summary's t-interval: on a log axis an interval mean ± t·se reaches zero with
+ * a few seeds, and log(mean) is what the fit is made of.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { metricTheory, type MetricTheory } from '../../metrics/catalogue.js';
 import type { FitPoint, SummaryPoint } from '../report-data.js';
-import { MARKS, logDomain, panelFacet, stepLabel, stepOrder } from './common.js';
+import { MARKS, logBand, logDomain, panelFacet, stepLabel, stepOrder, styleLegend } from './common.js';
 
-/** Metrics whose finite-width deviation theory says falls as width^−1/2. */
-export const THEORY_SLOPE_METRICS: ReadonlySet<string> = new Set([
-  'kernel_rel_err',
-  'kernel_drift',
-  'weight_change',
-  'pred_gap_analytic',
-  'pred_gap_linear',
-  'pred_gap_analytic_rel',
-  'pred_gap_linear_rel',
-  'final_kernel_rel_err',
-  'final_kernel_drift',
-  'final_weight_change',
-  'final_pred_gap_analytic',
-  'final_pred_gap_linear',
-]);
-export const THEORY_SLOPE = -0.5;
+/** The line styles of the figure, as its legend names them. */
+export const LINE_STYLES = {
+  mean: { label: 'mean over seeds', dash: [] as number[] },
+  fit: { label: 'least-squares fit', dash: [6, 3] },
+  theory: { label: 'theory rate', dash: [2, 3] },
+  bound: { label: 'theory bound', dash: [2, 3] },
+  typical: { label: 'typical rate', dash: [7, 2, 1, 2] },
+} as const;
+export type LineStyle = keyof typeof LINE_STYLES;
 
 export interface ConvergenceInput {
   source: string;
@@ -36,6 +33,20 @@ export interface ConvergenceInput {
   fits: FitPoint[];
   /** Every group in display order (depth 2 before depth 10), for the legend. */
   groupOrder: readonly string[];
+  /** The network depth of a group (null when the run folder does not tell). */
+  depthOf: (group: string) => number | null;
+  /** The catalogue entry of a group's series, when the series are different metrics (default: the metric's). */
+  theoryOf?: (group: string) => MetricTheory | undefined;
+  /** The colour legend's title (default `group`). */
+  colorTitle?: string;
+}
+
+/** A theory line drawn in a panel: its style and slope, for captions and tests. */
+export interface DrawnLine {
+  group: string;
+  step: number | null;
+  style: 'theory' | 'bound' | 'typical';
+  slope: number;
 }
 
 /** What the figure holds, for its caption and for tests. */
@@ -46,8 +57,8 @@ export interface ConvergencePlot {
   points: number;
   /** Means ≤ 0 left out (no place on a log axis). */
   dropped: number;
-  /** CIs whose lower end is ≤ 0, drawn from the mean up only. */
-  clippedBands: number;
+  /** The theory lines drawn. */
+  lines: DrawnLine[];
 }
 
 type Datum = Record<string, string | number | null>;
@@ -57,19 +68,18 @@ const groupStep = (g: string, s: number | null): string => `${g}\u0000${s ?? 'fi
 export function convergenceSpec(input: ConvergenceInput): ConvergencePlot {
   const positive = input.points.filter((p) => p.mean > 0 && Number.isFinite(p.mean));
   const rows: Datum[] = [];
-  let clippedBands = 0;
   for (const p of positive) {
-    const lo = p.ci_low !== null && p.ci_low > 0 ? p.ci_low : p.mean;
-    if (p.ci_low !== null && p.ci_low <= 0) clippedBands++;
+    const [lo, hi] = logBand(p);
     rows.push({
       kind: 'mean',
+      style: LINE_STYLES.mean.label,
       group: p.group,
       panel: stepLabel(p.step),
       order: stepOrder(p.step),
       width: p.width,
       y: p.mean,
       lo,
-      hi: p.ci_high !== null && p.ci_high > 0 ? p.ci_high : p.mean,
+      hi,
       n: p.n,
     });
   }
@@ -79,30 +89,22 @@ export function convergenceSpec(input: ConvergenceInput): ConvergencePlot {
     const cur = firstMean.get(k);
     if (!cur || p.width < cur.width) firstMean.set(k, p);
   }
-  const theory = THEORY_SLOPE_METRICS.has(input.metric);
+  const lines: DrawnLine[] = [];
   for (const f of input.fits) {
     if (f.slope === null || f.intercept === null || f.min_width === null || f.max_width === null) continue;
+    const base = { group: f.group, panel: stepLabel(f.step), order: stepOrder(f.step) };
     for (const w of [f.min_width, f.max_width]) {
-      rows.push({
-        kind: 'fit',
-        group: f.group,
-        panel: stepLabel(f.step),
-        order: stepOrder(f.step),
-        width: w,
-        y: Math.exp(f.intercept + f.slope * Math.log(w)),
-      });
+      rows.push({ ...base, kind: 'fit', style: LINE_STYLES.fit.label, width: w, y: Math.exp(f.intercept + f.slope * Math.log(w)) });
     }
     const first = firstMean.get(groupStep(f.group, f.step));
-    if (theory && first) {
+    const theory = input.theoryOf ? input.theoryOf(f.group) : metricTheory(input.metric);
+    const p = theory?.exponent(input.depthOf(f.group)) ?? null;
+    if (!theory || !first || p === null) continue;
+    const drawn: [DrawnLine['style'], number][] = theory.status === 'bound' ? [['bound', p], ['typical', theory.observed!]] : [['theory', p]];
+    for (const [style, slope] of drawn) {
+      lines.push({ group: f.group, step: f.step, style, slope });
       for (const w of [first.width, f.max_width]) {
-        rows.push({
-          kind: 'theory',
-          group: f.group,
-          panel: stepLabel(f.step),
-          order: stepOrder(f.step),
-          width: w,
-          y: first.mean * Math.pow(w / first.width, THEORY_SLOPE),
-        });
+        rows.push({ ...base, kind: 'theory', style: LINE_STYLES[style].label, width: w, y: first.mean * Math.pow(w / first.width, slope) });
       }
     }
   }
@@ -123,11 +125,14 @@ export function convergenceSpec(input: ConvergenceInput): ConvergencePlot {
   const color = {
     field: 'group',
     type: 'nominal',
-    title: 'group',
+    title: input.colorTitle ?? 'group',
     sort: input.groupOrder.filter((g) => groups.has(g)),
     legend: groups.size <= 1 ? null : { symbolType: 'stroke', symbolStrokeWidth: 2, symbolOpacity: 1, symbolLimit: groups.size },
   };
   const only = (kind: string) => [{ filter: { field: 'kind', equal: kind } }];
+  // One legend names every line style drawn (solid, dashed, dotted, dash-dotted); the band is the caption's.
+  const styles = (Object.keys(LINE_STYLES) as LineStyle[]).filter((k) => rows.some((r) => r.style === LINE_STYLES[k].label));
+  const strokeDash = styleLegend(styles.map((k) => LINE_STYLES[k]));
 
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -147,20 +152,20 @@ export function convergenceSpec(input: ConvergenceInput): ConvergencePlot {
         {
           name: MARKS.theory,
           transform: only('theory'),
-          mark: { type: 'line', color: '#888', strokeDash: [2, 3], strokeWidth: 1.2 },
-          encoding: { x, y, detail: { field: 'group' } },
+          mark: { type: 'line', color: '#888', strokeWidth: 1.2 },
+          encoding: { x, y, strokeDash, detail: { field: 'group' } },
         },
         {
           name: MARKS.fit,
           transform: only('fit'),
-          mark: { type: 'line', strokeDash: [6, 3], strokeWidth: 1.2 },
-          encoding: { x, y, color },
+          mark: { type: 'line', strokeWidth: 1.2 },
+          encoding: { x, y, color, strokeDash },
         },
         {
           name: MARKS.means,
           transform: only('mean'),
           mark: { type: 'line', strokeWidth: 1.8 },
-          encoding: { x, y, color },
+          encoding: { x, y, color, strokeDash },
         },
         {
           name: MARKS.points,
@@ -188,6 +193,6 @@ export function convergenceSpec(input: ConvergenceInput): ConvergencePlot {
     series,
     points: positive.length,
     dropped: input.points.length - positive.length,
-    clippedBands,
+    lines,
   };
 }

@@ -7,7 +7,12 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalyticAnglePoint, AnglePoint } from '../report-data.js';
-import { MARKS, panelGrid, stepLabel } from './common.js';
+import { MARKS, panelGrid, stepLabel, styleLegend } from './common.js';
+
+const STYLES = {
+  empirical: { label: 'empirical: mean, band ± one sd', dash: [] },
+  analytic: { label: 'Θ∞ (analytic)', dash: [5, 3] },
+} as const;
 
 export interface KernelAnglePlot {
   spec: TopLevelSpec;
@@ -51,6 +56,7 @@ export function kernelAngleSpec(
       width: p.width,
       angle: probeAngle(p.i, p.p),
       theta: p.mean,
+      style: STYLES.empirical.label,
       lo: p.mean - sd,
       hi: p.mean + sd,
     });
@@ -64,6 +70,7 @@ export function kernelAngleSpec(
       for (const a of own) {
         rows.push({
           kind: 'analytic',
+          style: STYLES.analytic.label,
           group,
           group_order: groups.get(group) ?? 0,
           panel: label(k),
@@ -85,6 +92,7 @@ export function kernelAngleSpec(
     legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolOpacity: 1 },
   };
   const only = (kind: string) => [{ filter: { field: 'kind', equal: kind } }];
+  const strokeDash = styleLegend(analyticSeries > 0 ? [STYLES.empirical, STYLES.analytic] : [STYLES.empirical]);
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values: rows },
@@ -103,13 +111,13 @@ export function kernelAngleSpec(
           name: MARKS.kernel,
           transform: only('empirical'),
           mark: { type: 'line', strokeWidth: 1.5 },
-          encoding: { x, y, color },
+          encoding: { x, y, color, strokeDash },
         },
         {
           name: MARKS.analytic,
           transform: only('analytic'),
-          mark: { type: 'line', color: 'black', strokeDash: [5, 3], strokeWidth: 1.3 },
-          encoding: { x, y },
+          mark: { type: 'line', color: 'black', strokeWidth: 1.3 },
+          encoding: { x, y, strokeDash },
         },
       ],
     },

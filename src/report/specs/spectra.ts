@@ -1,12 +1,17 @@
 /**
  * The top eigenvalues of the empirical NTK against width, a row per group (log-log; mean over seeds
- * with its 95% CI, from `summary` metrics `eigenvalue_<rank>`), with the analytic Θ∞'s eigenvalues
- * as dashed horizontal lines: the finite-width spectrum approaches the limit's as width grows.
- * One panel per snapshot step.
+ * with its 95% CI of log(mean) as for the convergence figures, from `summary` metrics
+ * `eigenvalue_<rank>`), with the analytic Θ∞'s eigenvalues as dashed horizontal lines: the
+ * finite-width spectrum approaches the limit's as width grows. One panel per snapshot step.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalyticEigen, SummaryPoint } from '../report-data.js';
-import { MARKS, logDomain, panelGrid, stepLabel, stepOrder } from './common.js';
+import { MARKS, logBand, logDomain, panelGrid, stepLabel, stepOrder, styleLegend } from './common.js';
+
+const STYLES = {
+  empirical: { label: 'empirical: mean over seeds', dash: [] },
+  analytic: { label: 'Θ∞ (analytic)', dash: [5, 3] },
+} as const;
 
 /** `eigenvalue_3` → 3, anything else → null. */
 export function eigenRank(metric: string): number | null {
@@ -39,9 +44,10 @@ export function spectraSpec(points: SummaryPoint[], analytic: AnalyticEigen[], g
     order: stepOrder(p.step),
     rank: rankLabel(eigenRank(p.metric)!),
     width: p.width,
+    style: STYLES.empirical.label,
     y: p.mean,
-    lo: p.ci_low !== null && p.ci_low > 0 ? p.ci_low : p.mean,
-    hi: p.ci_high !== null && p.ci_high > 0 ? p.ci_high : p.mean,
+    lo: logBand(p)[0],
+    hi: logBand(p)[1],
   }));
   const ranks = new Set(positive.map((p) => eigenRank(p.metric)!));
   // Θ∞'s eigenvalues in every panel of their group (the limit does not move in training).
@@ -58,6 +64,7 @@ export function spectraSpec(points: SummaryPoint[], analytic: AnalyticEigen[], g
           panel: stepLabel(s),
           order: stepOrder(s),
           rank: rankLabel(a.rank),
+          style: STYLES.analytic.label,
           y: a.eigenvalue,
         });
       }
@@ -82,6 +89,7 @@ export function spectraSpec(points: SummaryPoint[], analytic: AnalyticEigen[], g
     legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolOpacity: 1 },
   };
   const only = (kind: string) => [{ filter: { field: 'kind', equal: kind } }];
+  const strokeDash = styleLegend(analyticRules > 0 ? [STYLES.empirical, STYLES.analytic] : [STYLES.empirical]);
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values: rows },
@@ -99,10 +107,10 @@ export function spectraSpec(points: SummaryPoint[], analytic: AnalyticEigen[], g
         {
           name: MARKS.eigenAnalytic,
           transform: only('analytic'),
-          mark: { type: 'rule', strokeDash: [5, 3], strokeWidth: 1 },
-          encoding: { y, color },
+          mark: { type: 'rule', strokeWidth: 1 },
+          encoding: { y, color, strokeDash },
         },
-        { name: MARKS.eigen, transform: only('empirical'), mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y, color } },
+        { name: MARKS.eigen, transform: only('empirical'), mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y, color, strokeDash } },
         {
           name: MARKS.eigenPoints,
           transform: only('empirical'),
