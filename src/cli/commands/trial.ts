@@ -15,6 +15,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../backend/select.js';
 import { expandGrid, type TrialPoint } from '../../config/expand.js';
 import { loadConfig, resolveTrial, type LoadedConfig } from '../../config/loader.js';
+import { checkOverrideSizes } from '../../config/size-limits.js';
 import { runDirOf } from '../../config/summary.js';
 import type { SweepConfig } from '../../config/types.js';
 import { OutputError } from '../../io/atomic-write.js';
@@ -97,6 +98,7 @@ export async function runTrialCommand(args: TrialArgs): Promise<void> {
   } else {
     const assignments = flagAssignments(args);
     config = resolveTrial(loaded, assignments);
+    checkOverrideSizes(loaded, config, assignments);
     for (const line of unsetAxisNotes(loaded, assignments, 'the trial command runs one trial')) note(line);
   }
   const runDir = args.runDir !== undefined ? path.resolve(args.runDir) : runDirOf(config);

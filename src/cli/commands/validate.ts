@@ -7,6 +7,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { expandGrid } from '../../config/expand.js';
 import { loadConfig } from '../../config/loader.js';
+import { executorsLine } from '../../config/size-limits.js';
 import { summarizeSweep, summaryText } from '../../config/summary.js';
 
 interface ValidateArgs {
@@ -36,6 +37,10 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
 export async function runValidate(args: ValidateArgs): Promise<void> {
   const loaded = loadConfig(args.config);
   const summary = summarizeSweep(loaded, expandGrid(loaded, { yes: args.yes }));
-  const text = args.format === 'json' ? `${JSON.stringify(summary)}\n` : `${summaryText(summary).join('\n')}\n`;
+  const executors = executorsLine(loaded);
+  const lines = summaryText(summary);
+  // The executors line goes before the output folder, which stays last.
+  lines.splice(-1, 0, executors);
+  const text = args.format === 'json' ? `${JSON.stringify({ ...summary, executors })}\n` : `${lines.join('\n')}\n`;
   await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
 }

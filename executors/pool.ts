@@ -1,0 +1,240 @@
+/**
+ * A pool of trial executors inside a worker process: worker threads (./executor-thread.ts), each
+ * with its own TensorFlow.js backend and memory, so that trials run side by side on every core
+ * while the main thread stays free for Temporal (heartbeats, cancellation).
+ *
+ * Admission: trials start in the order they arrive, when an executor is idle and the estimated
+ * peak memory of the running trials plus this one (src/trial/estimate.ts) stays within the
+ * budget; a trial larger than the whole budget runs alone. An executor that dies (its thread
+ * exits or throws) fails only its trial's attempt, with an {@link ExecutorDiedError} (retryable),
+ * and is replaced. A cancelled attempt stops at its next logged step; one that does not stop
+ * within the grace has its executor terminated and replaced. Threads end with the process, so a
+ * killed worker leaves no executor behind.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { fromWire, type FromExecutor, type ToExecutor } from './protocol.js';
+import type { TrialHooks, TrialOutcome, TrialTask } from './task.js';
+
+/** An executor ended while running a trial: the attempt fails (retryably), the pool goes on. */
+export class ExecutorDiedError extends Error {
+  override readonly name = 'ExecutorDiedError';
+}
+
+export interface PoolOptions {
+  /** Executors (threads). */
+  size: number;
+  /** Bytes the running trials' estimated peaks may add up to. */
+  budgetBytes: number;
+  /** A trial's estimated peak memory. */
+  estimate: (task: TrialTask) => number;
+  /** Per executor i, `NTK_WEBGPU_ADAPTER` = adapters[i mod length] (one executor per GPU adapter). */
+  adapters?: readonly string[];
+  /** Milliseconds a cancelled trial gets to reach its next logged step before its executor is terminated. */
+  cancelGraceMs?: number;
+}
+
+/** What the pool has done so far (tests and benchmarks read it). */
+export interface PoolStats {
+  started: number;
+  died: number;
+  /** Most trials running at once, and most estimated bytes admitted at once. */
+  maxRunning: number;
+  maxAdmittedBytes: number;
+}
+
+interface Job {
+  task: TrialTask;
+  bytes: number;
+  hooks: TrialHooks;
+  signal?: AbortSignal;
+  resolve: (o: TrialOutcome) => void;
+  reject: (e: unknown) => void;
+}
+
+interface Executor {
+  id: number;
+  thread: Worker;
+  ready: boolean;
+  job?: Job;
+  cancel?: Int32Array;
+}
+
+const ENTRY = new URL('./executor-thread.ts', import.meta.url).href;
+const BOOT = new URL('./thread-entry.mjs', import.meta.url);
+
+export class ExecutorPool {
+  readonly size: number;
+  readonly budgetBytes: number;
+  readonly stats: PoolStats = { started: 0, died: 0, maxRunning: 0, maxAdmittedBytes: 0 };
+  private readonly executors = new Set<Executor>();
+  private readonly queue: Job[] = [];
+  private admittedBytes = 0;
+  private nextId = 0;
+  private closed = false;
+
+  constructor(private readonly opts: PoolOptions) {
+    if (!Number.isInteger(opts.size) || opts.size < 1) throw new RangeError(`an executor pool needs at least 1 executor, got ${opts.size}`);
+    this.size = opts.size;
+    this.budgetBytes = opts.budgetBytes;
+    for (let i = 0; i < opts.size; i++) this.spawn();
+  }
+
+  /** Runs `task` on an executor once admitted. Rejects with signal.reason when `signal` aborts. */
+  run(task: TrialTask, hooks: TrialHooks, signal?: AbortSignal): Promise<TrialOutcome> {
+    if (this.closed) return Promise.reject(new Error('the executor pool is closed'));
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<TrialOutcome>((resolve, reject) => {
+      const job: Job = { task, bytes: this.opts.estimate(task), hooks, signal, resolve, reject };
+      this.queue.push(job);
+      signal?.addEventListener('abort', () => this.abort(job), { once: true });
+      this.pump();
+    });
+  }
+
+  /** Terminates every executor; trials still queued or running are rejected. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new Error('the executor pool closed'));
+    await Promise.all([...this.executors].map((e) => e.thread.terminate()));
+  }
+
+  /** `2 executors (worker threads), memory budget 23.5 GiB`. */
+  describe(format: (bytes: number) => string): string {
+    return `${this.size} executor${this.size === 1 ? '' : 's'} (worker threads), memory budget ${format(this.budgetBytes)}`;
+  }
+
+  private spawn(): void {
+    const id = this.nextId++;
+    const adapter = this.opts.adapters?.length ? this.opts.adapters[id % this.opts.adapters.length] : undefined;
+    const thread = new Worker(BOOT, {
+      workerData: { entry: ENTRY },
+      env: adapter ? { ...process.env, NTK_WEBGPU_ADAPTER: adapter } : process.env,
+      // Its own console output goes to the process's (warnings of TensorFlow.js, notes).
+      stdout: false,
+      stderr: false,
+    });
+    const ex: Executor = { id, thread, ready: false };
+    this.executors.add(ex);
+    thread.on('message', (m: FromExecutor) => this.onMessage(ex, m));
+    let why: string | undefined;
+    thread.on('error', (e) => (why = e.message));
+    thread.on('exit', (code) => this.onExit(ex, why ?? `its thread exited with code ${code}`));
+  }
+
+  private onMessage(ex: Executor, m: FromExecutor): void {
+    if (m.kind === 'ready') {
+      ex.ready = true;
+      this.pump();
+      return;
+    }
+    const job = ex.job;
+    if (!job) return;
+    switch (m.kind) {
+      case 'progress':
+        try {
+          job.hooks.onProgress(m.step, m.steps);
+        } catch {
+          // The activity's heartbeat failing is not the trial's business; cancellation comes by the signal.
+        }
+        return;
+      case 'note':
+        job.hooks.onNote(m.line);
+        return;
+      case 'done':
+        this.finish(ex);
+        job.resolve(m.outcome);
+        return;
+      case 'cancelled':
+        this.finish(ex);
+        job.reject(job.signal?.reason ?? new Error('cancelled'));
+        return;
+      case 'failed':
+        this.finish(ex);
+        job.reject(fromWire(m.error));
+        return;
+    }
+  }
+
+  private onExit(ex: Executor, why: string): void {
+    this.executors.delete(ex);
+    const job = ex.job;
+    if (job) {
+      this.release(ex);
+      this.stats.died++;
+      if (job.signal?.aborted) job.reject(job.signal.reason);
+      else job.reject(new ExecutorDiedError(`the executor running trial ${job.task.trialId} died (${why}); the attempt is retried`));
+    }
+    if (!this.closed) this.spawn();
+    this.pump();
+  }
+
+  /** Frees an executor whose trial ended normally. */
+  private finish(ex: Executor): void {
+    this.release(ex);
+    this.pump();
+  }
+
+  private release(ex: Executor): void {
+    if (ex.job) this.admittedBytes -= ex.job.bytes;
+    ex.job = undefined;
+    ex.cancel = undefined;
+  }
+
+  private abort(job: Job): void {
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      job.reject(job.signal!.reason);
+      return;
+    }
+    const ex = [...this.executors].find((e) => e.job === job);
+    if (!ex?.cancel) return;
+    Atomics.store(ex.cancel, 0, 1);
+    // Stuck between logged steps (a long kernel): end the executor; onExit rejects the job.
+    setTimeout(() => {
+      if (ex.job === job) void ex.thread.terminate();
+    }, this.opts.cancelGraceMs ?? 10_000).unref();
+  }
+
+  private running(): number {
+    return [...this.executors].filter((e) => e.job).length;
+  }
+
+  /** Starts queued trials, in order, while an executor is idle and the budget allows. */
+  private pump(): void {
+    while (this.queue.length > 0) {
+      const idle = [...this.executors].find((e) => e.ready && !e.job);
+      if (!idle) return;
+      const job = this.queue[0];
+      const running = this.running();
+      if (running > 0 && this.admittedBytes + job.bytes > this.budgetBytes) return;
+      this.queue.shift();
+      idle.job = job;
+      idle.cancel = new Int32Array(new SharedArrayBuffer(4));
+      this.admittedBytes += job.bytes;
+      this.stats.started++;
+      this.stats.maxRunning = Math.max(this.stats.maxRunning, running + 1);
+      this.stats.maxAdmittedBytes = Math.max(this.stats.maxAdmittedBytes, this.admittedBytes);
+      const msg: ToExecutor = { kind: 'run', task: job.task, cancel: idle.cancel.buffer as SharedArrayBuffer };
+      idle.thread.postMessage(msg);
+    }
+  }
+}
+
+/**
+ * The default number of executors for a backend: one per core for the CPU backends (wasm, cpu,
+ * and auto, which falls back to them), one per GPU adapter for webgpu (`NTK_WEBGPU_ADAPTERS`, a
+ * comma-separated list of adapter names, else 1), and 1 for tensorflow (libtensorflow uses every
+ * core by itself).
+ */
+export function defaultPoolSize(backend: string | undefined, env: NodeJS.ProcessEnv = process.env): number {
+  if (backend === 'webgpu') return Math.max(1, webgpuAdapters(env).length);
+  if (backend === 'tensorflow') return 1;
+  return availableParallelism();
+}
+
+/** The adapters of `NTK_WEBGPU_ADAPTERS` (names Dawn matches by substring), or none. */
+export function webgpuAdapters(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.NTK_WEBGPU_ADAPTERS ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
