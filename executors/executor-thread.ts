@@ -5,15 +5,9 @@
  * busy computing, so a message would wait until the trial ended).
  */
 import { parentPort } from 'node:worker_threads';
-import { toWire, type FromExecutor, type ToExecutor } from './protocol.js';
+import { EXIT_HOOK_ENV, toWire, type FromExecutor, type ToExecutor } from './protocol.js';
 import { runTask } from './task.js';
 
-
-/**
- * Test hook, read from the environment: `TRIAL_ID@STEP` makes the executor running that trial's
- * first attempt end abruptly at its first logged step ≥ STEP, as if it had died in native code.
- */
-export const EXIT_HOOK_ENV = 'NTK_TEST_EXECUTOR_EXIT';
 
 class Cancelled extends Error {}
 

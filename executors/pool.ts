@@ -34,6 +34,16 @@ export interface PoolOptions {
   cancelGraceMs?: number;
 }
 
+/** One trial admitted: which, and what ran alongside it then. */
+export interface Admission {
+  trialId: string;
+  bytes: number;
+  /** Trials running when it started (itself excluded). */
+  alongside: string[];
+  /** Estimated bytes of every running trial, itself included. */
+  admittedBytes: number;
+}
+
 /** What the pool has done so far (tests and benchmarks read it). */
 export interface PoolStats {
   started: number;
@@ -41,6 +51,8 @@ export interface PoolStats {
   /** Most trials running at once, and most estimated bytes admitted at once. */
   maxRunning: number;
   maxAdmittedBytes: number;
+  /** Every admission, in order (the last 1000). */
+  admissions: Admission[];
 }
 
 interface Job {
@@ -66,12 +78,15 @@ const BOOT = new URL('./thread-entry.mjs', import.meta.url);
 export class ExecutorPool {
   readonly size: number;
   readonly budgetBytes: number;
-  readonly stats: PoolStats = { started: 0, died: 0, maxRunning: 0, maxAdmittedBytes: 0 };
+  readonly stats: PoolStats = { started: 0, died: 0, maxRunning: 0, maxAdmittedBytes: 0, admissions: [] };
   private readonly executors = new Set<Executor>();
   private readonly queue: Job[] = [];
   private admittedBytes = 0;
   private nextId = 0;
   private closed = false;
+  /** Executors that died before they were ready, in a row: past 3 the pool stops respawning. */
+  private startFailures = 0;
+  private broken: Error | undefined;
 
   constructor(private readonly opts: PoolOptions) {
     if (!Number.isInteger(opts.size) || opts.size < 1) throw new RangeError(`an executor pool needs at least 1 executor, got ${opts.size}`);
@@ -83,6 +98,7 @@ export class ExecutorPool {
   /** Runs `task` on an executor once admitted. Rejects with signal.reason when `signal` aborts. */
   run(task: TrialTask, hooks: TrialHooks, signal?: AbortSignal): Promise<TrialOutcome> {
     if (this.closed) return Promise.reject(new Error('the executor pool is closed'));
+    if (this.broken) return Promise.reject(this.broken);
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<TrialOutcome>((resolve, reject) => {
       const job: Job = { task, bytes: this.opts.estimate(task), hooks, signal, resolve, reject };
@@ -90,6 +106,14 @@ export class ExecutorPool {
       signal?.addEventListener('abort', () => this.abort(job), { once: true });
       this.pump();
     });
+  }
+
+  /** Resolves once every executor has loaded and can take a trial; rejects when they cannot start. */
+  async ready(): Promise<void> {
+    while (this.executors.size < this.size || [...this.executors].some((e) => !e.ready)) {
+      if (this.broken) throw this.broken;
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   /** Terminates every executor; trials still queued or running are rejected. */
@@ -125,6 +149,7 @@ export class ExecutorPool {
   private onMessage(ex: Executor, m: FromExecutor): void {
     if (m.kind === 'ready') {
       ex.ready = true;
+      this.startFailures = 0;
       this.pump();
       return;
     }
@@ -165,7 +190,11 @@ export class ExecutorPool {
       if (job.signal?.aborted) job.reject(job.signal.reason);
       else job.reject(new ExecutorDiedError(`the executor running trial ${job.task.trialId} died (${why}); the attempt is retried`));
     }
-    if (!this.closed) this.spawn();
+    if (!ex.ready && ++this.startFailures >= 3) {
+      this.broken = new Error(`trial executors cannot start: ${why}`);
+      for (const queued of this.queue.splice(0)) queued.reject(this.broken);
+    }
+    if (!this.closed && !this.broken) this.spawn();
     this.pump();
   }
 
@@ -197,17 +226,14 @@ export class ExecutorPool {
     }, this.opts.cancelGraceMs ?? 10_000).unref();
   }
 
-  private running(): number {
-    return [...this.executors].filter((e) => e.job).length;
-  }
-
   /** Starts queued trials, in order, while an executor is idle and the budget allows. */
   private pump(): void {
     while (this.queue.length > 0) {
       const idle = [...this.executors].find((e) => e.ready && !e.job);
       if (!idle) return;
       const job = this.queue[0];
-      const running = this.running();
+      const alongside = [...this.executors].filter((e) => e.job).map((e) => e.job!.task.trialId);
+      const running = alongside.length;
       if (running > 0 && this.admittedBytes + job.bytes > this.budgetBytes) return;
       this.queue.shift();
       idle.job = job;
@@ -216,6 +242,8 @@ export class ExecutorPool {
       this.stats.started++;
       this.stats.maxRunning = Math.max(this.stats.maxRunning, running + 1);
       this.stats.maxAdmittedBytes = Math.max(this.stats.maxAdmittedBytes, this.admittedBytes);
+      this.stats.admissions.push({ trialId: job.task.trialId, bytes: job.bytes, alongside, admittedBytes: this.admittedBytes });
+      if (this.stats.admissions.length > 1000) this.stats.admissions.shift();
       const msg: ToExecutor = { kind: 'run', task: job.task, cancel: idle.cancel.buffer as SharedArrayBuffer };
       idle.thread.postMessage(msg);
     }

@@ -7,6 +7,13 @@ import { BackendError, ConfigError, DatasetError, type ConfigProblem } from '../
 import { RunFolderError } from '../src/query/errors.js';
 import type { TrialOutcome, TrialTask } from './task.js';
 
+/**
+ * Test hook, read by the executor from the environment: `TRIAL_ID@STEP` makes the executor running
+ * that trial's first attempt end abruptly (exit code 134) at its first logged step ≥ STEP, as if
+ * it had died in native code.
+ */
+export const EXIT_HOOK_ENV = 'NTK_TEST_EXECUTOR_EXIT';
+
 export type ToExecutor = {
   kind: 'run';
   task: TrialTask;
