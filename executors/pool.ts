@@ -72,8 +72,16 @@ interface Executor {
   cancel?: Int32Array;
 }
 
-const ENTRY = new URL('./executor-thread.ts', import.meta.url).href;
-const BOOT = new URL('./thread-entry.mjs', import.meta.url);
+/**
+ * The thread's entry and its bootstrap, next to this module. A bundle without module URLs (the
+ * CommonJS build for GPU hosts) has no sources to start threads from: it runs with `--executors 0`.
+ */
+function threadFiles(): { boot: URL; entry: string } {
+  if (typeof import.meta.url !== 'string') {
+    throw new Error('trial executors need the ES-module sources (this build has none); run with --executors 0');
+  }
+  return { boot: new URL('./thread-entry.mjs', import.meta.url), entry: new URL('./executor-thread.ts', import.meta.url).href };
+}
 
 export class ExecutorPool {
   readonly size: number;
@@ -131,8 +139,9 @@ export class ExecutorPool {
   private spawn(): void {
     const id = this.nextId++;
     const adapter = this.opts.adapters?.length ? this.opts.adapters[id % this.opts.adapters.length] : undefined;
-    const thread = new Worker(BOOT, {
-      workerData: { entry: ENTRY },
+    const { boot, entry } = threadFiles();
+    const thread = new Worker(boot, {
+      workerData: { entry },
       env: adapter ? { ...process.env, NTK_WEBGPU_ADAPTER: adapter } : process.env,
       // Its own console output goes to the process's (warnings of TensorFlow.js, notes).
       stdout: false,
