@@ -1,6 +1,6 @@
 /** The trial executors of a worker process: the pool, its default size, and how activities hand trials over. */
 import type { BackendName } from '../src/backend/select.js';
-import { formatBytes, memoryBudget } from '../src/trial/estimate.js';
+import { memoryBudget } from '../src/trial/estimate.js';
 import { defaultPoolSize, ExecutorPool, webgpuAdapters } from './pool.js';
 import { taskPeakBytes } from './task.js';
 
@@ -24,5 +24,5 @@ export function startPool(size: number | undefined, backend: BackendName | undef
 
 /** `trials run on 2 executors (worker threads), memory budget 23.5 GiB`. */
 export function poolText(pool: ExecutorPool | undefined): string {
-  return pool ? `trials run on ${pool.describe(formatBytes)}` : 'trials run in-process (--executors 0)';
+  return pool ? `trials run on ${pool.describe()}` : 'trials run in-process (--executors 0)';
 }

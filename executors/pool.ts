@@ -13,6 +13,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { formatBytes } from '../src/trial/estimate.js';
 import { fromWire, type FromExecutor, type ToExecutor } from './protocol.js';
 import type { TrialHooks, TrialOutcome, TrialTask } from './task.js';
 
@@ -132,8 +133,8 @@ export class ExecutorPool {
   }
 
   /** `2 executors (worker threads), memory budget 23.5 GiB`. */
-  describe(format: (bytes: number) => string): string {
-    return `${this.size} executor${this.size === 1 ? '' : 's'} (worker threads), memory budget ${format(this.budgetBytes)}`;
+  describe(): string {
+    return `${this.size} executor${this.size === 1 ? '' : 's'} (worker threads), memory budget ${formatBytes(this.budgetBytes)}`;
   }
 
   private spawn(): void {
@@ -197,6 +198,7 @@ export class ExecutorPool {
       this.release(ex);
       this.stats.died++;
       if (job.signal?.aborted) job.reject(job.signal.reason);
+      else if (this.closed) job.reject(new Error('the executor pool closed'));
       else job.reject(new ExecutorDiedError(`the executor running trial ${job.task.trialId} died (${why}); the attempt is retried`));
     }
     if (!ex.ready && ++this.startFailures >= 3) {
