@@ -8,7 +8,6 @@ import { parentPort } from 'node:worker_threads';
 import { EXIT_HOOK_ENV, toWire, type FromExecutor, type ToExecutor } from './protocol.js';
 import { runTask } from './task.js';
 
-
 class Cancelled extends Error {}
 
 function exitHook(trialId: string, attempt: number): number | undefined {
@@ -33,7 +32,8 @@ port.on('message', async (m: ToExecutor) => {
     });
     send({ kind: 'done', outcome });
   } catch (e) {
-    send(e instanceof Cancelled ? { kind: 'cancelled' } : { kind: 'failed', error: toWire(e) });
+    // A WebAssembly trap (the wasm backend out of memory, an abort) leaves this backend unusable.
+    send(e instanceof Cancelled ? { kind: 'cancelled' } : { kind: 'failed', error: toWire(e), fatal: e instanceof WebAssembly.RuntimeError });
   }
 });
 send({ kind: 'ready' });

@@ -7,9 +7,10 @@
  * peak memory of the running trials plus this one (src/trial/estimate.ts) stays within the
  * budget; a trial larger than the whole budget runs alone. An executor that dies (its thread
  * exits or throws) fails only its trial's attempt, with an {@link ExecutorDiedError} (retryable),
- * and is replaced. A cancelled attempt stops at its next logged step; one that does not stop
- * within the grace has its executor terminated and replaced. Threads end with the process, so a
- * killed worker leaves no executor behind.
+ * and is replaced; so is one whose trial ended in a WebAssembly trap (its backend is unusable).
+ * A cancelled attempt stops at its next logged step; one that does not stop within the grace has
+ * its executor terminated and replaced. Threads end with the process, so a killed worker leaves
+ * no executor behind.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -187,6 +188,7 @@ export class ExecutorPool {
       case 'failed':
         this.finish(ex);
         job.reject(fromWire(m.error));
+        if (m.fatal) void ex.thread.terminate(); // replaced on exit
         return;
     }
   }

@@ -27,7 +27,8 @@ export type FromExecutor =
   | { kind: 'note'; line: string }
   | { kind: 'done'; outcome: TrialOutcome }
   | { kind: 'cancelled' }
-  | { kind: 'failed'; error: WireError };
+  /** `fatal`: the executor cannot run another trial (the pool replaces it). */
+  | { kind: 'failed'; error: WireError; fatal: boolean };
 
 export interface WireError {
   name: string;
