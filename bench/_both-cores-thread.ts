@@ -2,7 +2,6 @@
  * One thread of bench/both-cores.ts: times the GD step or the empirical NTK of its own network
  * (its own TensorFlow.js wasm backend), and posts the median seconds.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../src/backend/select.js';
 import { matToTensor } from '../src/backend/convert.js';
@@ -53,4 +52,3 @@ async function time(job: ThreadJob): Promise<number> {
 }
 
 parentPort?.postMessage(await time(workerData.job as ThreadJob));
-tf.disposeVariables();
