@@ -88,21 +88,13 @@ export function largestTrial(config: SweepConfig): Largest {
   return { sizes, shrunk, argmax };
 }
 
-function budgetOf(loaded: LoadedConfig, env: NodeJS.ProcessEnv): number {
-  try {
-    return memoryBudget(env);
-  } catch (e) {
-    throw new ConfigError([{ file: loaded.file, line: 1, column: 1, path: '', message: (e as Error).message }]);
-  }
-}
-
 /**
  * Throws a {@link ConfigError} when the largest trial of `loaded` cannot run on this host.
  * Cheap: a handful of estimates, whatever the grid's size.
  */
 export function checkTrialSizes(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env): void {
   const { config } = loaded;
-  const budget = budgetOf(loaded, env);
+  const budget = memoryBudget(env);
   const { sizes, shrunk, argmax } = largestTrial(config);
   const { ratio, why } = sizeExcess(sizes, config, budget);
   if (ratio <= 1) return;
@@ -122,7 +114,7 @@ export function checkTrialSizes(loaded: LoadedConfig, env: NodeJS.ProcessEnv = p
  */
 export function executorsLine(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env): string {
   const n = loaded.config.execution.maxParallel;
-  const budget = budgetOf(loaded, env);
+  const budget = memoryBudget(env);
   const peak = estimateTrial(largestTrial(loaded.config).sizes).peakBytes;
   const fit = Math.max(1, Math.min(n, Math.floor(budget / peak)));
   return (
@@ -136,7 +128,7 @@ export function executorsLine(loaded: LoadedConfig, env: NodeJS.ProcessEnv = pro
  * throws an {@link OverrideError} naming the flag of the first size field it sets, else the config.
  */
 export function checkOverrideSizes(loaded: LoadedConfig, config: SweepConfig, assignments: readonly Assignment[], env: NodeJS.ProcessEnv = process.env): void {
-  const { ratio, why } = sizeExcess(sizesOf(config), config, budgetOf(loaded, env));
+  const { ratio, why } = sizeExcess(sizesOf(config), config, memoryBudget(env));
   if (ratio <= 1) return;
   const flag = assignments.find((a) => a.origin && a.path in SIZE_FIELDS);
   throw new OverrideError([`${flag?.origin ?? loaded.file}: too large to run: ${why}`]);

@@ -19,6 +19,7 @@
  * Calibration against measured peaks: docs/sweep-config.md ("Sizes that cannot fit").
  */
 import { totalmem } from 'node:os';
+import { OverrideError } from '../config/override-error.js';
 import { DEFAULT_BLOCK_BYTES } from '../ntk/empirical.js';
 import type { SweepConfig } from '../config/types.js';
 
@@ -154,12 +155,12 @@ export function parseBytes(text: string): number | undefined {
 
 /**
  * The memory trials may use at once on this host: {@link MEMORY_BUDGET_ENV} when set, else the
- * machine's memory. Throws a RangeError naming the variable when it is set to something else than a size.
+ * machine's memory. Throws an OverrideError (a user error) naming the variable when it is not a size.
  */
 export function memoryBudget(env: NodeJS.ProcessEnv = process.env, totalBytes = totalmem()): number {
   const text = env[MEMORY_BUDGET_ENV];
   if (text === undefined || text.trim() === '') return totalBytes;
   const v = parseBytes(text);
-  if (v === undefined) throw new RangeError(`${MEMORY_BUDGET_ENV}: expected a size such as 8GiB or 512MiB, found '${text}'`);
+  if (v === undefined) throw new OverrideError([`${MEMORY_BUDGET_ENV}: expected a size such as 8GiB or 512MiB, found '${text}'`]);
   return v;
 }

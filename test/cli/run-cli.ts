@@ -12,13 +12,13 @@ export interface CliResult {
 }
 
 /** Runs `node bin/ntk-sweep.js ...args` in the project root. */
-export function runCli(args: string[], timeoutMs = 120_000): CliResult {
+export function runCli(args: string[], timeoutMs = 120_000, env: NodeJS.ProcessEnv = {}): CliResult {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'ntk-sweep.js'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: timeoutMs,
     maxBuffer: 1 << 28,
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -62,6 +62,12 @@ describe('the trial estimate', () => {
     assert.equal(memoryBudget({ NTK_MEMORY_BUDGET: '2GB' }, 123), 2e9);
     assert.throws(() => memoryBudget({ NTK_MEMORY_BUDGET: '-3' }), /NTK_MEMORY_BUDGET: expected a size such as 8GiB/);
   });
+
+  it('a budget that is not a size is a user error: one line, exit 2', () => {
+    const r = runCli(['validate', 'configs/quickstart.yaml'], 120_000, { NTK_MEMORY_BUDGET: 'lots' });
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr.trim(), "NTK_MEMORY_BUDGET: expected a size such as 8GiB or 512MiB, found 'lots'");
+  });
 });
 
 describe('sizes that cannot fit', () => {
