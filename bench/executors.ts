@@ -6,7 +6,8 @@
  * - trials per second against the number of executors (1, 2, … up to the cores), on the pool
  *   alone (no Temporal): 8 trials of the quickstart's width-512, depth-2 configuration with
  *   different seeds, each size on a fresh run folder.
- * The load average before and after is printed: on a shared machine the figures are upper bounds.
+ * Each comparison runs NTK_BENCH_ROUNDS times (default 2), its sides alternating, and reports the
+ * median. The load average is printed: on a shared machine the figures are upper bounds.
  * `NTK_BENCH_QUICK=1` runs a shorter quickstart (100 steps) for a smoke test.
  */
 import { spawnSync } from 'node:child_process';
@@ -52,8 +53,11 @@ function sweepSeconds(executors: number): number {
   }
 }
 
-/** Trials per second of a pool of `size` on 8 quickstart trials of width 512, depth 2. */
-async function poolRate(size: number): Promise<number> {
+/**
+ * Trials per second of a pool of `size` on 8 quickstart trials of width 512, depth 2, and the CPU
+ * seconds (every thread of this process) per trial: the load-independent cost of a trial.
+ */
+async function poolRate(size: number): Promise<{ rate: number; cpuPerTrial: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ntk-bench-pool-'));
   const cwd = process.cwd();
   try {
@@ -78,8 +82,10 @@ async function poolRate(size: number): Promise<number> {
     try {
       await pool.ready();
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       await Promise.all(tasks.map((t) => pool.run(t, { onProgress() {}, onNote() {} })));
-      return tasks.length / ((performance.now() - t0) / 1000);
+      const cpu = process.cpuUsage(c0);
+      return { rate: tasks.length / ((performance.now() - t0) / 1000), cpuPerTrial: (cpu.user + cpu.system) / 1e6 / tasks.length };
     } finally {
       await pool.close();
     }
@@ -89,29 +95,42 @@ async function poolRate(size: number): Promise<number> {
   }
 }
 
+/** Rounds of each comparison, alternating its two sides (a shared machine's load drifts). */
+const ROUNDS = Number(process.env.NTK_BENCH_ROUNDS ?? 2);
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
 export async function run(): Promise<void> {
   const cores = availableParallelism();
-  console.log(`${cores} cores; load average before: ${load()}\n`);
+  console.log(`${cores} cores; ${ROUNDS} alternating rounds; load average before: ${load()}\n`);
 
-  const inProcess = sweepSeconds(0);
-  const pooled = sweepSeconds(2);
   console.log(`quickstart sweep${QUICK ? ' (quick: 100 steps)' : ''}, \`ntk-sweep run\` wall time, backend auto (wasm here)\n`);
-  console.log('| trials run | wall (s) |');
-  console.log('|---|---:|');
-  console.log(`| in-process (--executors 0) | ${inProcess.toFixed(1)} |`);
-  console.log(`| pool of 2 (--executors 2) | ${pooled.toFixed(1)} |`);
-  console.log(`\npool(2) / in-process: ${(pooled / inProcess).toFixed(2)}× (goal ≤ 0.6×)`);
-  console.log(`load average after the sweeps: ${load()}\n`);
+  console.log('| round | in-process (--executors 0), s | pool of 2 (--executors 2), s | pool / in-process |');
+  console.log('|---:|---:|---:|---:|');
+  const ratios: number[] = [];
+  for (let r = 1; r <= ROUNDS; r++) {
+    const inProcess = sweepSeconds(0);
+    const pooled = sweepSeconds(2);
+    ratios.push(pooled / inProcess);
+    console.log(`| ${r} | ${inProcess.toFixed(1)} | ${pooled.toFixed(1)} | ${(pooled / inProcess).toFixed(2)}× |`);
+  }
+  console.log(`\npool(2) / in-process, median: ${median(ratios).toFixed(2)}× (goal ≤ 0.6×); load average now: ${load()}\n`);
 
-  const sizes = [...new Set([1, 2, cores])].filter((n) => n <= Math.max(2, cores));
-  console.log('pool alone: 8 trials of width 512, depth 2 (quickstart otherwise), wasm\n');
-  console.log('| executors | trials/s | speed-up over 1 |');
-  console.log('|---:|---:|---:|');
-  let one = 0;
+  const sizes = [...new Set([1, 2, cores])];
+  console.log('pool alone: 8 trials of width 512, depth 2 (quickstart otherwise), wasm; trials/s per round\n');
+  console.log(`| executors | ${Array.from({ length: ROUNDS }, (_, r) => `round ${r + 1}`).join(' | ')} | median | speed-up over 1 | CPU s per trial (median) |`);
+  console.log(`|---:|${'---:|'.repeat(ROUNDS + 3)}`);
+  const runs = new Map<number, { rate: number; cpuPerTrial: number }[]>(sizes.map((n) => [n, []]));
+  for (let r = 0; r < ROUNDS; r++) for (const n of sizes) runs.get(n)!.push(await poolRate(n));
+  const one = median(runs.get(1)!.map((x) => x.rate));
   for (const n of sizes) {
-    const rate = await poolRate(n);
-    if (n === 1) one = rate;
-    console.log(`| ${n} | ${rate.toFixed(3)} | ${(rate / one).toFixed(2)}× |`);
+    const rs = runs.get(n)!;
+    const m = median(rs.map((x) => x.rate));
+    const cpu = median(rs.map((x) => x.cpuPerTrial));
+    console.log(`| ${n} | ${rs.map((x) => x.rate.toFixed(3)).join(' | ')} | ${m.toFixed(3)} | ${(m / one).toFixed(2)}× | ${cpu.toFixed(2)} |`);
   }
   console.log(`\nload average after: ${load()}`);
 }
