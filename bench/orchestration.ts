@@ -62,7 +62,8 @@ async function sweep(label: string, maxParallel: number, root: string, activitie
     const plan = planFromConfig('sweep.yaml');
     checkRunFolder(plan);
     await writeLaunchFiles(plan);
-    const embedded = await startEmbedded({ runDir: plan.runDir, cli: await findTemporalCli(), concurrency: maxParallel, activities });
+    // In-process trials: this measures what Temporal adds, not the executors (bench/executors.ts).
+    const embedded = await startEmbedded({ runDir: plan.runDir, cli: await findTemporalCli(), concurrency: maxParallel, executors: 0, activities });
     const c = await connectClient({ address: embedded.address });
     try {
       const { handle } = await startOrAttach(c.client, plan, {});

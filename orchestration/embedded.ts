@@ -9,6 +9,7 @@
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps, type SweepActivities } from '../activities/index.js';
+import { onPool, poolText, startPool, type ExecutorPool } from '../executors/index.js';
 import { createSweepWorkers, runWorkers, shutdownWorkers } from '../workers/create-workers.js';
 import { installWorkerRuntime } from '../workers/runtime.js';
 import { connectWorker } from './connect.js';
@@ -20,6 +21,8 @@ export interface EmbeddedOptions extends ActivityDeps {
   cli: TemporalCli;
   /** Trials at once on the in-process GPU-queue worker. */
   concurrency: number;
+  /** Trial executors (threads); default `concurrency`; 0 runs trials on the main thread. */
+  executors?: number;
   uiPort?: number;
   /** Replaces the real activities (tests). */
   activities?: SweepActivities;
@@ -34,6 +37,8 @@ export interface Embedded {
   stop(): Promise<void>;
   /** Rejects when a worker fails. */
   workersDone: Promise<void>;
+  /** Where trials run (executors/index.ts poolText); absent when only watching. */
+  trials?: string;
 }
 
 export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
@@ -47,18 +52,22 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
 
   let workers: Worker[] = [];
   let connection: Awaited<ReturnType<typeof connectWorker>> | undefined;
+  let pool: ExecutorPool | undefined;
   try {
+    const size = opts.executors ?? opts.concurrency;
+    if (!opts.activities && size > 0) pool = startPool(size, opts.backend);
     installWorkerRuntime({ logLevel: 'ERROR' });
     connection = await connectWorker({ address: server.address });
     workers = await createSweepWorkers({
       connection,
       queues: ['gpu', 'cpu'],
       concurrency: opts.concurrency,
-      activities: opts.activities ?? createActivities({ backend: opts.backend }),
+      activities: opts.activities ?? createActivities({ backend: opts.backend, runner: pool && onPool(pool) }),
       identity: embeddedIdentity(process.pid),
     });
   } catch (e) {
     await connection?.close();
+    await pool?.close();
     await server.stop();
     throw e;
   }
@@ -70,9 +79,11 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       shutdownWorkers(workers);
       await Promise.race([workersDone.catch(() => {}), new Promise((r) => setTimeout(r, 15_000).unref())]);
       await connection!.close().catch(() => {});
+      await pool?.close();
       await server.stop();
     })());
-  return { address: server.address, owner: true, uiUrl: server.uiUrl, stop, workersDone };
+  const trials = opts.activities ? undefined : poolText(pool);
+  return { address: server.address, owner: true, uiUrl: server.uiUrl, stop, workersDone, trials };
 }
 
 const IDENTITY = /^ntk-sweep-run@(\d+)$/;

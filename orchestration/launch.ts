@@ -63,6 +63,8 @@ export interface SweepCommandOptions {
   uiPort?: number;
   /** Backend of the in-process trial worker (default: the config's). */
   backend?: BackendName;
+  /** Trial executors of the embedded worker (default: execution.max_parallel; 0: in-process). */
+  executors?: number;
   /** Allow grids above the size limit. */
   yes?: boolean;
   /** Workflow tunables (SweepInput); defaults in workflows/sweep.ts. */
@@ -203,8 +205,10 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
     concurrency: plan.loaded.config.execution.maxParallel,
     uiPort: opts.uiPort,
     backend: opts.backend,
+    executors: opts.executors,
     activities: opts.activities,
   });
+  if (embedded.trials) note(embedded.trials);
   const stop = interruption();
   let conn: ConnectedClient | undefined;
   try {
@@ -367,6 +371,7 @@ async function detachEmbedded(plan: SweepPlan, opts: SweepCommandOptions): Promi
   const log = openSync(logFile, 'a');
   const args = [path.join(PROJECT_ROOT, 'bin', 'ntk-sweep.js'), 'resume', plan.runDir, '--progress', 'lines'];
   if (opts.backend) args.push('--backend', opts.backend);
+  if (opts.executors !== undefined) args.push('--executors', String(opts.executors));
   if (opts.heartbeatTimeoutS) args.push('--heartbeat-timeout', String(opts.heartbeatTimeoutS));
   if (opts.checkpointEvery) args.push('--checkpoint-every', String(opts.checkpointEvery));
   if (opts.maxHistoryEvents) args.push('--max-history-events', String(opts.maxHistoryEvents));

@@ -47,7 +47,7 @@ export function resolvePoint(loaded: LoadedConfig, point: Pick<TrialPoint, 'assi
 }
 
 /** Where a value of an axis is written: its list item, or its range. */
-function valuePlace(loaded: LoadedConfig, axis: GridAxis, i: number): (string | number)[] {
+export function valuePlace(loaded: LoadedConfig, axis: GridAxis, i: number): (string | number)[] {
   const spec = (loaded.raw.grid as Record<string, unknown>)[axis.name];
   return Array.isArray(spec) ? ['grid', axis.name, i] : ['grid', axis.name, 'range'];
 }

@@ -15,6 +15,7 @@ import { GRID_FIELDS, gridFieldOf, parseGrid } from './grid.js';
 import { issuesToProblems, type PathProblem } from './issues.js';
 import { formatPath, hasPath, locate, parseYaml, type ParsedYaml } from './locations.js';
 import { OverrideError } from './override-error.js';
+import { checkTrialSizes } from './size-limits.js';
 import { fillDefaultKinds, makeConfigSchema, MAX_NAME_LENGTH, type ConfigSchema } from './schema.js';
 import type { GridAxis, GridValue, SweepConfig } from './types.js';
 
@@ -46,7 +47,8 @@ export interface Assignment {
 const isPlainObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * Reads and checks a config file. Throws {@link ConfigError} listing every problem.
+ * Reads and checks a config file, its largest trial included (./size-limits.ts). Throws
+ * {@link ConfigError} listing every problem.
  *
  * @example
  * const { config, dir } = loadConfig('configs/quickstart.yaml');
@@ -61,7 +63,9 @@ export function loadConfig(file: string): LoadedConfig {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
     throw new ConfigError([{ file, line: 1, column: 1, path: '', message: `cannot read the config: ${why}` }]);
   }
-  return parseConfig(text, file, path.dirname(path.resolve(file)));
+  const loaded = parseConfig(text, file, path.dirname(path.resolve(file)));
+  checkTrialSizes(loaded);
+  return loaded;
 }
 
 /** {@link loadConfig} on YAML text; `file` names it in problems, `dir` anchors relative paths. */

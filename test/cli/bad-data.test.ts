@@ -61,7 +61,7 @@ for (const command of ['validate', 'run', 'trial'] as const) {
   test(`${command}: each bad data set gives its located message, exit 2, and nothing is written or started`, () => {
     // `trial` runs one trial: the grid's first point, whose data file is good in the axis case.
     for (const c of CASES.filter((x) => command !== 'trial' || !x.grid)) {
-      const r = runCli([command, `${c.name}.yaml`], 120_000, dir);
+      const r = runCli([command, `${c.name}.yaml`], 120_000, { cwd: dir });
       assert.equal(r.status, 2, `${c.name}: exit ${r.status}\n${r.stderr}`);
       assert.deepEqual(stderrLines(r.stderr), c.want, c.name);
       assert.equal(r.stdout, '', c.name);
@@ -83,7 +83,7 @@ test('resume: a data file that went bad after launch is named before any server 
   }
   writeFileSync(path.join(dir, `${name}.csv`), 'x1,x2,y\n0.1,0.2,1\n0.1,0.3,inf\n0.5,0.6,3\n0.7,0.8,4\n');
   const before = files();
-  const r = runCli(['resume', `runs/${name}`], 120_000, dir);
+  const r = runCli(['resume', `runs/${name}`], 120_000, { cwd: dir });
   assert.equal(r.status, 2, r.stderr);
   assert.deepEqual(stderrLines(r.stderr), ["later.csv:3:9: column 'y': expected a finite number, found 'inf'"]);
   assert.deepEqual(files(), before, 'no server database, nothing else written');

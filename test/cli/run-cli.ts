@@ -11,14 +11,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `node bin/ntk-sweep.js ...args` in the project root (or in `cwd`). */
-export function runCli(args: string[], timeoutMs = 120_000, cwd = ROOT): CliResult {
+/** Runs `node bin/ntk-sweep.js ...args` in the project root (or in `opts.cwd`), with `opts.env` added. */
+export function runCli(
+  args: string[],
+  timeoutMs = 120_000,
+  { cwd = ROOT, env = {} }: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): CliResult {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'ntk-sweep.js'), ...args], {
     cwd,
     encoding: 'utf8',
     timeout: timeoutMs,
     maxBuffer: 1 << 28,
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -20,6 +20,7 @@ export interface SweepArgs extends ServerArgs {
   interval?: number;
   uiPort?: number;
   backend?: BackendName;
+  executors?: number;
   heartbeatTimeout?: number;
   checkpointEvery?: number;
   maxHistoryEvents?: number;
@@ -45,6 +46,10 @@ export function sweepOptions<T>(y: Argv<T>): Argv<T & SweepArgs> {
     .option('interval', { type: 'number', describe: 'seconds between plain progress lines', default: 10 })
     .option('ui-port', { type: 'number', describe: 'serve the embedded server’s Temporal web UI on this port' })
     .option('backend', { choices: BACKEND_NAMES, describe: 'compute backend of the embedded workers (default: the config’s)' })
+    .option('executors', {
+      type: 'number',
+      describe: 'trial executors (threads) of the embedded worker (default: execution.max_parallel; 0: on the main thread)',
+    })
     .option('heartbeat-timeout', {
       type: 'number',
       hidden: true,
@@ -64,6 +69,13 @@ function positive(name: string, v: number | undefined): number | undefined {
   return v;
 }
 
+/** A number of executors: a whole number ≥ 0 (0: trials on the main thread). */
+export function executorCount(name: string, v: number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || v < 0) throw new UsageError(`ntk-sweep: --${name} must be a whole number ≥ 0, found ${v}`);
+  return v;
+}
+
 export function toSweepOptions(a: SweepArgs & { yes?: boolean }): SweepCommandOptions {
   return {
     address: a.address,
@@ -74,6 +86,7 @@ export function toSweepOptions(a: SweepArgs & { yes?: boolean }): SweepCommandOp
     intervalS: positive('interval', a.interval),
     uiPort: positive('ui-port', a.uiPort),
     backend: a.backend,
+    executors: executorCount('executors', a.executors),
     yes: a.yes,
     heartbeatTimeoutS: positive('heartbeat-timeout', a.heartbeatTimeout),
     checkpointEvery: positive('checkpoint-every', a.checkpointEvery),

@@ -17,6 +17,7 @@ import { BACKEND_NAMES, type BackendName } from '../../backend/select.js';
 import { expandGrid, type TrialPoint } from '../../config/expand.js';
 import { trialIdOf } from '../../config/ids.js';
 import { loadConfig, resolveTrial, type Assignment, type LoadedConfig } from '../../config/loader.js';
+import { checkOverrideSizes } from '../../config/size-limits.js';
 import { runDirOf } from '../../config/summary.js';
 import { checkTrialData } from '../../data/check-data.js';
 import type { SweepConfig } from '../../config/types.js';
@@ -115,6 +116,7 @@ export async function runTrialCommand(args: TrialArgs): Promise<void> {
     config = resolveTrial(loaded, point.assignments);
   } else {
     config = resolveTrial(loaded, assignments);
+    checkOverrideSizes(loaded, config, assignments);
   }
   const runDir = args.runDir !== undefined ? path.resolve(args.runDir) : runDirOf(config);
   if (!point && assignments.length > 0) refuseOffGrid(loaded, config, assignments, runDir);

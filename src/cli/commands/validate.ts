@@ -8,6 +8,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { expandGrid } from '../../config/expand.js';
 import { loadConfig } from '../../config/loader.js';
+import { executorsLine } from '../../config/size-limits.js';
 import { summarizeSweep, summaryText } from '../../config/summary.js';
 import { checkSweepData } from '../../data/check-data.js';
 
@@ -40,6 +41,10 @@ export async function runValidate(args: ValidateArgs): Promise<void> {
   const points = expandGrid(loaded, { yes: args.yes });
   checkSweepData(loaded, points);
   const summary = summarizeSweep(loaded, points);
-  const text = args.format === 'json' ? `${JSON.stringify(summary)}\n` : `${summaryText(summary).join('\n')}\n`;
+  const executors = executorsLine(loaded);
+  const lines = summaryText(summary);
+  // The executors line goes before the output folder, which stays last.
+  lines.splice(-1, 0, executors);
+  const text = args.format === 'json' ? `${JSON.stringify({ ...summary, executors })}\n` : `${lines.join('\n')}\n`;
   await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
 }

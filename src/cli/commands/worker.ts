@@ -1,16 +1,17 @@
 /**
- * `ntk-sweep worker --queues gpu,cpu --backend B --concurrency N --address HOST:PORT`: a worker
- * process for a Temporal cluster (workers/main.ts); runs until Ctrl-C or SIGTERM.
+ * `ntk-sweep worker --queues gpu,cpu --backend B --concurrency N [--executors M] --address HOST:PORT`:
+ * a worker process for a Temporal cluster (workers/main.ts); runs until Ctrl-C or SIGTERM.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../backend/select.js';
 import { QUEUES, type QueueName } from '../../../workflows/shared.js';
 import { UsageError } from '../usage-error.js';
-import { serverOptions, type ServerArgs } from './sweep-options.js';
+import { executorCount, serverOptions, type ServerArgs } from './sweep-options.js';
 
 interface WorkerArgs extends ServerArgs {
   queues: string;
-  concurrency: number;
+  concurrency?: number;
+  executors?: number;
   backend?: BackendName;
   identity?: string;
   grace: number;
@@ -34,16 +35,21 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
     serverOptions(
       y
         .option('queues', { type: 'string', default: 'gpu,cpu', describe: 'task queues to serve: gpu (ntk-gpu), cpu (ntk-cpu)' })
-        .option('concurrency', { type: 'number', default: 1, describe: 'trials at once (gpu queue)' })
+        .option('concurrency', {
+          type: 'number',
+          describe: 'trials at once (gpu queue); default: one per core (wasm, cpu, auto), per GPU adapter (webgpu, NTK_WEBGPU_ADAPTERS), 1 (tensorflow)',
+        })
+        .option('executors', { type: 'number', describe: 'trial executors (threads); default: --concurrency; 0: on the main thread' })
         .option('backend', { choices: BACKEND_NAMES, describe: 'compute backend for trials (default: each config’s)' })
         .option('identity', { type: 'string', describe: 'worker name shown by Temporal (default pid@host)' })
         .option('grace', { type: 'number', default: 10, describe: 'seconds running trials get to finish on shutdown' }),
     ).option('address', { default: 'localhost:7233' }) as unknown as Argv<WorkerArgs>,
   handler: async (args: ArgumentsCamelCase<WorkerArgs>) => {
     const queues = parseQueues(args.queues);
-    if (!Number.isInteger(args.concurrency) || args.concurrency < 1) {
+    if (args.concurrency !== undefined && (!Number.isInteger(args.concurrency) || args.concurrency < 1)) {
       throw new UsageError(`ntk-sweep worker: --concurrency must be a positive integer, found ${args.concurrency}`);
     }
+    const executors = executorCount('executors', args.executors);
     // Loaded on use: the worker runtime is heavy, and other commands must start fast.
     const { runWorkerProcess } = await import('../../../workers/main.js');
     await runWorkerProcess({
@@ -51,6 +57,7 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
       namespace: args.namespace,
       queues,
       concurrency: args.concurrency,
+      executors,
       backend: args.backend,
       identity: args.identity,
       graceS: args.grace,

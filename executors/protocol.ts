@@ -1,0 +1,67 @@
+/**
+ * Messages between the pool (./pool.ts) and an executor thread (./executor-thread.ts), and errors
+ * carried across the thread boundary with their type, so that the activity still tells a bad
+ * config (non-retryable) from anything else (activities/failures.ts).
+ */
+import { BackendError, ConfigError, DatasetError, type ConfigProblem } from '../src/errors.js';
+import { RunFolderError } from '../src/query/errors.js';
+import type { TrialOutcome, TrialTask } from './task.js';
+
+/**
+ * Test hook, read by the executor from the environment: `TRIAL_ID@STEP` makes the executor running
+ * that trial's first attempt end abruptly (exit code 134) at its first logged step ≥ STEP, as if
+ * it had died in native code.
+ */
+export const EXIT_HOOK_ENV = 'NTK_TEST_EXECUTOR_EXIT';
+
+export type ToExecutor = {
+  kind: 'run';
+  task: TrialTask;
+  /** Int32Array over a SharedArrayBuffer: [0] = 1 once the attempt is cancelled (read at every logged step). */
+  cancel: SharedArrayBuffer;
+};
+
+export type FromExecutor =
+  | { kind: 'ready' }
+  | { kind: 'progress'; step: number; steps: number }
+  | { kind: 'note'; line: string }
+  | { kind: 'done'; outcome: TrialOutcome }
+  | { kind: 'cancelled' }
+  /** `fatal`: the executor cannot run another trial (the pool replaces it). */
+  | { kind: 'failed'; error: WireError; fatal: boolean };
+
+export interface WireError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+  problems?: ConfigProblem[];
+}
+
+export function toWire(e: unknown): WireError {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return {
+    name: err.name,
+    message: err.message,
+    stack: err.stack,
+    code: (err as NodeJS.ErrnoException).code,
+    problems: e instanceof ConfigError ? e.problems : undefined,
+  };
+}
+
+/** The error as thrown in the thread: the core's typed errors by class, others by name and code. */
+export function fromWire(w: WireError): Error {
+  const typed: Error =
+    w.name === 'ConfigError' && w.problems
+      ? new ConfigError(w.problems)
+      : w.name === 'DatasetError'
+        ? new DatasetError(w.message)
+        : w.name === 'RunFolderError'
+          ? new RunFolderError(w.message)
+          : w.name === 'BackendError'
+            ? new BackendError(w.message)
+            : Object.assign(new Error(w.message), { name: w.name });
+  if (w.code) (typed as NodeJS.ErrnoException).code = w.code;
+  if (w.stack) typed.stack = w.stack;
+  return typed;
+}

@@ -1,0 +1,53 @@
+/**
+ * One trial as an executor runs it: the run folder's config and grid point (activities/run-config.ts)
+ * through the core's executeTrial. The same body runs in an executor thread (./executor-thread.ts)
+ * and in-process (`--executors 0`), so both paths compute exactly the same thing.
+ */
+import { loadRunConfig, pointAt } from '../activities/run-config.js';
+import type { BackendName } from '../src/backend/select.js';
+import { resolvePoint } from '../src/config/expand.js';
+import { estimateTrial, sizesOf } from '../src/trial/estimate.js';
+import { executeTrial, type ExecuteTrialResult } from '../src/trial/execute-trial.js';
+import type { RunTrialInput } from '../workflows/shared.js';
+
+/** What an executor is handed: the planned trial, its attempt and the worker's backend. */
+export interface TrialTask extends RunTrialInput {
+  /** 1-based attempt number (the activity's). */
+  attempt: number;
+  /** The worker's compute backend; default: the config's execution.backend. */
+  backend?: BackendName;
+}
+
+/** What comes back: the result without its tables (they are in the run folder). */
+export type TrialOutcome = Omit<ExecuteTrialResult, 'tables'>;
+
+export interface TrialHooks {
+  /** After every logged step; may throw to stop the trial (its checkpoint stays). */
+  onProgress(step: number, steps: number): void;
+  /** Lines worth telling a user (a discarded checkpoint). */
+  onNote(line: string): void;
+}
+
+/** Runs `task` to its end, through `hooks`. Throws the core's typed errors. */
+export async function runTask(task: TrialTask, hooks: TrialHooks): Promise<TrialOutcome> {
+  const rc = loadRunConfig(task);
+  const r = await executeTrial({
+    runDir: task.runDir,
+    loaded: rc.loaded,
+    point: pointAt(rc, task.index, task.trialId),
+    sweepId: rc.sweepId,
+    backend: task.backend,
+    attempt: task.attempt,
+    checkpointEvery: task.checkpointEvery,
+    onProgress: (step, steps) => hooks.onProgress(step, steps),
+    onNote: (line) => hooks.onNote(line),
+  });
+  const { tables: _written, ...outcome } = r;
+  return outcome;
+}
+
+/** The estimated peak memory of `task` (src/trial/estimate.ts): what the pool admits trials by. */
+export function taskPeakBytes(task: TrialTask): number {
+  const rc = loadRunConfig(task);
+  return estimateTrial(sizesOf(resolvePoint(rc.loaded, pointAt(rc, task.index, task.trialId)))).peakBytes;
+}
