@@ -26,10 +26,10 @@ import {
 } from '../workflows/shared.js';
 import { connectClient, DEFAULT_NAMESPACE, type ConnectedClient } from './connect.js';
 import { readServerRecord, serverDir } from './dev-server.js';
-import { releaseOrphanedTrials, startEmbedded } from './embedded.js';
+import { noteBackendChoice, releaseOrphanedTrials, startEmbedded } from './embedded.js';
 import { TemporalSetupError } from './errors.js';
 import { followSweep, queryProgress, serverWaitMs, type ServerLoss } from './follow.js';
-import { formatDuration, makeProgressView, progressOfResult, type ProgressMode } from './progress.js';
+import { formatDuration, makeProgressView, noteLine, progressOfResult, trialCostsOf, type ProgressMode } from './progress.js';
 import {
   checkRunFolder,
   findRunFolders,
@@ -72,7 +72,8 @@ export interface SweepCommandOptions {
   activities?: SweepActivities;
 }
 
-const note = (line: string): void => void process.stderr.write(`${line}\n`);
+/** Through the progress display while one is open (it owns the terminal then). */
+const note = noteLine;
 
 /** `ntk-sweep run CONFIG.yaml` */
 export async function runCommand(configFile: string, opts: SweepCommandOptions): Promise<number> {
@@ -212,8 +213,9 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
     const { handle, attached } = await startOrAttach(conn.client, plan, opts);
     announce(plan, attached, embedded.owner ? 'the embedded Temporal server' : 'the embedded server of another ntk-sweep', embedded.uiUrl);
     if (!fresh) await resumeIfPaused(conn, handle);
+    if (embedded.owner && !opts.activities) await noteBackendChoice(opts.backend ?? plan.loaded.config.execution.backend);
     const t0 = Date.now();
-    const view = makeProgressView(progressMode(opts), { intervalMs: (opts.intervalS ?? 10) * 1000 });
+    const view = makeProgressView(progressMode(opts), { intervalMs: (opts.intervalS ?? 10) * 1000, costs: trialCostsOf(plan.loaded, opts) });
     const outcome = await followSweep(handle, view, {
       connection: conn.connection,
       pollMs: progressMode(opts) === 'bar' ? 500 : 1000,
@@ -269,7 +271,7 @@ async function onCluster(plan: SweepPlan, opts: SweepCommandOptions, conn: Conne
   const stop = interruption();
   try {
     const t0 = Date.now();
-    const view = makeProgressView(progressMode(opts), { intervalMs: (opts.intervalS ?? 10) * 1000 });
+    const view = makeProgressView(progressMode(opts), { intervalMs: (opts.intervalS ?? 10) * 1000, costs: trialCostsOf(plan.loaded, opts) });
     const outcome = await followSweep(handle, view, {
       connection: conn.connection,
       pollMs: progressMode(opts) === 'bar' ? 500 : 1000,

@@ -18,6 +18,7 @@ import type { SelectedBackend } from './select.js';
 const DAWN_PACKAGE = 'webgpu';
 
 const INSTALL_DAWN = 'install the Dawn bindings with `npm install webgpu`';
+const NO_LOADER = 'no Vulkan loader (libvulkan.so.1)';
 const INSTALL_LOADER = 'install the Vulkan loader (Debian/Ubuntu: `apt-get install libvulkan1`)';
 const NEED_DRIVER =
   'a GPU driver with Vulkan support must be present (NVIDIA: the driver ships its Vulkan ICD; in a ' +
@@ -98,6 +99,15 @@ export async function initWebGpu(deps: Partial<WebGpuDeps> = {}): Promise<Select
   let gpu = deps.loadDawn ? undefined : existing;
   let dawn: DawnModule | undefined;
   if (!gpu) {
+    // Without the loader Dawn only prints its own native warning to fd 2 (over a progress display)
+    // before finding no adapter, so the real loader is looked for first and Dawn is not started.
+    if (!deps.loadDawn && !deps.findVulkanLoader && process.platform === 'linux' && !findVulkanLoader()) {
+      throw new BackendError(
+        `webgpu backend unavailable: Dawn found no GPU adapter: the Vulkan loader libvulkan.so.1 is missing; ` +
+          `${INSTALL_LOADER}, and ${NEED_DRIVER}`,
+        NO_LOADER,
+      );
+    }
     try {
       dawn = await d.loadDawn();
     } catch (e) {
@@ -105,12 +115,13 @@ export async function initWebGpu(deps: Partial<WebGpuDeps> = {}): Promise<Select
         `webgpu backend unavailable: the 'webgpu' npm package (Dawn for Node.js) is not installed ` +
           `(${(e as Error).message.split('\n')[0]}); ${INSTALL_DAWN}; it also needs the Vulkan loader (libvulkan1) ` +
           `and a Vulkan driver: ${NEED_DRIVER}`,
+        `the 'webgpu' npm package is not installed`,
       );
     }
     try {
       gpu = dawn.create(dawnFlags());
     } catch (e) {
-      throw new BackendError(`webgpu backend unavailable: Dawn did not start (${(e as Error).message.split('\n')[0]}); check NTK_DAWN_FLAGS`);
+      throw new BackendError(`webgpu backend unavailable: Dawn did not start (${(e as Error).message.split('\n')[0]}); check NTK_DAWN_FLAGS`, 'Dawn did not start');
     }
   }
   let adapter: AdapterLike | null;
@@ -120,6 +131,7 @@ export async function initWebGpu(deps: Partial<WebGpuDeps> = {}): Promise<Select
     throw new BackendError(
       `webgpu backend unavailable: requesting a GPU adapter failed (${(e as Error).message.split('\n')[0]}); ` +
         'check NTK_DAWN_FLAGS and NTK_WEBGPU_ADAPTER',
+      'requesting a GPU adapter failed',
     );
   }
   if (!adapter) {
@@ -131,6 +143,7 @@ export async function initWebGpu(deps: Partial<WebGpuDeps> = {}): Promise<Select
             `but Vulkan reports no usable device; ${NEED_DRIVER}`
         : `webgpu backend unavailable: Dawn found no GPU adapter${wanted}: the Vulkan loader libvulkan.so.1 is missing; ` +
             `${INSTALL_LOADER}, and ${NEED_DRIVER}`,
+      loader ? 'Vulkan reports no usable GPU' : NO_LOADER,
     );
   }
   const info: AdapterInfoLike = adapter.info ?? (await adapter.requestAdapterInfo?.()) ?? {};
