@@ -40,6 +40,7 @@ import {
   type SweepPlan,
 } from './run-folder.js';
 import { findTemporalCli, PROJECT_ROOT } from './temporal-cli.js';
+import { clearSweepEnd, recordSweepEnd } from './sweep-state.js';
 import { EXIT_SERVER_LOST } from '../src/cli/exit-codes.js';
 
 /** Exit codes beyond src/cli/exit-codes.ts: the sweep failed as a whole; the user interrupted. */
@@ -213,6 +214,7 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
     const { handle, attached } = await startOrAttach(conn.client, plan, opts);
     announce(plan, attached, embedded.owner ? 'the embedded Temporal server' : 'the embedded server of another ntk-sweep', embedded.uiUrl);
     if (!fresh) await resumeIfPaused(conn, handle);
+    if (embedded.owner) clearSweepEnd(plan.runDir);
     if (embedded.owner && !opts.activities) await noteBackendChoice(opts.backend ?? plan.loaded.config.execution.backend);
     const t0 = Date.now();
     const view = makeProgressView(progressMode(opts), { intervalMs: (opts.intervalS ?? 10) * 1000, costs: trialCostsOf(plan.loaded, opts) });
@@ -223,6 +225,7 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
       // The embedded server cannot come back once its process is gone; another owner's is not ours to report.
       serverLoss: embedded.owner ? { ...lossOf(plan, opts, 'the embedded Temporal server'), gone: () => (readServerRecord(plan.runDir) ? undefined : 'its process is gone') } : undefined,
     });
+    if (embedded.owner) recordSweepEnd(plan.runDir, outcome);
     if (outcome.kind === 'finished') view.update(progressOfResult(outcome.result, new Date(t0).toISOString()));
     view.stop();
     if (outcome.kind === 'lost') {
