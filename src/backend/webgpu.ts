@@ -9,6 +9,7 @@
  * flag); `NTK_DAWN_FLAGS` passes further comma-separated Dawn flags (e.g. `backend=vulkan`).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { BackendError } from '../errors.js';
@@ -70,6 +71,42 @@ export function findVulkanLoader(env: NodeJS.ProcessEnv = process.env): string |
   return undefined;
 }
 
+/** What a probe of Dawn in a child process found: an adapter or not, and what Dawn printed natively. */
+export interface DawnProbe {
+  adapter: boolean;
+  /** Dawn's own stderr (e.g. `Warning: Couldn't load Vulkan: …`), which would otherwise land on ours. */
+  native: string;
+}
+
+/**
+ * Asks Dawn for an adapter in a child process, whose stderr is captured: Dawn writes its warnings
+ * from native code to fd 2, past any JavaScript stream. Undefined when the probe could not run
+ * (then the in-process attempt reports what is missing).
+ */
+export function probeDawn(flags: string[]): DawnProbe | undefined {
+  let spec = DAWN_PACKAGE;
+  try {
+    // Resolved here, so the child finds the package whatever its working folder.
+    spec = (import.meta as { resolve?: (s: string) => string }).resolve?.(DAWN_PACKAGE) ?? DAWN_PACKAGE;
+  } catch {
+    return undefined;
+  }
+  const script =
+    `const m = await import(${JSON.stringify(spec)}); const gpu = m.create(${JSON.stringify(flags)}); ` +
+    `const a = await gpu.requestAdapter({ powerPreference: 'high-performance' }); process.stdout.write(a ? 'adapter' : 'none'); process.exit(0);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_OPTIONS: '' } });
+  if (r.status !== 0 || (r.stdout !== 'adapter' && r.stdout !== 'none')) return undefined;
+  return { adapter: r.stdout === 'adapter', native: r.stderr.trim() };
+}
+
+/** Dawn's native warning in a few words: `the Vulkan loader did not load (…: file too short)`. */
+export function nativeReason(native: string): string | undefined {
+  const vk = /Couldn't load Vulkan: ([^\n]*)/.exec(native);
+  if (vk) return `the Vulkan loader did not load (${vk[1].trim()})`;
+  const first = native.split('\n').find((l) => l.trim().length > 0 && !/^\s+at /.test(l));
+  return first?.replace(/^Warning:\s*/, '').trim();
+}
+
 /** Puts `navigator.gpu` in place (Node 20 has no navigator; Node ≥ 21 has one without `gpu`). */
 function installNavigatorGpu(gpu: GpuLike): void {
   const g = globalThis as { navigator?: { gpu?: GpuLike } };
@@ -106,6 +143,16 @@ export async function initWebGpu(deps: Partial<WebGpuDeps> = {}): Promise<Select
         `webgpu backend unavailable: Dawn found no GPU adapter: the Vulkan loader libvulkan.so.1 is missing; ` +
           `${INSTALL_LOADER}, and ${NEED_DRIVER}`,
         NO_LOADER,
+      );
+    }
+    // With a loader, Dawn may still find nothing and say so natively: ask it in a child first.
+    const probe = !deps.loadDawn && !deps.findVulkanLoader ? probeDawn(dawnFlags()) : undefined;
+    if (probe && !probe.adapter) {
+      const why = nativeReason(probe.native);
+      throw new BackendError(
+        `webgpu backend unavailable: Dawn found no GPU adapter: the Vulkan loader is present (${findVulkanLoader()}) ` +
+          `but Vulkan reports no usable device${why ? ` (Dawn: ${why})` : ''}; ${NEED_DRIVER}`,
+        why ?? 'Vulkan reports no usable GPU',
       );
     }
     try {

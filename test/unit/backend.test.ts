@@ -324,3 +324,26 @@ test("without the Vulkan loader Dawn is not started, so its native warning is ne
   assert.equal(r.status, 0, r.stderr);
   assert.doesNotMatch(r.stderr, /Vulkan|BackendVk|Warning/, r.stderr);
 });
+
+test("a Vulkan loader that finds no GPU: Dawn's native warning is captured in a probe and becomes auto's one reason", { skip: process.platform !== 'linux' && 'Linux only' }, () => {
+  // An empty file as libvulkan.so.1: Dawn finds a loader that does not load, and says so natively.
+  const dir = mkdtempSync(path.join(tmpdir(), 'ntk-fakevk-'));
+  try {
+    writeFileSync(path.join(dir, 'libvulkan.so.1'), '');
+    const script =
+      "const { selectBackend, skippedNotes } = await import('./src/backend/select.ts'); " +
+      "const s = await selectBackend('auto'); console.log(skippedNotes(s).join('\\n'));";
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '', LD_LIBRARY_PATH: dir },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /Vulkan|BackendVk|Warning/, r.stderr);
+    if (installed('webgpu')) {
+      assert.match(r.stdout, /^webgpu skipped: the Vulkan loader did not load \(.*libvulkan\.so\.1: file too short\); using wasm$/m, r.stdout);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
