@@ -155,6 +155,8 @@ function withValueAt(raw: unknown, path: readonly Segment[], value: unknown): un
  */
 function closestKind(schema: z.ZodType, kindPath: Segment[], kinds: readonly unknown[], raw: unknown): { kind: string; problems: PathProblem[] } {
   const section = kindPath.slice(0, -1);
+  const sec = valueAt(raw, section);
+  if (sec === null || typeof sec !== 'object' || Array.isArray(sec)) return { kind: '', problems: [] };
   const within = (p: readonly PropertyKey[]): boolean =>
     p.length >= section.length && section.every((s, i) => p[i] === s) && !(p.length === kindPath.length && p[p.length - 1] === kindPath[kindPath.length - 1]);
   const found = valueAt(raw, kindPath);
