@@ -4,12 +4,13 @@
  * (the run folder answers).
  */
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { cancelCommand, pauseCommand, statusCommand } from '../../orchestration/control.js';
 import { SWEEP_STATES, type SweepStatus } from '../../orchestration/sweep-state.js';
 import { runCli, startCli, tableFiles, waitFor, workdirWith } from './helpers/cli.js';
+import { startServerFor } from './helpers/server.js';
 
 /** The documented keys, in every state. */
 const KEYS = ['sweep_id', 'state', 'source', 'total', 'done', 'ok', 'diverged', 'failed', 'running', 'pending', 'phase', 'aggregated', 'error', 'run_dir'];
@@ -120,5 +121,33 @@ describe('status --json', () => {
     rmSync(path.join(runDir, '.temporal', 'end.json'));
     assert.equal((await status(runDir, dir)).state, 'interrupted');
     assert.match(readFileSync(path.join(runDir, 'manifest.json'), 'utf8'), /many/);
+  });
+
+  it('failed: the sweep fails as a whole (its config.yaml changed before planning), asked on a cluster', async () => {
+    const { dir } = workdirWith('tiny.yaml');
+    dirs.push(dir);
+    const runDir = path.join(dir, 'runs', 'tiny');
+    const server = await startServerFor(path.join(dir, 'server'));
+    let worker: ReturnType<typeof startCli> | undefined;
+    try {
+      const address = server.server.address;
+      // Started with no worker up, so nothing is planned yet.
+      const started = await runCli(['run', 'tiny.yaml', '--address', address, '--detach'], { cwd: dir });
+      assert.equal(started.status, 0, started.stderr);
+      const configFile = path.join(runDir, 'config.yaml');
+      writeFileSync(configFile, readFileSync(configFile, 'utf8').replace(/steps: 40/, 'steps: 41'));
+      worker = startCli(['worker', '--queues', 'cpu,gpu', '--address', address, '--grace', '1'], { cwd: dir });
+      const s = await waitFor('the sweep to fail', async () => {
+        const r = await status(runDir, dir);
+        return r.state === 'failed' ? r : undefined;
+      });
+      assert.equal(s.source, 'server');
+      assert.match(s.error ?? '', /config\.yaml was changed after launch/);
+      assert.equal(s.done, 0);
+    } finally {
+      worker?.child.kill('SIGTERM');
+      await worker?.done;
+      await server.stop();
+    }
   });
 });
