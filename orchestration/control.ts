@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
 import { readManifest } from '../src/tables/manifest.js';
 import { trialStates } from '../src/tables/read.js';
 import { CANCEL_SIGNAL, PAUSE_SIGNAL, sweepWorkflowId, type SweepResult } from '../workflows/shared.js';
@@ -13,10 +13,10 @@ import { connectClient, DEFAULT_NAMESPACE, type ConnectedClient } from './connec
 import { readServerRecord, serverDir, startDevServer } from './dev-server.js';
 import { TemporalSetupError } from './errors.js';
 import { queryProgress } from './follow.js';
-import { resultJson } from './launch.js';
-import { progressJson, progressLine } from './progress.js';
+import { progressLine } from './progress.js';
 import { findRunFolders, isRunFolder, readLaunchRecord } from './run-folder.js';
 import { findTemporalCli } from './temporal-cli.js';
+import { statusOfClosed, statusOffline, statusOfProgress, statusOfResult, type Counts } from './sweep-state.js';
 
 export interface ControlOptions {
   address?: string;
@@ -91,43 +91,57 @@ async function printWorkflowStatus(
   if (d.status.name === 'RUNNING') {
     const p = await queryProgress(c.connection, handle);
     if (!p) {
-      if (opts.json) out(JSON.stringify({ sweep_id: t.sweepId, state: 'running', progress: null }));
-      else {
-        const hint = t.runDir && !readLaunchRecord(t.runDir)?.address ? `its ntk-sweep process is gone; continue with: ntk-sweep resume ${t.runDir}` : 'are the cpu-queue workers up?';
+      // An embedded sweep whose process is gone runs no more: it waits for `resume`.
+      const gone = t.runDir !== undefined && !readLaunchRecord(t.runDir)?.address;
+      if (opts.json) {
+        const counts = t.runDir ? await runFolderCounts(t.runDir) : undefined;
+        const s = counts ? statusOffline(t.sweepId, t.runDir!, counts) : undefined;
+        out(JSON.stringify({ ...(s ?? statusOfClosed(t.sweepId, 'RUNNING', undefined, t.runDir)), state: gone ? 'interrupted' : 'running', source: 'server' }));
+      } else {
+        const hint = gone ? `its ntk-sweep process is gone; continue with: ntk-sweep resume ${t.runDir}` : 'are the cpu-queue workers up?';
         out(`${t.sweepId}: running, but no worker answered (${hint})`);
       }
       return 0;
     }
-    out(opts.json ? JSON.stringify({ state: 'running', ...progressJson(p), run_dir: t.runDir ?? null }) : progressLine(p));
+    out(opts.json ? JSON.stringify(statusOfProgress(p, t.runDir)) : progressLine(p));
     return 0;
   }
-  const state = d.status.name.toLowerCase();
   let result: SweepResult | undefined;
-  if (d.status.name === 'COMPLETED') result = (await handle.result()) as SweepResult;
-  if (opts.json) out(JSON.stringify({ sweep_id: t.sweepId, state, ...(result ? resultJson(result) : {}), run_dir: t.runDir ?? null }));
+  let error: string | undefined;
+  try {
+    result = (await handle.result()) as SweepResult;
+  } catch (e) {
+    error = e instanceof WorkflowFailedError ? (e.cause?.message ?? e.message) : (e as Error).message;
+  }
+  const s = result ? statusOfResult(result, t.runDir) : statusOfClosed(t.sweepId, d.status.name, t.runDir ? await runFolderCounts(t.runDir) : undefined, t.runDir, error);
+  if (opts.json) out(JSON.stringify(s));
   else if (result) {
     out(
       `${t.sweepId}: ${result.status} — ${result.ok} ok, ${result.diverged} diverged, ${result.failed} failed of ${result.total}` +
         (d.closeTime ? ` (finished ${d.closeTime.toISOString()})` : ''),
     );
-  } else out(`${t.sweepId}: ${state}${d.closeTime ? ` at ${d.closeTime.toISOString()}` : ''}`);
+  } else out(`${t.sweepId}: ${s.state}${d.closeTime ? ` at ${d.closeTime.toISOString()}` : ''}${error ? `: ${error}` : ''}`);
   return 0;
+}
+
+/** The counts of a run folder's tables (with `deep`, every file read in full and its checksum checked). */
+async function runFolderCounts(runDir: string, deep = false): Promise<Counts> {
+  const manifest = await readManifest(runDir);
+  const counts = { complete: 0, failed: 0, incomplete: 0 };
+  for (const s of (await trialStates(runDir, { deep })).values()) counts[s]++;
+  return { total: manifest.trial_count, complete: counts.complete, failed: counts.failed };
 }
 
 /** The run folder's state from its tables, when no server can be asked (or with --deep). */
 async function printOfflineStatus(t: Target, opts: ControlOptions): Promise<number> {
   const runDir = t.runDir!;
-  const manifest = await readManifest(runDir);
-  const counts = { complete: 0, failed: 0, incomplete: 0 };
-  for (const s of (await trialStates(runDir, { deep: opts.deep })).values()) counts[s]++;
-  const missing = manifest.trial_count - counts.complete - counts.failed;
-  const state = opts.deep ? 'tables checked in full' : 'not running';
-  if (opts.json) {
-    out(JSON.stringify({ sweep_id: t.sweepId, state, total: manifest.trial_count, ...counts, missing, run_dir: runDir }));
-  } else {
+  const s = statusOffline(t.sweepId, runDir, await runFolderCounts(runDir, opts.deep));
+  if (opts.json) out(JSON.stringify(s));
+  else {
+    const left = (s.pending ?? 0) + (s.failed ?? 0);
     out(
-      `${t.sweepId}: ${state} — ${counts.complete}/${manifest.trial_count} trials complete, ${counts.failed} failed, ${missing} to run` +
-        (missing + counts.failed > 0 ? `; continue with: ntk-sweep resume ${runDir}` : ''),
+      `${t.sweepId}: ${s.state} (not running${opts.deep ? '; tables checked in full' : ''}) — ${s.done}/${s.total} trials complete, ${s.failed} failed, ${s.pending} to run` +
+        (left > 0 ? `; continue with: ntk-sweep resume ${runDir}` : ''),
     );
   }
   return 0;

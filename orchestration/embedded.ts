@@ -15,6 +15,8 @@ import { installWorkerRuntime } from '../workers/runtime.js';
 import { connectWorker } from './connect.js';
 import { adoptDevServer, isAlive, readServerRecord, startDevServer, type DevServer } from './dev-server.js';
 import type { TemporalCli } from './temporal-cli.js';
+import type { BackendName } from '../src/backend/select.js';
+import { noteLine } from './progress.js';
 
 export interface EmbeddedOptions extends ActivityDeps {
   runDir: string;
@@ -84,6 +86,22 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     })());
   const trials = opts.activities ? undefined : poolText(pool);
   return { address: server.address, owner: true, uiUrl: server.uiUrl, stop, workersDone, trials };
+}
+
+/**
+ * Chooses the in-process workers' backend now (the trials reuse the choice) and prints, once,
+ * why `auto` skipped each backend before it: `webgpu skipped: no Vulkan loader (libvulkan.so.1); using wasm`.
+ * A backend that cannot start at all is left for the trials to report, as on a cluster's workers.
+ */
+export async function noteBackendChoice(name: BackendName): Promise<void> {
+  const { selectBackend, skippedNotes } = await import('../src/backend/select.js');
+  let sel;
+  try {
+    sel = await selectBackend(name);
+  } catch {
+    return;
+  }
+  for (const line of skippedNotes(sel)) noteLine(line);
 }
 
 const IDENTITY = /^ntk-sweep-run@(\d+)$/;

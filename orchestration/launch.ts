@@ -27,10 +27,10 @@ import {
 import { connectClient, DEFAULT_NAMESPACE, type ConnectedClient } from './connect.js';
 import { reportFailedTrials } from './failed-trials.js';
 import { readServerRecord, serverDir } from './dev-server.js';
-import { releaseOrphanedTrials, startEmbedded } from './embedded.js';
+import { noteBackendChoice, releaseOrphanedTrials, startEmbedded } from './embedded.js';
 import { TemporalSetupError } from './errors.js';
 import { followSweep, queryProgress, serverWaitMs, type ServerLoss } from './follow.js';
-import { formatDuration, makeProgressView, progressOfResult, type ProgressMode } from './progress.js';
+import { formatDuration, makeProgressView, noteLine, progressOfResult, trialCostsOf, type ProgressMode } from './progress.js';
 import {
   checkRunFolder,
   findRunFolders,
@@ -41,6 +41,7 @@ import {
   type SweepPlan,
 } from './run-folder.js';
 import { findTemporalCli, PROJECT_ROOT } from './temporal-cli.js';
+import { clearSweepEnd, recordSweepEnd } from './sweep-state.js';
 import { EXIT_SERVER_LOST } from '../src/cli/exit-codes.js';
 
 /** Exit codes beyond src/cli/exit-codes.ts: the sweep failed as a whole; the user interrupted. */
@@ -75,7 +76,8 @@ export interface SweepCommandOptions {
   activities?: SweepActivities;
 }
 
-const note = (line: string): void => void process.stderr.write(`${line}\n`);
+/** Through the progress display while one is open (it owns the terminal then). */
+const note = noteLine;
 
 /** `ntk-sweep run CONFIG.yaml` */
 export async function runCommand(configFile: string, opts: SweepCommandOptions): Promise<number> {
@@ -217,8 +219,10 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
     const { handle, attached } = await startOrAttach(conn.client, plan, opts);
     announce(plan, attached, embedded.owner ? 'the embedded Temporal server' : 'the embedded server of another ntk-sweep', embedded.uiUrl);
     if (!fresh) await resumeIfPaused(conn, handle);
+    if (embedded.owner) clearSweepEnd(plan.runDir);
+    if (embedded.owner && !opts.activities) await noteBackendChoice(opts.backend ?? plan.loaded.config.execution.backend);
     const t0 = Date.now();
-    const view = makeProgressView(progressMode(opts), { intervalMs: (opts.intervalS ?? 10) * 1000 });
+    const view = makeProgressView(progressMode(opts), { intervalMs: (opts.intervalS ?? 10) * 1000, costs: trialCostsOf(plan.loaded, opts) });
     const outcome = await followSweep(handle, view, {
       connection: conn.connection,
       pollMs: progressMode(opts) === 'bar' ? 500 : 1000,
@@ -226,6 +230,7 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
       // The embedded server cannot come back once its process is gone; another owner's is not ours to report.
       serverLoss: embedded.owner ? { ...lossOf(plan, opts, 'the embedded Temporal server'), gone: () => (readServerRecord(plan.runDir) ? undefined : 'its process is gone') } : undefined,
     });
+    if (embedded.owner) recordSweepEnd(plan.runDir, outcome);
     if (outcome.kind === 'finished') view.update(progressOfResult(outcome.result, new Date(t0).toISOString()));
     view.stop();
     if (outcome.kind === 'lost') {
@@ -274,7 +279,7 @@ async function onCluster(plan: SweepPlan, opts: SweepCommandOptions, conn: Conne
   const stop = interruption();
   try {
     const t0 = Date.now();
-    const view = makeProgressView(progressMode(opts), { intervalMs: (opts.intervalS ?? 10) * 1000 });
+    const view = makeProgressView(progressMode(opts), { intervalMs: (opts.intervalS ?? 10) * 1000, costs: trialCostsOf(plan.loaded, opts) });
     const outcome = await followSweep(handle, view, {
       connection: conn.connection,
       pollMs: progressMode(opts) === 'bar' ? 500 : 1000,

@@ -56,6 +56,20 @@ else
 fi
 # ---- end Chromium -------------------------------------------------------------------------------
 
+# ---- tmux, for the terminal-display test (test/cli/display-tmux.test.ts) -----------------------
+# The test drives a real `ntk-sweep run` in a tmux pane and reads its screens back.
+# Installed only when missing and we are root; otherwise say how.
+if command -v tmux >/dev/null 2>&1; then
+  say "tmux is present ($(command -v tmux))"
+elif [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  say "installing tmux (apt-get)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null
+else
+  say "tmux is missing: install it with 'sudo apt-get install tmux'; the terminal-display test fails without it"
+fi
+# ---- end tmux -----------------------------------------------------------------------------------
+
 # ---- Compose Specification schema, for docker-compose.yml's check (test/unit/compose.test.ts) ----
 # No Docker engine runs in CI, so the compose file is validated against the official JSON schema,
 # which ships inside the Go module compose-go (the library `docker compose` parses files with).

@@ -42,6 +42,12 @@ export class DivergedError extends Error {
 /** A compute backend that was asked for and cannot be initialised here. */
 export class BackendError extends Error {
   override readonly name = 'BackendError';
+  /** The reason in a few words (`no Vulkan loader (libvulkan.so.1)`), for the one line `auto` prints per skipped backend. */
+  readonly short: string;
+  constructor(message: string, short?: string) {
+    super(message);
+    this.short = short ?? message.split('\n')[0];
+  }
 }
 
 /** Names of failures that retrying cannot fix. */

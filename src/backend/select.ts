@@ -34,6 +34,13 @@ export interface SelectedBackend {
    * (`webgpu: …`), for the worker or CLI to print as a note. Absent when nothing was skipped.
    */
   skipped?: string[];
+  /** The same in a few words: `webgpu skipped: no Vulkan loader (libvulkan.so.1)`, one per skipped backend. */
+  skippedShort?: string[];
+}
+
+/** What a display prints once about `auto`'s choice: `webgpu skipped: no Vulkan loader (libvulkan.so.1); using wasm`. */
+export function skippedNotes(sel: SelectedBackend): string[] {
+  return (sel.skippedShort ?? []).map((s) => `${s}; using ${sel.backend}`);
 }
 
 /** The order `auto` tries. */
@@ -55,12 +62,14 @@ let wasmPathsSet = false;
 export async function selectBackend(name: BackendName): Promise<SelectedBackend> {
   if (name === 'auto') {
     const reasons: string[] = [];
+    const short: string[] = [];
     for (const candidate of AUTO_ORDER) {
       try {
         const sel = await selectBackend(candidate);
-        return reasons.length > 0 ? { ...sel, skipped: reasons } : sel;
+        return reasons.length > 0 ? { ...sel, skipped: reasons, skippedShort: short } : sel;
       } catch (e) {
         reasons.push(`${candidate}: ${(e as Error).message}`);
+        short.push(`${candidate} skipped: ${e instanceof BackendError ? e.short : (e as Error).message.split('\n')[0]}`);
       }
     }
     throw new BackendError(`no TensorFlow.js backend could be initialised:\n  ${reasons.join('\n  ')}`);

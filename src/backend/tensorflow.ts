@@ -46,5 +46,6 @@ export async function initTensorflow(load: PackageLoader = importPackage): Promi
       'Install one with `npm install @tensorflow/tfjs-node-gpu` (needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1, as libtensorflow 2.9 does; ' +
       'the install downloads libtensorflow) or `npm install @tensorflow/tfjs-node` (CPU). Details: ' +
       reasons.join('; '),
+    'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed',
   );
 }

@@ -9,6 +9,7 @@
  * flag); `NTK_DAWN_FLAGS` passes further comma-separated Dawn flags (e.g. `backend=vulkan`).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { BackendError } from '../errors.js';
@@ -18,6 +19,7 @@ import type { SelectedBackend } from './select.js';
 const DAWN_PACKAGE = 'webgpu';
 
 const INSTALL_DAWN = 'install the Dawn bindings with `npm install webgpu`';
+const NO_LOADER = 'no Vulkan loader (libvulkan.so.1)';
 const INSTALL_LOADER = 'install the Vulkan loader (Debian/Ubuntu: `apt-get install libvulkan1`)';
 const NEED_DRIVER =
   'a GPU driver with Vulkan support must be present (NVIDIA: the driver ships its Vulkan ICD; in a ' +
@@ -69,6 +71,42 @@ export function findVulkanLoader(env: NodeJS.ProcessEnv = process.env): string |
   return undefined;
 }
 
+/** What a probe of Dawn in a child process found: an adapter or not, and what Dawn printed natively. */
+export interface DawnProbe {
+  adapter: boolean;
+  /** Dawn's own stderr (e.g. `Warning: Couldn't load Vulkan: …`), which would otherwise land on ours. */
+  native: string;
+}
+
+/**
+ * Asks Dawn for an adapter in a child process, whose stderr is captured: Dawn writes its warnings
+ * from native code to fd 2, past any JavaScript stream. Undefined when the probe could not run
+ * (then the in-process attempt reports what is missing).
+ */
+export function probeDawn(flags: string[]): DawnProbe | undefined {
+  let spec = DAWN_PACKAGE;
+  try {
+    // Resolved here, so the child finds the package whatever its working folder.
+    spec = (import.meta as { resolve?: (s: string) => string }).resolve?.(DAWN_PACKAGE) ?? DAWN_PACKAGE;
+  } catch {
+    return undefined;
+  }
+  const script =
+    `const m = await import(${JSON.stringify(spec)}); const gpu = m.create(${JSON.stringify(flags)}); ` +
+    `const a = await gpu.requestAdapter({ powerPreference: 'high-performance' }); process.stdout.write(a ? 'adapter' : 'none'); process.exit(0);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_OPTIONS: '' } });
+  if (r.status !== 0 || (r.stdout !== 'adapter' && r.stdout !== 'none')) return undefined;
+  return { adapter: r.stdout === 'adapter', native: r.stderr.trim() };
+}
+
+/** Dawn's native warning in a few words: `the Vulkan loader did not load (…: file too short)`. */
+export function nativeReason(native: string): string | undefined {
+  const vk = /Couldn't load Vulkan: ([^\n]*)/.exec(native);
+  if (vk) return `the Vulkan loader did not load (${vk[1].trim()})`;
+  const first = native.split('\n').find((l) => l.trim().length > 0 && !/^\s+at /.test(l));
+  return first?.replace(/^Warning:\s*/, '').trim();
+}
+
 /** Puts `navigator.gpu` in place (Node 20 has no navigator; Node ≥ 21 has one without `gpu`). */
 function installNavigatorGpu(gpu: GpuLike): void {
   const g = globalThis as { navigator?: { gpu?: GpuLike } };
@@ -98,6 +136,25 @@ export async function initWebGpu(deps: Partial<WebGpuDeps> = {}): Promise<Select
   let gpu = deps.loadDawn ? undefined : existing;
   let dawn: DawnModule | undefined;
   if (!gpu) {
+    // Without the loader Dawn only prints its own native warning to fd 2 (over a progress display)
+    // before finding no adapter, so the real loader is looked for first and Dawn is not started.
+    if (!deps.loadDawn && !deps.findVulkanLoader && process.platform === 'linux' && !findVulkanLoader()) {
+      throw new BackendError(
+        `webgpu backend unavailable: Dawn found no GPU adapter: the Vulkan loader libvulkan.so.1 is missing; ` +
+          `${INSTALL_LOADER}, and ${NEED_DRIVER}`,
+        NO_LOADER,
+      );
+    }
+    // With a loader, Dawn may still find nothing and say so natively: ask it in a child first.
+    const probe = !deps.loadDawn && !deps.findVulkanLoader ? probeDawn(dawnFlags()) : undefined;
+    if (probe && !probe.adapter) {
+      const why = nativeReason(probe.native);
+      throw new BackendError(
+        `webgpu backend unavailable: Dawn found no GPU adapter: the Vulkan loader is present (${findVulkanLoader()}) ` +
+          `but Vulkan reports no usable device${why ? ` (Dawn: ${why})` : ''}; ${NEED_DRIVER}`,
+        why ?? 'Vulkan reports no usable GPU',
+      );
+    }
     try {
       dawn = await d.loadDawn();
     } catch (e) {
@@ -105,12 +162,13 @@ export async function initWebGpu(deps: Partial<WebGpuDeps> = {}): Promise<Select
         `webgpu backend unavailable: the 'webgpu' npm package (Dawn for Node.js) is not installed ` +
           `(${(e as Error).message.split('\n')[0]}); ${INSTALL_DAWN}; it also needs the Vulkan loader (libvulkan1) ` +
           `and a Vulkan driver: ${NEED_DRIVER}`,
+        `the 'webgpu' npm package is not installed`,
       );
     }
     try {
       gpu = dawn.create(dawnFlags());
     } catch (e) {
-      throw new BackendError(`webgpu backend unavailable: Dawn did not start (${(e as Error).message.split('\n')[0]}); check NTK_DAWN_FLAGS`);
+      throw new BackendError(`webgpu backend unavailable: Dawn did not start (${(e as Error).message.split('\n')[0]}); check NTK_DAWN_FLAGS`, 'Dawn did not start');
     }
   }
   let adapter: AdapterLike | null;
@@ -120,6 +178,7 @@ export async function initWebGpu(deps: Partial<WebGpuDeps> = {}): Promise<Select
     throw new BackendError(
       `webgpu backend unavailable: requesting a GPU adapter failed (${(e as Error).message.split('\n')[0]}); ` +
         'check NTK_DAWN_FLAGS and NTK_WEBGPU_ADAPTER',
+      'requesting a GPU adapter failed',
     );
   }
   if (!adapter) {
@@ -131,6 +190,7 @@ export async function initWebGpu(deps: Partial<WebGpuDeps> = {}): Promise<Select
             `but Vulkan reports no usable device; ${NEED_DRIVER}`
         : `webgpu backend unavailable: Dawn found no GPU adapter${wanted}: the Vulkan loader libvulkan.so.1 is missing; ` +
             `${INSTALL_LOADER}, and ${NEED_DRIVER}`,
+      loader ? 'Vulkan reports no usable GPU' : NO_LOADER,
     );
   }
   const info: AdapterInfoLike = adapter.info ?? (await adapter.requestAdapterInfo?.()) ?? {};

@@ -3,7 +3,7 @@
  * found, and a did-you-mean for unknown fields and enum values.
  */
 import type * as z from 'zod';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean, suggest } from './did-you-mean.js';
 import { describe } from './describe.js';
 import { hasPath, valueAt } from './locations.js';
 
@@ -114,7 +114,17 @@ export function issuesToProblems(schema: z.ZodType, issues: readonly z.core.$Zod
       case 'invalid_union': {
         const disc = issue as { discriminator?: string; options?: unknown[] };
         if (disc.discriminator && disc.options) {
-          out.push({ path, message: enumMessage(disc.options, found, present) });
+          // The rest of the section still has its own problems: report them against the closest kind.
+          const closest = closestKind(schema, path, disc.options, raw);
+          const named = typeof found === 'string' && suggest(found, disc.options.map(String)) !== undefined;
+          const asKind = closest.problems.length > 0 && !named ? ` (the rest of ${dotted(path.slice(0, -1))} is checked as '${closest.kind}')` : '';
+          out.push({ path, message: enumMessage(disc.options, found, present) + asKind });
+          for (const p of closest.problems) {
+            const key = JSON.stringify(p.path);
+            if (p.at !== 'key' && seenPaths.has(key)) continue;
+            seenPaths.add(key);
+            out.push(p);
+          }
         } else {
           out.push({ path, message: expectedFound(issue.message, found, present) });
         }
@@ -128,6 +138,39 @@ export function issuesToProblems(schema: z.ZodType, issues: readonly z.core.$Zod
     }
   }
   return out;
+}
+
+/** `raw` with the value at `path` replaced (a copy; `raw` is untouched). */
+function withValueAt(raw: unknown, path: readonly Segment[], value: unknown): unknown {
+  const copy = structuredClone(raw) as Record<string | number, unknown>;
+  let cur = copy;
+  for (const seg of path.slice(0, -1)) cur = cur[seg] as Record<string | number, unknown>;
+  cur[path[path.length - 1]] = value;
+  return copy;
+}
+
+/**
+ * The problems of the section holding the bad discriminator at `kindPath`, validated as the closest
+ * kind: the one the misspelling suggests, else the one with the fewest problems (ties: the first).
+ */
+function closestKind(schema: z.ZodType, kindPath: Segment[], kinds: readonly unknown[], raw: unknown): { kind: string; problems: PathProblem[] } {
+  const section = kindPath.slice(0, -1);
+  const sec = valueAt(raw, section);
+  if (sec === null || typeof sec !== 'object' || Array.isArray(sec)) return { kind: '', problems: [] };
+  const within = (p: readonly PropertyKey[]): boolean =>
+    p.length >= section.length && section.every((s, i) => p[i] === s) && !(p.length === kindPath.length && p[p.length - 1] === kindPath[kindPath.length - 1]);
+  const found = valueAt(raw, kindPath);
+  const named = typeof found === 'string' ? suggest(found, kinds.map(String)) : undefined;
+  const candidates = named !== undefined ? [named] : kinds;
+  let best: { kind: string; problems: PathProblem[] } | undefined;
+  for (const kind of candidates) {
+    const patched = withValueAt(raw, kindPath, kind);
+    const r = schema.safeParse(patched);
+    const issues = r.success ? [] : r.error.issues.filter((i) => within(i.path));
+    const problems = issuesToProblems(schema, issues, patched);
+    if (best === undefined || problems.length < best.problems.length) best = { kind: String(kind), problems };
+  }
+  return best ?? { kind: '', problems: [] };
 }
 
 /** zod's names of JavaScript types as a YAML user would say them. */

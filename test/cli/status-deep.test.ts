@@ -32,7 +32,7 @@ const sweepId = plan.sweepId;
 test('status --deep finds a damaged data page that status misses; the planner reruns that trial only', async () => {
   const ok = runCli(['status', runDir]);
   assert.equal(ok.status, 0, ok.stderr);
-  assert.equal(ok.stdout.trim(), `${sweepId}: not running — 4/4 trials complete, 0 failed, 0 to run`);
+  assert.equal(ok.stdout.trim(), `${sweepId}: completed (not running) — 4/4 trials complete, 0 failed, 0 to run`);
 
   const victim = ids[2];
   const file = trialFile(runDir, 'curves', victim);
@@ -42,14 +42,16 @@ test('status --deep finds a damaged data page that status misses; the planner re
   writeFileSync(file, bytes);
 
   const shallow = runCli(['status', runDir]);
-  assert.equal(shallow.stdout.trim(), `${sweepId}: not running — 4/4 trials complete, 0 failed, 0 to run`, 'footers alone look fine');
+  assert.equal(shallow.stdout.trim(), `${sweepId}: completed (not running) — 4/4 trials complete, 0 failed, 0 to run`, 'footers alone look fine');
   const deep = runCli(['status', runDir, '--deep']);
   assert.equal(deep.status, 0, deep.stderr);
-  assert.equal(deep.stdout.trim(), `${sweepId}: tables checked in full — 3/4 trials complete, 0 failed, 1 to run; continue with: ntk-sweep resume ${runDir}`);
+  assert.equal(deep.stdout.trim(), `${sweepId}: interrupted (not running; tables checked in full) — 3/4 trials complete, 0 failed, 1 to run; continue with: ntk-sweep resume ${runDir}`);
   const json = runCli(['status', runDir, '--deep', '--json']);
-  assert.deepEqual(JSON.parse(json.stdout), {
-    sweep_id: sweepId, state: 'tables checked in full', total: 4, complete: 3, failed: 0, incomplete: 1, missing: 1, run_dir: runDir,
-  });
+  const s = JSON.parse(json.stdout);
+  assert.deepEqual(
+    { sweep_id: s.sweep_id, state: s.state, source: s.source, total: s.total, done: s.done, failed: s.failed, pending: s.pending, run_dir: s.run_dir },
+    { sweep_id: sweepId, state: 'interrupted', source: 'run_folder', total: 4, done: 3, failed: 0, pending: 1, run_dir: runDir },
+  );
 
   const page = await planPage({ runDir, configDir: dir, from: 0, limit: 100 });
   assert.deepEqual(page.trials, [{ index: 2, trialId: victim }], 'run and resume plan exactly the damaged trial');

@@ -53,8 +53,9 @@ describe('the embedded run, interrupted and detached', () => {
     const status = await runCli(['status', runDir, '--json'], { cwd: dir });
     assert.equal(status.status, 0, status.stderr);
     const s = JSON.parse(status.stdout);
-    assert.equal(s.state, 'not running');
-    assert.equal(s.complete, 8);
-    assert.equal(s.missing, 0);
+    assert.equal(s.state, 'completed');
+    assert.equal(s.source, 'run_folder');
+    assert.equal(s.done, 8);
+    assert.equal(s.pending, 0);
   });
 });

@@ -86,7 +86,7 @@ describe('ntk-sweep run, end to end (embedded server)', () => {
     });
   });
 
-  it('a second run of the same config trains nothing and rewrites nothing', async () => {
+  it('a second run of the same config trains nothing and rewrites no trial table', async () => {
     const before = new Map(ids.map((id) => [id, statSync(path.join(runDir, 'trials', `${id}.parquet`)).mtimeMs]));
     const again = await runCli(['run', 'tiny.yaml', '--json'], { cwd: dir });
     assert.equal(again.status, 0, again.stderr);

@@ -40,7 +40,7 @@ describe('pause, resume and cancel', () => {
       const status = await runCli(['status', runDir, '--json'], { cwd: dir });
       assert.equal(status.status, 0, status.stderr);
       const s = JSON.parse(status.stdout);
-      assert.equal(s.paused, true);
+      assert.equal(s.state, 'paused');
       assert.equal(s.done, n);
       assert.equal(tableFiles(runDir, 'trials').length, n, 'no trial started while paused');
 

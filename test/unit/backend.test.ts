@@ -7,12 +7,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { ROOT } from '../helpers/python.js';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { selectBackend, currentBackend, wasmBinaryDir, type BackendName } from '../../src/backend/select.js';
+import { selectBackend, currentBackend, skippedNotes, wasmBinaryDir, type BackendName } from '../../src/backend/select.js';
 import { initTensorflow } from '../../src/backend/tensorflow.js';
 import { dawnFlags, describeAdapter, findVulkanLoader, initWebGpu, type DawnModule } from '../../src/backend/webgpu.js';
 import { BackendError } from '../../src/errors.js';
@@ -251,6 +253,12 @@ test("'auto' takes the first backend that starts and notes why the others did no
     assert.deepEqual(a.skipped.map((s) => s.split(':')[0]), ['webgpu', 'tensorflow']);
     assert.match(a.skipped[0], /^webgpu: webgpu backend unavailable: /);
     assert.match(a.skipped[1], /^tensorflow: tensorflow backend unavailable: /);
+    // The same in one line each, as the CLI prints them.
+    const notes = skippedNotes(a);
+    assert.equal(notes.length, 2);
+    assert.match(notes[0], /^webgpu skipped: .*; using wasm$/);
+    assert.match(notes[1], /^tensorflow skipped: neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed; using wasm$/);
+    if (findVulkanLoader() === undefined) assert.equal(notes[0], 'webgpu skipped: no Vulkan loader (libvulkan.so.1); using wasm');
   } else {
     assert.ok(['webgpu', 'tensorflow'].includes(a.backend), a.backend);
   }
@@ -308,4 +316,34 @@ test('the wasm binaries are found in node_modules, or where NTK_WASM_DIR says (a
 
 test('an unknown name is a BackendError', async () => {
   await assert.rejects(selectBackend('opengl' as BackendName), BackendError);
+});
+
+test("without the Vulkan loader Dawn is not started, so its native warning is never printed", { skip: (process.platform !== 'linux' || findVulkanLoader() !== undefined) && 'a Linux machine without libvulkan.so.1' }, () => {
+  const script = "const { selectBackend } = await import('./src/backend/select.ts'); await selectBackend('auto');";
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /Vulkan|BackendVk|Warning/, r.stderr);
+});
+
+test("a Vulkan loader that finds no GPU: Dawn's native warning is captured in a probe and becomes auto's one reason", { skip: process.platform !== 'linux' && 'Linux only' }, () => {
+  // An empty file as libvulkan.so.1: Dawn finds a loader that does not load, and says so natively.
+  const dir = mkdtempSync(path.join(tmpdir(), 'ntk-fakevk-'));
+  try {
+    writeFileSync(path.join(dir, 'libvulkan.so.1'), '');
+    const script =
+      "const { selectBackend, skippedNotes } = await import('./src/backend/select.ts'); " +
+      "const s = await selectBackend('auto'); console.log(skippedNotes(s).join('\\n'));";
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '', LD_LIBRARY_PATH: dir },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /Vulkan|BackendVk|Warning/, r.stderr);
+    if (installed('webgpu')) {
+      assert.match(r.stdout, /^webgpu skipped: the Vulkan loader did not load \(.*libvulkan\.so\.1: file too short\); using wasm$/m, r.stdout);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
