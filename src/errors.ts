@@ -44,6 +44,14 @@ export class BackendError extends Error {
   override readonly name = 'BackendError';
 }
 
+/**
+ * The disk that holds a file being written is full (ENOSPC, or a quota): retrying cannot help until
+ * space is freed, so a sweep stops rather than failing trial after trial. The message names the disk.
+ */
+export class DiskFullError extends Error {
+  override readonly name = 'DiskFullError';
+}
+
 /** Names of failures that retrying cannot fix. */
 export const NON_RETRYABLE = ['ConfigError', 'DatasetError', 'DivergedError'] as const;
 
