@@ -15,9 +15,11 @@ import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowH
 import { ApplicationFailure } from '@temporalio/common';
 import type { SweepActivities } from '../activities/index.js';
 import type { BackendName } from '../src/backend/select.js';
+import { EXIT_DISK_FULL } from '../src/cli/exit-codes.js';
 import type { sweepWorkflow } from '../workflows/sweep.js';
 import {
   CPU_QUEUE,
+  DISK_FULL_FAILURE,
   RESUME_SIGNAL,
   sweepWorkflowId,
   type SweepInput,
@@ -25,8 +27,9 @@ import {
   type SweepResult,
 } from '../workflows/shared.js';
 import { connectClient, DEFAULT_NAMESPACE, type ConnectedClient } from './connect.js';
-import { readServerRecord, serverDir } from './dev-server.js';
-import { releaseOrphanedTrials, startEmbedded } from './embedded.js';
+import type { TransportSecurity } from './connection-options.js';
+import { isAlive, readServerRecord, serverDir } from './dev-server.js';
+import { releaseOrphanedTrials, startEmbedded, type Embedded } from './embedded.js';
 import { TemporalSetupError } from './errors.js';
 import { followSweep, queryProgress } from './follow.js';
 import { formatDuration, makeProgressView, progressOfResult, type ProgressMode } from './progress.js';
@@ -39,7 +42,7 @@ import {
   writeLaunchFiles,
   type SweepPlan,
 } from './run-folder.js';
-import { findTemporalCli, PROJECT_ROOT } from './temporal-cli.js';
+import { findTemporalCli, PROJECT_ROOT, type TemporalCli } from './temporal-cli.js';
 
 /** Exit codes beyond src/cli/exit-codes.ts: the sweep failed as a whole; the user interrupted. */
 export const EXIT_SWEEP_FAILED = 1;
@@ -49,6 +52,8 @@ export interface SweepCommandOptions {
   /** HOST:PORT of a Temporal frontend; absent: the embedded server. */
   address?: string;
   namespace?: string;
+  /** TLS, mutual TLS, API key for `address`. */
+  security?: TransportSecurity;
   /** Start (or attach) and return at once. */
   detach?: boolean;
   /** Progress as JSON lines on stdout, and the result as JSON. */
@@ -91,10 +96,13 @@ export async function resumeCommand(target: string, opts: SweepCommandOptions): 
  * The run folder named by `target`: a folder, else a sweep id — looked up on the cluster (the
  * workflow's memo) with --address, else under ./runs.
  */
-export async function locateRunFolder(target: string, opts: { address?: string; namespace?: string }): Promise<string> {
+export async function locateRunFolder(
+  target: string,
+  opts: { address?: string; namespace?: string; security?: TransportSecurity },
+): Promise<string> {
   if (isRunFolder(target)) return path.resolve(target);
   if (opts.address) {
-    const c = await connectClient({ address: opts.address, namespace: opts.namespace });
+    const c = await connectClient({ address: opts.address, namespace: opts.namespace, security: opts.security });
     try {
       const d = await c.client.workflow.getHandle(sweepWorkflowId(target)).describe();
       const runDir = d.memo?.runDir;
@@ -129,13 +137,22 @@ interface Started {
   attached: boolean;
 }
 
-/** Starts the sweep's workflow, or returns the running one (launching twice attaches). */
-export async function startOrAttach(client: Client, plan: SweepPlan, opts: SweepCommandOptions): Promise<Started> {
+/**
+ * Starts the sweep's workflow, or returns the running one (launching twice attaches). With
+ * `watchOnly` (another process owns the server) a sweep that has ended is shown, not started again.
+ */
+export async function startOrAttach(
+  client: Client,
+  plan: SweepPlan,
+  opts: SweepCommandOptions,
+  how: { watchOnly?: boolean } = {},
+): Promise<Started> {
   const workflowId = sweepWorkflowId(plan.sweepId);
   let attached = false;
   try {
     const d = await client.workflow.getHandle(workflowId).describe();
     attached = d.status.name === 'RUNNING';
+    if (how.watchOnly && !attached) return { handle: client.workflow.getHandle<typeof sweepWorkflow>(workflowId), attached: true };
   } catch (e) {
     if (!(e instanceof WorkflowNotFoundError)) throw e;
   }
@@ -181,7 +198,7 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
   const namespace = opts.namespace ?? DEFAULT_NAMESPACE;
   if (opts.address) {
     // Reachable before anything is written.
-    const conn = await connectClient({ address: opts.address, namespace });
+    const conn = await connectClient({ address: opts.address, namespace, security: opts.security });
     try {
       if (fresh) await writeLaunchFiles(plan, { address: opts.address, namespace });
       return await onCluster(plan, opts, conn, fresh);
@@ -195,20 +212,13 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
     return detachEmbedded(plan, opts);
   }
   if (fresh) await writeLaunchFiles(plan);
-  const embedded = await startEmbedded({
-    runDir: plan.runDir,
-    cli,
-    concurrency: plan.loaded.config.execution.maxParallel,
-    uiPort: opts.uiPort,
-    backend: opts.backend,
-    activities: opts.activities,
-  });
+  const session = await embeddedSession(plan, opts, cli, namespace);
+  const embedded = session.embedded;
   const stop = interruption();
-  let conn: ConnectedClient | undefined;
+  let conn: ConnectedClient | undefined = session.conn;
   try {
-    conn = await connectClient({ address: embedded.address, namespace });
     if (embedded.owner) await releaseOrphanedTrials(conn.client, sweepWorkflowId(plan.sweepId));
-    const { handle, attached } = await startOrAttach(conn.client, plan, opts);
+    const { handle, attached } = await startOrAttach(conn.client, plan, opts, { watchOnly: !embedded.owner });
     announce(plan, attached, embedded.owner ? 'the embedded Temporal server' : 'the embedded server of another ntk-sweep', embedded.uiUrl);
     if (!fresh) await resumeIfPaused(conn, handle);
     const t0 = Date.now();
@@ -246,6 +256,35 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
   } finally {
     stop.dispose();
     await conn?.close();
+  }
+}
+
+/**
+ * The run's embedded server (owned, or another process's to watch) and a client on it. The other
+ * process may stop its server between being found and being dialled (its sweep just ended): then
+ * this one looks again, and takes the server over if it must.
+ */
+async function embeddedSession(
+  plan: SweepPlan,
+  opts: SweepCommandOptions,
+  cli: TemporalCli,
+  namespace: string,
+): Promise<{ embedded: Embedded; conn: ConnectedClient }> {
+  for (;;) {
+    const embedded = await startEmbedded({
+      runDir: plan.runDir,
+      cli,
+      concurrency: plan.loaded.config.execution.maxParallel,
+      uiPort: opts.uiPort,
+      backend: opts.backend,
+      activities: opts.activities,
+    });
+    try {
+      return { embedded, conn: await connectClient({ address: embedded.address, namespace }) };
+    } catch (e) {
+      await embedded.stop();
+      if (embedded.owner || !(e instanceof TemporalSetupError)) throw e;
+    }
   }
 }
 
@@ -306,6 +345,10 @@ function report(
     const cause = outcome.error instanceof WorkflowFailedError ? outcome.error.cause : undefined;
     const why = cause?.message ?? outcome.error.message;
     const bad = cause instanceof ApplicationFailure && (cause.type === 'ConfigError' || cause.type === 'DatasetError');
+    if (cause instanceof ApplicationFailure && cause.type === DISK_FULL_FAILURE) {
+      note(`the sweep ${plan.sweepId} stopped: ${why}\nFree space on that disk, then continue with:\n  ntk-sweep resume ${plan.runDir}`);
+      return EXIT_DISK_FULL;
+    }
     note(`the sweep ${plan.sweepId} failed: ${why}`);
     return bad ? 2 : EXIT_SWEEP_FAILED;
   }
@@ -362,7 +405,8 @@ async function detachEmbedded(plan: SweepPlan, opts: SweepCommandOptions): Promi
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     const rec = readServerRecord(plan.runDir);
-    if (rec && rec.ownerPid === child.pid) {
+    // Its own server, or that of another live ntk-sweep on this folder, which it then watches.
+    if (rec && (rec.ownerPid === child.pid || isAlive(rec.ownerPid))) {
       if (opts.json) process.stdout.write(`${JSON.stringify({ sweep_id: plan.sweepId, pid: child.pid, address: rec.address, run_dir: plan.runDir })}\n`);
       note(
         `the sweep ${plan.sweepId} runs in the background (pid ${child.pid}, log ${logFile}).\n` +

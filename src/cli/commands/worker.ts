@@ -6,7 +6,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../backend/select.js';
 import { QUEUES, type QueueName } from '../../../workflows/shared.js';
 import { UsageError } from '../usage-error.js';
-import { serverOptions, type ServerArgs } from './sweep-options.js';
+import { serverOptions, toSecurity, type ServerArgs } from './sweep-options.js';
 
 interface WorkerArgs extends ServerArgs {
   queues: string;
@@ -49,6 +49,7 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
     await runWorkerProcess({
       address: args.address!,
       namespace: args.namespace,
+      security: toSecurity(args),
       queues,
       concurrency: args.concurrency,
       backend: args.backend,
