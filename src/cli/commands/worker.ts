@@ -5,6 +5,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../backend/select.js';
 import { QUEUES, type QueueName } from '../../../workflows/shared.js';
+import { secureOptions } from '../../../orchestration/connection-options.js';
 import { UsageError } from '../usage-error.js';
 import { serverOptions, toSecurity, type ServerArgs } from './sweep-options.js';
 
@@ -44,12 +45,15 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
     if (!Number.isInteger(args.concurrency) || args.concurrency < 1) {
       throw new UsageError(`ntk-sweep worker: --concurrency must be a positive integer, found ${args.concurrency}`);
     }
+    const security = toSecurity(args);
+    // Certificates checked before the worker runtime starts (a runtime that never connected keeps the process alive).
+    secureOptions(security);
     // Loaded on use: the worker runtime is heavy, and other commands must start fast.
     const { runWorkerProcess } = await import('../../../workers/main.js');
     await runWorkerProcess({
       address: args.address!,
       namespace: args.namespace,
-      security: toSecurity(args),
+      security,
       queues,
       concurrency: args.concurrency,
       backend: args.backend,
