@@ -1,20 +1,21 @@
 /**
  * Mutual TLS end to end. The dev server speaks plain gRPC, so HAProxy (scripts/setup.sh installs
- * it) terminates TLS in front of it: it presents a server certificate, demands a client certificate
- * signed by the test CA, and negotiates ALPN h2. Certificates are made here with the openssl CLI.
+ * it) terminates TLS in front of it with the config of docker-compose.yml's `tls` profile
+ * (docker/tls/haproxy.cfg): it presents a server certificate, demands a client certificate signed
+ * by the test CA, and negotiates ALPN h2. Certificates are made here with the openssl CLI.
  * A worker process (flags) and `run --address` (the Temporal CLI's environment variables) complete
  * a sweep through it; without a client certificate, with an untrusted CA, with a client certificate
  * of another CA, or without TLS, `run` and `worker` are refused with a clear message and exit 2.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '../../orchestration/dev-server.js';
 import { expandGrid, loadConfig, sweepIdOf } from '../../src/config/index.js';
-import { runCli, startCli, tableFiles, waitFor, workdirWith, type CliRun } from './helpers/cli.js';
+import { ROOT, runCli, startCli, tableFiles, waitFor, workdirWith, type CliRun } from './helpers/cli.js';
 import { startServerFor, type TestServer } from './helpers/server.js';
 
 const HAPROXY = process.env.HAPROXY_PATH ?? '/usr/sbin/haproxy';
@@ -57,24 +58,18 @@ describe('mutual TLS through a TLS-terminating proxy', { skip: !existsSync(HAPRO
   before(async () => {
     mkdirSync(certs);
     makeCertificates(certs);
-    writeFileSync(path.join(certs, 'server-bundle.pem'), execFileSync('cat', [file('server.pem'), file('server.key')]));
     server = await startServerFor(path.join(home.dir, 'server'));
     const port = await freePort();
-    const cfg = [
-      'global',
-      '  log stderr format raw local0 warning',
-      'defaults',
-      '  mode tcp',
-      '  timeout connect 5s',
-      '  timeout client 10m',
-      '  timeout server 10m',
-      'frontend temporal_tls',
-      `  bind 127.0.0.1:${port} ssl crt ${file('server-bundle.pem')} ca-file ${file('ca.pem')} verify required alpn h2`,
-      '  default_backend temporal',
-      'backend temporal',
-      `  server dev ${server.server.address}`,
-      '',
-    ].join('\n');
+    // The compose file's own proxy config (profile `tls`), pointed at this test's files, port and server.
+    const tlsDir = path.join(certs, 'tls');
+    mkdirSync(tlsDir);
+    writeFileSync(path.join(tlsDir, 'server.pem'), readFileSync(file('server.pem')) + readFileSync(file('server.key'), 'utf8'));
+    copyFileSync(file('ca.pem'), path.join(tlsDir, 'ca.pem'));
+    const cfg = readFileSync(path.join(ROOT, 'docker', 'tls', 'haproxy.cfg'), 'utf8')
+      .replaceAll('/tls/', `${tlsDir}/`)
+      .replace('bind :7234', `bind 127.0.0.1:${port}`)
+      .replace('temporal:7233', server.server.address);
+    assert.match(cfg, new RegExp(`bind 127\\.0\\.0\\.1:${port} ssl .*verify required alpn h2`));
     writeFileSync(path.join(certs, 'haproxy.cfg'), cfg);
     proxy = spawn(HAPROXY, ['-db', '-f', path.join(certs, 'haproxy.cfg')], { stdio: 'ignore' });
     await waitFor('haproxy to listen', () => listening(port), 20_000);
