@@ -53,6 +53,8 @@ export async function followSweep(handle: WorkflowHandle, view: ProgressView, op
   const outcome = await Promise.race([ending, interrupted]);
   done = true;
   abort.abort();
-  await Promise.race([poll, new Promise((r) => setTimeout(r, 100).unref())]);
+  // The last progress query ends within its deadline; a connection closed under it would fail it
+  // with a retryable status, and its retry would then throw from a timer on the closed channel.
+  await poll;
   return outcome;
 }

@@ -243,6 +243,10 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
       );
       return EXIT_INTERRUPTED;
     }
+    // Closed before any server stops (this one's, or the other process's that this one watched):
+    // a call still retrying on a closed channel would throw from its timer.
+    await conn.close();
+    conn = undefined;
     await embedded.stop();
     if (!embedded.owner && outcome.kind === 'failed' && !(outcome.error instanceof WorkflowFailedError)) {
       // Watching another process's sweep: its server stops when that process is done.
