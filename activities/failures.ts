@@ -28,4 +28,3 @@ export function toFailure(e: unknown, attempt: number): unknown {
     cause: err,
   });
 }
-

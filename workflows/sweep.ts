@@ -1,9 +1,9 @@
 /**
  * The sweep workflow (DESIGN §8): plan the grid page by page (never the whole grid in history),
  * keep at most `max_parallel` trials in flight on the GPU queue, record a trial that keeps failing
- * as `failed` and go on — except on a full disk, which stops the sweep (failed as DiskFullError once
- * the running trials end) until `resume` — continue-as-new before the history grows past a few thousand events,
- * then aggregate. Query `progress`; signals `pause`, `resume`, `cancel` (graceful: no new trials,
+ * as `failed` and go on, continue-as-new before the history grows past a few thousand events,
+ * then aggregate. A full disk stops the sweep instead: no new trials, and once the running ones
+ * end the workflow fails as DiskFullError (`resume` goes on after space is freed). Query `progress`; signals `pause`, `resume`, `cancel` (graceful: no new trials,
  * the running ones finish).
  *
  * Deterministic orchestration only: no files, clocks (Date.now is the workflow task's time),
