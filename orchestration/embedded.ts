@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps, type SweepActivities } from '../activities/index.js';
+import { diskFullError } from '../src/io/disk-full.js';
 import { createSweepWorkers, runWorkers, shutdownWorkers } from '../workers/create-workers.js';
 import { installWorkerRuntime } from '../workers/runtime.js';
 import { connectWorker } from './connect.js';
@@ -138,6 +139,8 @@ async function startOwnServer(opts: EmbeddedOptions): Promise<DevServer> {
   try {
     return await start();
   } catch (e) {
+    // The server's own words for a full disk (SQLite: "database or disk is full").
+    if (e instanceof TemporalSetupError && /disk is full|SQLITE_FULL|no space left/i.test(e.message)) throw diskFullError(serverDbFile(opts.runDir));
     const fault = e instanceof TemporalSetupError ? DATABASE_FAULT.exec(e.message) : null;
     if (!fault || !existsSync(serverDbFile(opts.runDir))) throw e;
     rebuild(`damaged (the server said: ${fault[0]})`);

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -64,6 +64,12 @@ describe('a full disk stops the sweep; resume completes it once space is freed',
     for (const id of complete) for (const t of TABLES) assert.ok(tableFiles(runDir, t).includes(`${id}.parquet`), `${t} of complete ${id}`);
     assert.deepEqual(tempFiles(runDir), [], 'no half-written file left');
 
+    // Still full: resume says so again, whether the server or a trial meets the full disk first.
+    const early = await runCli(['resume', runDir], { cwd: disk });
+    assert.equal(early.status, EXIT_DISK_FULL, early.stderr);
+    assert.match(early.stderr, /the disk is full: no space left on /);
+    assert.doesNotMatch(early.stderr, /\n\s+at /);
+
     rmSync(filler);
     // Not retried as if transient: the attempt that met the full disk was its trial's only one.
     await withRunServer(runDir, async (client) => {
@@ -96,6 +102,8 @@ describe('a full disk stops the sweep; resume completes it once space is freed',
       assert.equal(r.status, EXIT_DISK_FULL, r.stderr);
       assert.match(r.stderr, /the disk is full: no space left on .* \(tmpfs, 0\.0 MiB free of 24\.0 MiB\)/);
       assert.doesNotMatch(r.stderr, /\n\s+at /);
+      assert.deepEqual(tempFiles(other), []);
+      assert.equal(existsSync(path.join(other, 'runs', 'disk', 'manifest.json')), false, 'no manifest: not a run folder');
     } finally {
       rmSync(filler, { force: true });
     }
