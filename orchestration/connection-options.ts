@@ -104,7 +104,8 @@ export function secureOptions(s: TransportSecurity | undefined): SecureOptions {
   }
   const out: SecureOptions = {};
   if (s.apiKey !== undefined) out.apiKey = s.apiKey;
-  if (tlsOff) return out;
+  // Explicitly off: the SDK turns TLS on by itself when given an API key.
+  if (tlsOff) return { ...out, tls: false };
   const tls: TLSConfig = {};
   if (s.serverName) tls.serverNameOverride = s.serverName;
   if (s.caFile) tls.serverRootCACertificate = readPem('caFile', s.caFile);

@@ -102,6 +102,15 @@ describe('mutual TLS through a TLS-terminating proxy', { skip: !existsSync(HAPRO
       const status = await runCli(['status', sweepIdOf(loaded), '--address', address, ...mtlsFlags(), '--json'], { cwd: dir });
       assert.equal(status.status, 0, status.stderr);
       assert.equal(JSON.parse(status.stdout).state, 'completed');
+      // An API key rides along (the dev server does not check it): over mutual TLS, and in plain with TLS turned off.
+      const withKey = await runCli(['status', sweepIdOf(loaded), '--address', address, ...mtlsFlags(), '--api-key', 'k', '--json'], { cwd: dir });
+      assert.equal(withKey.status, 0, withKey.stderr);
+      const plainKey = await runCli(['status', sweepIdOf(loaded), '--address', server.server.address, '--json'], {
+        cwd: dir,
+        env: { TEMPORAL_API_KEY: 'k', TEMPORAL_TLS: 'false' },
+      });
+      assert.equal(plainKey.status, 0, plainKey.stderr);
+      assert.equal(JSON.parse(plainKey.stdout).state, 'completed');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -35,7 +35,7 @@ describe('transport security options', () => {
     assert.equal(isSecured(resolveSecurity({}, {})), false);
     assert.deepEqual(secureOptions(resolveSecurity({}, {})), {});
     assert.deepEqual(secureOptions({ apiKey: 'k' }), { apiKey: 'k', tls: true });
-    assert.deepEqual(secureOptions({ apiKey: 'k', tls: false }), { apiKey: 'k' });
+    assert.deepEqual(secureOptions({ apiKey: 'k', tls: false }), { apiKey: 'k', tls: false });
     assert.deepEqual(secureOptions({ tls: true }), { tls: true });
     assert.deepEqual(secureOptions({ serverName: 'temporal.internal' }), { tls: { serverNameOverride: 'temporal.internal' } });
   });
