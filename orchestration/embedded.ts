@@ -50,6 +50,22 @@ export interface Embedded {
   stop(): Promise<void>;
   /** Rejects when a worker fails. */
   workersDone: Promise<void>;
+  /** Resolves when the process that owns the server is gone (only for a watcher: then take over). */
+  ownerGone: Promise<void>;
+}
+
+const never = new Promise<void>(() => {});
+
+/** Resolves once `pid` has exited (checked every half second; keeps no process alive). */
+function exitOf(pid: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (isAlive(pid)) return;
+      clearInterval(timer);
+      resolve();
+    }, 500);
+    timer.unref();
+  });
 }
 
 /**
@@ -71,7 +87,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     }
     const rec = readServerRecord(opts.runDir);
     if (rec && rec.ownerPid === lock.holder) {
-      return { address: rec.address, owner: false, uiUrl: rec.uiUrl, stop: async () => {}, workersDone: new Promise(() => {}) };
+      return { address: rec.address, owner: false, uiUrl: rec.uiUrl, stop: async () => {}, workersDone: never, ownerGone: exitOf(lock.holder) };
     }
     if (!waiting) {
       note(`another ntk-sweep (pid ${lock.holder}) is starting the server of ${opts.runDir}; waiting for it`);
@@ -117,7 +133,7 @@ async function ownEmbedded(opts: EmbeddedOptions, releaseLock: () => void): Prom
       await server.stop();
       releaseLock();
     })());
-  return { address: server.address, owner: true, uiUrl: server.uiUrl, stop, workersDone };
+  return { address: server.address, owner: true, uiUrl: server.uiUrl, stop, workersDone, ownerGone: never };
 }
 
 /**

@@ -212,24 +212,55 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
     return detachEmbedded(plan, opts);
   }
   if (fresh) await writeLaunchFiles(plan);
+  for (let takeover = false; ; takeover = true) {
+    const code = await onEmbedded(plan, opts, cli, namespace, fresh, takeover);
+    if (code !== TAKE_OVER) return code;
+  }
+}
+
+/** What a watcher returns when the process that owned the server is gone: it goes round again and owns it. */
+const TAKE_OVER = Symbol('take over');
+
+/**
+ * The sweep on the run's embedded server: owned (in-process workers), or watched while another
+ * ntk-sweep owns it. `takeover`: the previous owner is gone, so a sweep that has ended is shown,
+ * not started again.
+ */
+async function onEmbedded(
+  plan: SweepPlan,
+  opts: SweepCommandOptions,
+  cli: TemporalCli,
+  namespace: string,
+  fresh: boolean,
+  takeover: boolean,
+): Promise<number | typeof TAKE_OVER> {
   const session = await embeddedSession(plan, opts, cli, namespace);
   const embedded = session.embedded;
   const stop = interruption();
   let conn: ConnectedClient | undefined = session.conn;
   try {
     if (embedded.owner) await releaseOrphanedTrials(conn.client, sweepWorkflowId(plan.sweepId));
-    const { handle, attached } = await startOrAttach(conn.client, plan, opts, { watchOnly: !embedded.owner });
+    const { handle, attached } = await startOrAttach(conn.client, plan, opts, { watchOnly: !embedded.owner || takeover });
     announce(plan, attached, embedded.owner ? 'the embedded Temporal server' : 'the embedded server of another ntk-sweep', embedded.uiUrl);
     if (!fresh) await resumeIfPaused(conn, handle);
     const t0 = Date.now();
     const view = makeProgressView(progressMode(opts), { intervalMs: (opts.intervalS ?? 10) * 1000 });
+    let ownerGone = false;
     const outcome = await followSweep(handle, view, {
       connection: conn.connection,
       pollMs: progressMode(opts) === 'bar' ? 500 : 1000,
-      interrupted: Promise.race([stop.interrupted, embedded.workersDone.then(() => new Promise<void>(() => {}))]),
+      interrupted: Promise.race([
+        stop.interrupted,
+        embedded.workersDone.then(() => new Promise<void>(() => {})),
+        embedded.ownerGone.then(() => void (ownerGone = true)),
+      ]),
     });
     if (outcome.kind === 'finished') view.update(progressOfResult(outcome.result, new Date(t0).toISOString()));
     view.stop();
+    if (outcome.kind === 'interrupted' && ownerGone) {
+      note(`the ntk-sweep process that owned the server of ${plan.runDir} is gone; taking the sweep over`);
+      return TAKE_OVER;
+    }
     if (outcome.kind === 'interrupted') {
       const p = await queryProgress(conn.connection, handle, 2000);
       await conn.close();
@@ -249,9 +280,9 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
     conn = undefined;
     await embedded.stop();
     if (!embedded.owner && outcome.kind === 'failed' && !(outcome.error instanceof WorkflowFailedError)) {
-      // Watching another process's sweep: its server stops when that process is done.
-      note(`the server of the other ntk-sweep process stopped; see: ntk-sweep status ${plan.runDir}`);
-      return 0;
+      // The other process stopped its server before this one saw the end: look again (its result, or its sweep to finish).
+      note(`the server of the other ntk-sweep process stopped; looking at ${plan.runDir} again`);
+      return TAKE_OVER;
     }
     return report(outcome, plan, opts, Date.now() - t0);
   } catch (e) {
