@@ -11,6 +11,7 @@
  */
 import { linkSync, mkdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { diskFullError, isDiskFull } from '../src/io/disk-full.js';
 import { serverDir } from './dev-server.js';
 
 interface LockRecord {
@@ -58,12 +59,6 @@ function readLock(file: string): LockRecord | undefined {
   }
 }
 
-/** The live holder of the run folder's lock, if any. */
-export function launchLockHolder(runDir: string): number | undefined {
-  const rec = readLock(launchLockFile(runDir));
-  return rec && isRunning(rec) ? rec.pid : undefined;
-}
-
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
@@ -102,7 +97,12 @@ export function tryLaunchLock(runDir: string): LaunchLock {
   mkdirSync(path.dirname(file), { recursive: true });
   const mine: LockRecord = { pid: process.pid, start: processStart(process.pid) };
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(mine));
+  try {
+    writeFileSync(tmp, JSON.stringify(mine));
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw isDiskFull(e) ? diskFullError(tmp) : e;
+  }
   try {
     for (;;) {
       try {
