@@ -163,7 +163,8 @@ export async function startOrAttach(
     workflowIdConflictPolicy: 'USE_EXISTING',
     memo: { runDir: plan.runDir, configDir: plan.configDir },
   });
-  return { handle, attached };
+  // A watcher's start only finds the owner's workflow, or starts it a moment before the owner does.
+  return { handle, attached: attached || !!how.watchOnly };
 }
 
 /** A promise that resolves on the first Ctrl-C (or SIGTERM); a second one exits at once. */
