@@ -10,7 +10,9 @@ import { readManifest } from '../src/tables/manifest.js';
 import { trialStates } from '../src/tables/read.js';
 import { CANCEL_SIGNAL, PAUSE_SIGNAL, sweepWorkflowId, type SweepResult } from '../workflows/shared.js';
 import { connectClient, DEFAULT_NAMESPACE, type ConnectedClient } from './connect.js';
-import { readServerRecord, serverDir, startDevServer } from './dev-server.js';
+import type { TransportSecurity } from './connection-options.js';
+import { damagedDatabase, readServerRecord, serverDbFile, startDevServer } from './dev-server.js';
+import { tryLaunchLock } from './launch-lock.js';
 import { TemporalSetupError } from './errors.js';
 import { queryProgress } from './follow.js';
 import { progressLine } from './progress.js';
@@ -21,6 +23,8 @@ import { statusOfClosed, statusOffline, statusOfProgress, statusOfResult, type C
 export interface ControlOptions {
   address?: string;
   namespace?: string;
+  /** For a cluster's address (the embedded server is plain). */
+  security?: TransportSecurity;
   json?: boolean;
   /** `status --deep`: report from the tables, every byte of every file checked (src/tables/read.ts). */
   deep?: boolean;
@@ -32,6 +36,7 @@ interface Target {
   /** Where its workflow can be asked; absent when the embedded server is down. */
   address?: string;
   namespace: string;
+  security?: TransportSecurity;
 }
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -43,10 +48,12 @@ async function resolveTarget(target: string, opts: ControlOptions): Promise<Targ
     const runDir = path.resolve(target);
     const manifest = await readManifest(runDir);
     const launch = readLaunchRecord(runDir);
-    const address = opts.address ?? readServerRecord(runDir)?.address ?? launch?.address;
-    return { sweepId: manifest.sweep_id, runDir, address, namespace: opts.namespace ?? launch?.namespace ?? namespace };
+    const local = opts.address ? undefined : readServerRecord(runDir)?.address;
+    const address = opts.address ?? local ?? launch?.address;
+    const security = local ? undefined : opts.security;
+    return { sweepId: manifest.sweep_id, runDir, address, namespace: opts.namespace ?? launch?.namespace ?? namespace, security };
   }
-  if (opts.address) return { sweepId: target, address: opts.address, namespace };
+  if (opts.address) return { sweepId: target, address: opts.address, namespace, security: opts.security };
   const found = findRunFolders(path.resolve('runs'), target);
   if (found.length === 1) return resolveTarget(found[0], opts);
   throw new TemporalSetupError(
@@ -69,7 +76,7 @@ export async function statusCommand(target: string | undefined, opts: ControlOpt
   const t = await resolveTarget(target, opts);
   if (opts.deep && !t.runDir) throw new TemporalSetupError(`--deep checks the tables of a run folder: give the run folder of ${t.sweepId}`);
   if (t.address && !opts.deep) {
-    const c = await connectClient({ address: t.address, namespace: t.namespace });
+    const c = await connectClient({ address: t.address, namespace: t.namespace, security: t.security });
     try {
       const d = await describe(c, t.sweepId);
       if (d) return await printWorkflowStatus(c, t, d, opts);
@@ -150,7 +157,7 @@ async function printOfflineStatus(t: Target, opts: ControlOptions): Promise<numb
 /** Without a target: every sweep on the cluster (--address), else every run folder under ./runs. */
 async function listRuns(opts: ControlOptions): Promise<number> {
   if (opts.address) {
-    const c = await connectClient({ address: opts.address, namespace: opts.namespace });
+    const c = await connectClient({ address: opts.address, namespace: opts.namespace, security: opts.security });
     try {
       const rows: Record<string, unknown>[] = [];
       for await (const w of c.client.workflow.list({ query: `WorkflowType = 'sweepWorkflow'` })) {
@@ -179,7 +186,7 @@ async function listRuns(opts: ControlOptions): Promise<number> {
 export async function cancelCommand(target: string, opts: ControlOptions & { now?: boolean }): Promise<number> {
   const t = await resolveTarget(target, opts);
   if (!t.address) return cancelOffline(t);
-  const c = await connectClient({ address: t.address, namespace: t.namespace });
+  const c = await connectClient({ address: t.address, namespace: t.namespace, security: t.security });
   try {
     const d = await describe(c, t.sweepId);
     if (!d || d.status.name !== 'RUNNING') {
@@ -206,12 +213,20 @@ export async function cancelCommand(target: string, opts: ControlOptions & { now
  */
 async function cancelOffline(t: Target): Promise<number> {
   const runDir = t.runDir!;
-  if (!existsSync(path.join(serverDir(runDir), 'temporal.db'))) {
+  if (!existsSync(serverDbFile(runDir)) || damagedDatabase(runDir)) {
     out(`${t.sweepId} is not running: nothing to cancel`);
     return 0;
   }
   const cli = await findTemporalCli();
-  const server = await startDevServer({ cliPath: cli.path, runDir });
+  const lock = tryLaunchLock(runDir);
+  if (!lock.held) throw new TemporalSetupError(`another ntk-sweep (pid ${lock.holder}) is starting ${t.sweepId}; cancel it once it runs`);
+  let server;
+  try {
+    server = await startDevServer({ cliPath: cli.path, runDir });
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   try {
     const c = await connectClient({ address: server.address });
     try {
@@ -225,6 +240,7 @@ async function cancelOffline(t: Target): Promise<number> {
     }
   } finally {
     await server.stop();
+    lock.release();
   }
   return 0;
 }
@@ -233,7 +249,7 @@ async function cancelOffline(t: Target): Promise<number> {
 export async function pauseCommand(target: string, opts: ControlOptions): Promise<number> {
   const t = await resolveTarget(target, opts);
   if (!t.address) throw new TemporalSetupError(`${t.sweepId} is not running (its server is down): nothing to pause`);
-  const c = await connectClient({ address: t.address, namespace: t.namespace });
+  const c = await connectClient({ address: t.address, namespace: t.namespace, security: t.security });
   try {
     await c.client.workflow.getHandle(sweepWorkflowId(t.sweepId)).signal(PAUSE_SIGNAL);
     out(`${t.sweepId}: paused — running trials finish, no new ones start; continue with: ntk-sweep resume ${t.runDir ?? t.sweepId}`);

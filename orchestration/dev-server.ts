@@ -9,7 +9,7 @@
  * after the CLI itself was killed) and uses it instead of starting a second one on the same file.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { writeFileAtomic } from '../src/io/atomic-write.js';
@@ -19,6 +19,52 @@ import { TemporalSetupError } from './errors.js';
 /** RUN/.temporal: the embedded server's database, log and record. */
 export function serverDir(runDir: string): string {
   return path.join(runDir, '.temporal');
+}
+
+/** RUN/.temporal/temporal.db: the embedded server's SQLite database. */
+export function serverDbFile(runDir: string): string {
+  return path.join(serverDir(runDir), 'temporal.db');
+}
+
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+/**
+ * Why the run's server database cannot be used (empty, not SQLite, unreadable), or undefined when
+ * it looks sound or does not exist yet. A launch that died while the server created it leaves an
+ * empty file, on which the server would never start again.
+ */
+export function damagedDatabase(runDir: string): string | undefined {
+  const file = serverDbFile(runDir);
+  if (!existsSync(file)) return undefined;
+  try {
+    if (statSync(file).size === 0) return 'empty (0 bytes)';
+    const fd = openSync(file, 'r');
+    const head = Buffer.alloc(SQLITE_HEADER.length);
+    try {
+      readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    return head.toString('latin1') === SQLITE_HEADER ? undefined : 'not an SQLite database';
+  } catch (e) {
+    return `unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+  }
+}
+
+/** What the server's log says when it could not use its database (schema missing, file damaged). */
+export const DATABASE_FAULT = /no such table|malformed|file is not a database|SQLITE_CORRUPT|SQLITE_NOTADB/i;
+
+/**
+ * Moves a damaged database (and its -wal and -shm files) aside, so that the next server starts on
+ * a new one; returns where it went. The sweep's state is rebuilt from the run folder's tables.
+ */
+export function setDatabaseAside(runDir: string): string {
+  const file = serverDbFile(runDir);
+  const aside = `${file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+  }
+  return aside;
 }
 
 export interface ServerRecord {
@@ -103,7 +149,7 @@ export async function startDevServer(opts: StartOptions): Promise<DevServer> {
     'server',
     'start-dev',
     '--db-filename',
-    path.join(dir, 'temporal.db'),
+    serverDbFile(opts.runDir),
     '--ip',
     '127.0.0.1',
     '--port',

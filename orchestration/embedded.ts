@@ -2,18 +2,34 @@
  * The embedded default of `ntk-sweep run` (DESIGN §8): the run folder's own Temporal dev server
  * (orchestration/dev-server.ts) and in-process workers on both queues, stopped at the end.
  *
- * When the run's server is still up from an earlier command, it is reused: taken over when its
- * owner is gone (the CLI was killed), or only watched when another live `ntk-sweep` owns it (a
- * second `run` of the same sweep attaches instead of starting a second server on the same file).
+ * One process at a time owns the server (the run folder's launch lock). When the run's server is
+ * still up from an earlier command whose owner is gone (the CLI was killed), it is taken over; when
+ * another live `ntk-sweep` owns it, this one only watches (a second `run` of the same sweep attaches
+ * instead of starting a second server on the same file).
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps, type SweepActivities } from '../activities/index.js';
 import { onPool, poolText, startPool, type ExecutorPool } from '../executors/index.js';
+import { diskFullError } from '../src/io/disk-full.js';
 import { createSweepWorkers, runWorkers, shutdownWorkers } from '../workers/create-workers.js';
 import { installWorkerRuntime } from '../workers/runtime.js';
 import { connectWorker } from './connect.js';
-import { adoptDevServer, isAlive, readServerRecord, startDevServer, type DevServer } from './dev-server.js';
+import {
+  adoptDevServer,
+  damagedDatabase,
+  DATABASE_FAULT,
+  isAlive,
+  readServerRecord,
+  serverDbFile,
+  setDatabaseAside,
+  startDevServer,
+  type DevServer,
+} from './dev-server.js';
+import { TemporalSetupError } from './errors.js';
+import { tryLaunchLock } from './launch-lock.js';
 import type { TemporalCli } from './temporal-cli.js';
 import type { BackendName } from '../src/backend/select.js';
 import { noteLine } from './progress.js';
@@ -41,16 +57,58 @@ export interface Embedded {
   workersDone: Promise<void>;
   /** Where trials run (executors/index.ts poolText); absent when only watching. */
   trials?: string;
+  /** Resolves when the process that owns the server is gone (only for a watcher: then take over). */
+  ownerGone: Promise<void>;
 }
 
+const never = new Promise<void>(() => {});
+
+/** Resolves once `pid` has exited (checked every half second; keeps no process alive). */
+function exitOf(pid: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (isAlive(pid)) return;
+      clearInterval(timer);
+      resolve();
+    }, 500);
+    timer.unref();
+  });
+}
+
+/**
+ * The run's embedded server with in-process workers — or, when another live `ntk-sweep` holds the
+ * run folder's launch lock (orchestration/launch-lock.ts), that process's server to watch: once it
+ * answers when the other is still starting it, at once otherwise.
+ */
 export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
-  const existing = readServerRecord(opts.runDir);
-  if (existing && existing.ownerPid !== process.pid && isAlive(existing.ownerPid)) {
-    return { address: existing.address, owner: false, uiUrl: existing.uiUrl, stop: async () => {}, workersDone: new Promise(() => {}) };
+  let waiting = false;
+  for (;;) {
+    const lock = tryLaunchLock(opts.runDir);
+    if (lock.held) {
+      try {
+        return await ownEmbedded(opts, lock.release);
+      } catch (e) {
+        lock.release();
+        throw e;
+      }
+    }
+    const rec = readServerRecord(opts.runDir);
+    if (rec && rec.ownerPid === lock.holder) {
+      return { address: rec.address, owner: false, uiUrl: rec.uiUrl, stop: async () => {}, workersDone: never, ownerGone: exitOf(lock.holder) };
+    }
+    if (!waiting) {
+      noteLine(`another ntk-sweep (pid ${lock.holder}) is starting the server of ${opts.runDir}; waiting for it`);
+      waiting = true;
+    }
+    // Until its server answers, or it lets go of the lock (then this one takes it).
+    await new Promise((r) => setTimeout(r, 200));
   }
-  const server: DevServer = existing
-    ? adoptDevServer(opts.runDir, existing)
-    : await startDevServer({ cliPath: opts.cli.path, runDir: opts.runDir, uiPort: opts.uiPort });
+}
+
+/** The server when this process holds the launch lock: adopted, or started (on a rebuilt database if it was damaged). */
+async function ownEmbedded(opts: EmbeddedOptions, releaseLock: () => void): Promise<Embedded> {
+  const existing = readServerRecord(opts.runDir);
+  const server: DevServer = existing ? adoptDevServer(opts.runDir, existing) : await startOwnServer(opts);
 
   let workers: Worker[] = [];
   let connection: Awaited<ReturnType<typeof connectWorker>> | undefined;
@@ -83,9 +141,10 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       await connection!.close().catch(() => {});
       await pool?.close();
       await server.stop();
+      releaseLock();
     })());
   const trials = opts.activities ? undefined : poolText(pool);
-  return { address: server.address, owner: true, uiUrl: server.uiUrl, stop, workersDone, trials };
+  return { address: server.address, owner: true, uiUrl: server.uiUrl, stop, workersDone, trials, ownerGone: never };
 }
 
 /**
@@ -102,6 +161,34 @@ export async function noteBackendChoice(name: BackendName): Promise<void> {
     return;
   }
   for (const line of skippedNotes(sel)) noteLine(line);
+}
+
+/**
+ * Starts the run's server. A damaged database (empty, not SQLite, or one the server cannot open)
+ * is set aside and replaced by a new one: the tables are the truth, so the sweep is planned again
+ * from them and goes on.
+ */
+async function startOwnServer(opts: EmbeddedOptions): Promise<DevServer> {
+  const start = () => startDevServer({ cliPath: opts.cli.path, runDir: opts.runDir, uiPort: opts.uiPort });
+  const rebuild = (why: string): void => {
+    const aside = setDatabaseAside(opts.runDir);
+    noteLine(
+      `the embedded server's database ${serverDbFile(opts.runDir)} was ${why}; moved it to ${path.basename(aside)} and started a new one. ` +
+        `The sweep goes on from the tables in ${opts.runDir}: complete trials are kept, the others run again.`,
+    );
+  };
+  const damage = damagedDatabase(opts.runDir);
+  if (damage) rebuild(damage);
+  try {
+    return await start();
+  } catch (e) {
+    // The server's own words for a full disk (SQLite: "database or disk is full").
+    if (e instanceof TemporalSetupError && /disk is full|SQLITE_FULL|no space left/i.test(e.message)) throw diskFullError(serverDbFile(opts.runDir));
+    const fault = e instanceof TemporalSetupError ? DATABASE_FAULT.exec(e.message) : null;
+    if (!fault || !existsSync(serverDbFile(opts.runDir))) throw e;
+    rebuild(`damaged (the server said: ${fault[0]})`);
+    return start();
+  }
 }
 
 const IDENTITY = /^ntk-sweep-run@(\d+)$/;

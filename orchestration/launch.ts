@@ -15,9 +15,11 @@ import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowH
 import { ApplicationFailure } from '@temporalio/common';
 import type { SweepActivities } from '../activities/index.js';
 import type { BackendName } from '../src/backend/select.js';
+import { EXIT_DISK_FULL } from '../src/cli/exit-codes.js';
 import type { sweepWorkflow } from '../workflows/sweep.js';
 import {
   CPU_QUEUE,
+  DISK_FULL_FAILURE,
   RESUME_SIGNAL,
   sweepWorkflowId,
   type SweepInput,
@@ -26,8 +28,9 @@ import {
 } from '../workflows/shared.js';
 import { connectClient, DEFAULT_NAMESPACE, type ConnectedClient } from './connect.js';
 import { reportFailedTrials } from './failed-trials.js';
-import { readServerRecord, serverDir } from './dev-server.js';
-import { noteBackendChoice, releaseOrphanedTrials, startEmbedded } from './embedded.js';
+import type { TransportSecurity } from './connection-options.js';
+import { isAlive, readServerRecord, serverDir } from './dev-server.js';
+import { noteBackendChoice, releaseOrphanedTrials, startEmbedded, type Embedded } from './embedded.js';
 import { TemporalSetupError } from './errors.js';
 import { followSweep, queryProgress, serverWaitMs, type ServerLoss } from './follow.js';
 import { formatDuration, makeProgressView, noteLine, progressOfResult, trialCostsOf, type ProgressMode } from './progress.js';
@@ -40,7 +43,7 @@ import {
   writeLaunchFiles,
   type SweepPlan,
 } from './run-folder.js';
-import { findTemporalCli, PROJECT_ROOT } from './temporal-cli.js';
+import { findTemporalCli, PROJECT_ROOT, type TemporalCli } from './temporal-cli.js';
 import { clearSweepEnd, recordSweepEnd } from './sweep-state.js';
 import { EXIT_SERVER_LOST } from '../src/cli/exit-codes.js';
 
@@ -52,6 +55,8 @@ export interface SweepCommandOptions {
   /** HOST:PORT of a Temporal frontend; absent: the embedded server. */
   address?: string;
   namespace?: string;
+  /** TLS, mutual TLS, API key for `address`. */
+  security?: TransportSecurity;
   /** Start (or attach) and return at once. */
   detach?: boolean;
   /** Progress as JSON lines on stdout, and the result as JSON. */
@@ -97,10 +102,13 @@ export async function resumeCommand(target: string, opts: SweepCommandOptions): 
  * The run folder named by `target`: a folder, else a sweep id — looked up on the cluster (the
  * workflow's memo) with --address, else under ./runs.
  */
-export async function locateRunFolder(target: string, opts: { address?: string; namespace?: string }): Promise<string> {
+export async function locateRunFolder(
+  target: string,
+  opts: { address?: string; namespace?: string; security?: TransportSecurity },
+): Promise<string> {
   if (isRunFolder(target)) return path.resolve(target);
   if (opts.address) {
-    const c = await connectClient({ address: opts.address, namespace: opts.namespace });
+    const c = await connectClient({ address: opts.address, namespace: opts.namespace, security: opts.security });
     try {
       const d = await c.client.workflow.getHandle(sweepWorkflowId(target)).describe();
       const runDir = d.memo?.runDir;
@@ -135,13 +143,22 @@ interface Started {
   attached: boolean;
 }
 
-/** Starts the sweep's workflow, or returns the running one (launching twice attaches). */
-export async function startOrAttach(client: Client, plan: SweepPlan, opts: SweepCommandOptions): Promise<Started> {
+/**
+ * Starts the sweep's workflow, or returns the running one (launching twice attaches). With
+ * `watchOnly` (another process owns the server) a sweep that has ended is shown, not started again.
+ */
+export async function startOrAttach(
+  client: Client,
+  plan: SweepPlan,
+  opts: SweepCommandOptions,
+  how: { watchOnly?: boolean } = {},
+): Promise<Started> {
   const workflowId = sweepWorkflowId(plan.sweepId);
   let attached = false;
   try {
     const d = await client.workflow.getHandle(workflowId).describe();
     attached = d.status.name === 'RUNNING';
+    if (how.watchOnly && !attached) return { handle: client.workflow.getHandle<typeof sweepWorkflow>(workflowId), attached: true };
   } catch (e) {
     if (!(e instanceof WorkflowNotFoundError)) throw e;
   }
@@ -152,7 +169,8 @@ export async function startOrAttach(client: Client, plan: SweepPlan, opts: Sweep
     workflowIdConflictPolicy: 'USE_EXISTING',
     memo: { runDir: plan.runDir, configDir: plan.configDir },
   });
-  return { handle, attached };
+  // A watcher's start only finds the owner's workflow, or starts it a moment before the owner does.
+  return { handle, attached: attached || !!how.watchOnly };
 }
 
 /** A promise that resolves on the first Ctrl-C (or SIGTERM); a second one exits at once. */
@@ -187,7 +205,7 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
   const namespace = opts.namespace ?? DEFAULT_NAMESPACE;
   if (opts.address) {
     // Reachable before anything is written.
-    const conn = await connectClient({ address: opts.address, namespace });
+    const conn = await connectClient({ address: opts.address, namespace, security: opts.security });
     try {
       if (fresh) await writeLaunchFiles(plan, { address: opts.address, namespace });
       return await onCluster(plan, opts, conn, fresh);
@@ -201,32 +219,50 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
     return detachEmbedded(plan, opts);
   }
   if (fresh) await writeLaunchFiles(plan);
-  const embedded = await startEmbedded({
-    runDir: plan.runDir,
-    cli,
-    concurrency: plan.loaded.config.execution.maxParallel,
-    uiPort: opts.uiPort,
-    backend: opts.backend,
-    executors: opts.executors,
-    activities: opts.activities,
-  });
-  if (embedded.trials) note(embedded.trials);
+  for (let takeover = false; ; takeover = true) {
+    const code = await onEmbedded(plan, opts, cli, namespace, fresh, takeover);
+    if (code !== TAKE_OVER) return code;
+  }
+}
+
+/** What a watcher returns when the process that owned the server is gone: it goes round again and owns it. */
+const TAKE_OVER = Symbol('take over');
+
+/**
+ * The sweep on the run's embedded server: owned (in-process workers), or watched while another
+ * ntk-sweep owns it. `takeover`: the previous owner is gone, so a sweep that has ended is shown,
+ * not started again.
+ */
+async function onEmbedded(
+  plan: SweepPlan,
+  opts: SweepCommandOptions,
+  cli: TemporalCli,
+  namespace: string,
+  fresh: boolean,
+  takeover: boolean,
+): Promise<number | typeof TAKE_OVER> {
+  const session = await embeddedSession(plan, opts, cli, namespace);
+  const embedded = session.embedded;
   const stop = interruption();
-  let conn: ConnectedClient | undefined;
+  let conn: ConnectedClient | undefined = session.conn;
   try {
-    conn = await connectClient({ address: embedded.address, namespace });
     if (embedded.owner) await releaseOrphanedTrials(conn.client, sweepWorkflowId(plan.sweepId));
-    const { handle, attached } = await startOrAttach(conn.client, plan, opts);
+    const { handle, attached } = await startOrAttach(conn.client, plan, opts, { watchOnly: !embedded.owner || takeover });
     announce(plan, attached, embedded.owner ? 'the embedded Temporal server' : 'the embedded server of another ntk-sweep', embedded.uiUrl);
     if (!fresh) await resumeIfPaused(conn, handle);
     if (embedded.owner) clearSweepEnd(plan.runDir);
     if (embedded.owner && !opts.activities) await noteBackendChoice(opts.backend ?? plan.loaded.config.execution.backend);
     const t0 = Date.now();
     const view = makeProgressView(progressMode(opts), { intervalMs: (opts.intervalS ?? 10) * 1000, costs: trialCostsOf(plan.loaded, opts) });
+    let ownerGone = false;
     const outcome = await followSweep(handle, view, {
       connection: conn.connection,
       pollMs: progressMode(opts) === 'bar' ? 500 : 1000,
-      interrupted: Promise.race([stop.interrupted, embedded.workersDone.then(() => new Promise<void>(() => {}))]),
+      interrupted: Promise.race([
+        stop.interrupted,
+        embedded.workersDone.then(() => new Promise<void>(() => {})),
+        embedded.ownerGone.then(() => void (ownerGone = true)),
+      ]),
       // The embedded server cannot come back once its process is gone; another owner's is not ours to report.
       serverLoss: embedded.owner ? { ...lossOf(plan, opts, 'the embedded Temporal server'), gone: () => (readServerRecord(plan.runDir) ? undefined : 'its process is gone') } : undefined,
     });
@@ -236,6 +272,10 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
     if (outcome.kind === 'lost') {
       await embedded.stop();
       return EXIT_SERVER_LOST;
+    }
+    if (outcome.kind === 'interrupted' && ownerGone) {
+      noteLine(`the ntk-sweep process that owned the server of ${plan.runDir} is gone; taking the sweep over`);
+      return TAKE_OVER;
     }
     if (outcome.kind === 'interrupted') {
       const p = await queryProgress(conn.connection, handle, 2000);
@@ -250,11 +290,15 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
       );
       return EXIT_INTERRUPTED;
     }
+    // Closed before any server stops (this one's, or the other process's that this one watched):
+    // a call still retrying on a closed channel would throw from its timer.
+    await conn.close();
+    conn = undefined;
     await embedded.stop();
     if (!embedded.owner && outcome.kind === 'failed' && !(outcome.error instanceof WorkflowFailedError)) {
-      // Watching another process's sweep: its server stops when that process is done.
-      note(`the server of the other ntk-sweep process stopped; see: ntk-sweep status ${plan.runDir}`);
-      return 0;
+      // The other process stopped its server before this one saw the end: look again (its result, or its sweep to finish).
+      note(`the server of the other ntk-sweep process stopped; looking at ${plan.runDir} again`);
+      return TAKE_OVER;
     }
     return report(outcome, plan, opts, Date.now() - t0);
   } catch (e) {
@@ -263,6 +307,37 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
   } finally {
     stop.dispose();
     await conn?.close();
+  }
+}
+
+/**
+ * The run's embedded server (owned, or another process's to watch) and a client on it. The other
+ * process may stop its server between being found and being dialled (its sweep just ended): then
+ * this one looks again, and takes the server over if it must.
+ */
+async function embeddedSession(
+  plan: SweepPlan,
+  opts: SweepCommandOptions,
+  cli: TemporalCli,
+  namespace: string,
+): Promise<{ embedded: Embedded; conn: ConnectedClient }> {
+  for (;;) {
+    const embedded = await startEmbedded({
+      runDir: plan.runDir,
+      cli,
+      concurrency: plan.loaded.config.execution.maxParallel,
+      uiPort: opts.uiPort,
+      backend: opts.backend,
+      executors: opts.executors,
+      activities: opts.activities,
+    });
+    if (embedded.trials) noteLine(embedded.trials);
+    try {
+      return { embedded, conn: await connectClient({ address: embedded.address, namespace }) };
+    } catch (e) {
+      await embedded.stop();
+      if (embedded.owner || !(e instanceof TemporalSetupError)) throw e;
+    }
   }
 }
 
@@ -331,6 +406,10 @@ function report(
     const cause = outcome.error instanceof WorkflowFailedError ? outcome.error.cause : undefined;
     const why = cause?.message ?? outcome.error.message;
     const bad = cause instanceof ApplicationFailure && (cause.type === 'ConfigError' || cause.type === 'DatasetError');
+    if (cause instanceof ApplicationFailure && cause.type === DISK_FULL_FAILURE) {
+      note(`the sweep ${plan.sweepId} stopped: ${why}\nFree space on that disk, then continue with:\n  ntk-sweep resume ${plan.runDir}`);
+      return EXIT_DISK_FULL;
+    }
     note(`the sweep ${plan.sweepId} failed: ${why}`);
     return bad ? 2 : EXIT_SWEEP_FAILED;
   }
@@ -388,7 +467,8 @@ async function detachEmbedded(plan: SweepPlan, opts: SweepCommandOptions): Promi
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     const rec = readServerRecord(plan.runDir);
-    if (rec && rec.ownerPid === child.pid) {
+    // Its own server, or that of another live ntk-sweep on this folder, which it then watches.
+    if (rec && (rec.ownerPid === child.pid || isAlive(rec.ownerPid))) {
       if (opts.json) process.stdout.write(`${JSON.stringify({ sweep_id: plan.sweepId, pid: child.pid, address: rec.address, run_dir: plan.runDir })}\n`);
       note(
         `the sweep ${plan.sweepId} runs in the background (pid ${child.pid}, log ${logFile}).\n` +

@@ -70,6 +70,23 @@ else
 fi
 # ---- end tmux -----------------------------------------------------------------------------------
 
+# ---- HAProxy, the TLS front of the mTLS test (test/integration/mtls.test.ts) --------------------
+# Debian's haproxy terminates TLS, demands client certificates and negotiates ALPN h2, which the
+# workers' gRPC client requires (stunnel 5.68 cannot negotiate ALPN). Installed only when missing
+# and we are root; otherwise say how. HAPROXY_PATH overrides the path.
+haproxy_bin="${HAPROXY_PATH:-/usr/sbin/haproxy}"
+if [ -x "$haproxy_bin" ]; then
+  say "haproxy is present ($haproxy_bin)"
+elif [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  say "installing haproxy (apt-get)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
+else
+  say "haproxy is missing: install it with 'sudo apt-get install haproxy' (or set HAPROXY_PATH);"
+  say "  the mTLS test fails without it"
+fi
+# ---- end HAProxy --------------------------------------------------------------------------------
+
 # ---- Compose Specification schema, for docker-compose.yml's check (test/unit/compose.test.ts) ----
 # No Docker engine runs in CI, so the compose file is validated against the official JSON schema,
 # which ships inside the Go module compose-go (the library `docker compose` parses files with).

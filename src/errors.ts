@@ -1,6 +1,7 @@
 /**
  * Typed failures of the core. Each names what was wrong in words a user can act on.
- * The orchestration layer maps the ones in {@link NON_RETRYABLE} to non-retryable failures.
+ * The orchestration layer maps the ones retrying cannot fix to non-retryable failures
+ * (NON_RETRYABLE_TYPES in workflows/shared.ts).
  */
 
 /** One located problem in a config file (1-based line and column). */
@@ -50,8 +51,13 @@ export class BackendError extends Error {
   }
 }
 
-/** Names of failures that retrying cannot fix. */
-export const NON_RETRYABLE = ['ConfigError', 'DatasetError', 'DivergedError'] as const;
+/**
+ * The disk that holds a file being written is full (ENOSPC, or a quota): retrying cannot help until
+ * space is freed, so a sweep stops rather than failing trial after trial. The message names the disk.
+ */
+export class DiskFullError extends Error {
+  override readonly name = 'DiskFullError';
+}
 
 /** True for errors a user caused (printed without a stack trace by the CLI). */
 export function isUserError(e: unknown): e is ConfigError | DatasetError | BackendError {

@@ -7,6 +7,7 @@
 import { createActivities } from '../activities/index.js';
 import { defaultPoolSize, onPool, poolText, startPool, type ExecutorPool } from '../executors/index.js';
 import { connectWorker } from '../orchestration/connect.js';
+import type { TransportSecurity } from '../orchestration/connection-options.js';
 import type { BackendName } from '../src/backend/select.js';
 import { QUEUES, type QueueName } from '../workflows/shared.js';
 import { createSweepWorkers, runWorkers } from './create-workers.js';
@@ -15,6 +16,8 @@ import { installWorkerRuntime } from './runtime.js';
 export interface WorkerProcessOptions {
   address: string;
   namespace?: string;
+  /** TLS, mutual TLS, API key (orchestration/connection-options.ts). */
+  security?: TransportSecurity;
   queues: QueueName[];
   /** Trials at once on the GPU queue (default: executors/pool.ts defaultPoolSize for the backend). */
   concurrency?: number;
@@ -29,7 +32,7 @@ export interface WorkerProcessOptions {
 /** Runs until the process is signalled; resolves when the workers have shut down. */
 export async function runWorkerProcess(opts: WorkerProcessOptions): Promise<void> {
   installWorkerRuntime({ logLevel: 'WARN', handleSignals: true });
-  const connection = await connectWorker({ address: opts.address, namespace: opts.namespace });
+  const connection = await connectWorker({ address: opts.address, namespace: opts.namespace, security: opts.security });
   const concurrency = opts.concurrency ?? defaultPoolSize(opts.backend);
   const size = opts.executors ?? concurrency;
   const pool: ExecutorPool | undefined = opts.queues.includes('gpu') && size > 0 ? startPool(size, opts.backend) : undefined;

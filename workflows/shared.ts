@@ -22,8 +22,11 @@ export const PAUSE_SIGNAL = 'pause';
 export const RESUME_SIGNAL = 'resume';
 export const CANCEL_SIGNAL = 'cancel';
 
+/** A full disk (src/errors.ts DiskFullError): the sweep stops at once, and `resume` goes on once space is freed. */
+export const DISK_FULL_FAILURE = 'DiskFullError';
+
 /** Failure types that retrying cannot fix (ApplicationFailure.type). Diverged training is a result, not a failure. */
-export const NON_RETRYABLE_TYPES = ['ConfigError', 'DatasetError', 'RunFolderError'] as const;
+export const NON_RETRYABLE_TYPES = ['ConfigError', 'DatasetError', 'RunFolderError', DISK_FULL_FAILURE] as const;
 
 /** Where a sweep's files are, as every worker sees them. */
 export interface RunRef {

@@ -2,7 +2,8 @@
  * The sweep workflow (DESIGN §8): plan the grid page by page (never the whole grid in history),
  * keep at most `max_parallel` trials in flight on the GPU queue, record a trial that keeps failing
  * as `failed` and go on, continue-as-new before the history grows past a few thousand events,
- * then aggregate. Query `progress`; signals `pause`, `resume`, `cancel` (graceful: no new trials,
+ * then aggregate. A full disk stops the sweep instead: no new trials, and once the running ones
+ * end the workflow fails as DiskFullError (`resume` goes on after space is freed). Query `progress`; signals `pause`, `resume`, `cancel` (graceful: no new trials,
  * the running ones finish).
  *
  * Deterministic orchestration only: no files, clocks (Date.now is the workflow task's time),
@@ -24,6 +25,7 @@ import type { SweepActivities } from '../activities/index.js';
 import {
   CANCEL_SIGNAL,
   CPU_QUEUE,
+  DISK_FULL_FAILURE,
   GPU_QUEUE,
   NON_RETRYABLE_TYPES,
   PAUSE_SIGNAL,
@@ -80,6 +82,8 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
   let paused = carry?.paused ?? false;
   let cancelling = carry?.cancelling ?? false;
   let running = 0;
+  /** Why the sweep stops: the disk is full (nothing more can be written until space is freed). */
+  let diskFull: string | undefined;
   let phase: SweepPhase = plan ? 'running' : 'planning';
 
   setHandler(progressQuery, () => {
@@ -137,6 +141,11 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
       // A cancelled workflow (e.g. from the Temporal UI) ends without counting the trial.
       if (isCancellation(err)) return;
       if (!(err instanceof ActivityFailure)) throw err;
+      if (isDiskFull(err)) {
+        // Not recorded (that row could not be written either): resume runs the trial again.
+        diskFull ??= err.cause!.message;
+        return;
+      }
       try {
         await cpu.recordFailed({ ...ref, ...trial, error: failureMessage(err), attempts: attemptsOf(err, sweep.retries) });
       } catch {
@@ -158,8 +167,8 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
 
   let continueLater = false;
   for (;;) {
-    await condition(() => cancelling || (!paused && running < sweep.maxParallel));
-    if (cancelling) break;
+    await condition(() => cancelling || diskFull !== undefined || (!paused && running < sweep.maxParallel));
+    if (cancelling || diskFull !== undefined) break;
     if (queue.length === 0) {
       if (cursor >= sweep.total) break;
       const page = await cpu.planPage({ ...ref, from: cursor, limit: opts.planPageSize });
@@ -178,8 +187,9 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
   }
 
   // Activities cannot be carried over continue-as-new: the window drains first.
-  if (continueLater || cancelling) phase = 'draining';
+  if (continueLater || cancelling || diskFull !== undefined) phase = 'draining';
   await condition(() => running === 0);
+  if (diskFull !== undefined) throw ApplicationFailure.nonRetryable(diskFull, DISK_FULL_FAILURE);
 
   if (continueLater && !cancelling) {
     const next: SweepCarry = { plan: sweep, cursor, queue, counts, startedAtMs, paused, cancelling, runs };
@@ -206,10 +216,15 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
     aggregated = (await aggregation.aggregate(ref)).ran;
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
+    if (isDiskFull(err)) throw ApplicationFailure.nonRetryable(err.cause!.message, DISK_FULL_FAILURE);
     aggregateError = failureMessage(err);
   }
   phase = 'finished';
   return { ...result('completed', aggregated), ...(aggregateError ? { aggregateError } : {}) };
+}
+
+function isDiskFull(err: ActivityFailure): boolean {
+  return err.cause instanceof ApplicationFailure && err.cause.type === DISK_FULL_FAILURE;
 }
 
 /** The last attempt's error, as the trial's `error` column shows it. */

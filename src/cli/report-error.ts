@@ -3,10 +3,10 @@
  * (no stack trace), anything else with its stack.
  */
 import { OverrideError } from '../config/override-error.js';
-import { ConfigError, formatProblem, isUserError } from '../errors.js';
+import { ConfigError, DiskFullError, formatProblem, isUserError } from '../errors.js';
 import { OutputError } from '../io/atomic-write.js';
 import { QueryError, RunFolderError } from '../query/errors.js';
-import { EXIT_BAD_INPUT, EXIT_UNEXPECTED } from './exit-codes.js';
+import { EXIT_BAD_INPUT, EXIT_DISK_FULL, EXIT_UNEXPECTED } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
 import { TemporalSetupError } from '../../orchestration/errors.js';
 
@@ -21,6 +21,10 @@ export function reportError(e: unknown, write: (line: string) => void = (l) => p
   if (e instanceof ConfigError) {
     for (const p of e.problems) write(formatProblem(p));
     return EXIT_BAD_INPUT;
+  }
+  if (e instanceof DiskFullError) {
+    write(e.message);
+    return EXIT_DISK_FULL;
   }
   if (isBadInput(e)) {
     for (const line of e.message.split('\n')) write(line);

@@ -7,6 +7,8 @@ import { accessSync, closeSync, constants, existsSync, fsyncSync, openSync, rena
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import type { DiskFullError } from '../errors.js';
+import { diskFullError, isDiskFull } from './disk-full.js';
 
 /** The error of a file that could not be written (unwritable folder, disk full), in words. */
 export class OutputError extends Error {
@@ -18,8 +20,9 @@ function tempNameFor(file: string): string {
   return path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
-/** An {@link OutputError} that says in words why `file` could not be written. */
-function outputError(file: string, e: unknown): OutputError {
+/** An {@link OutputError} that says in words why `file` could not be written ({@link DiskFullError} for a full disk). */
+function outputError(file: string, e: unknown): OutputError | DiskFullError {
+  if (isDiskFull(e)) return diskFullError(file);
   const dir = path.dirname(path.resolve(file));
   const err = e as NodeJS.ErrnoException;
   const why =
@@ -33,7 +36,7 @@ function outputError(file: string, e: unknown): OutputError {
   return new OutputError(`cannot write ${file}: ${why}`);
 }
 
-/** Writes `data` to `file` atomically, replacing any file there. Throws {@link OutputError}. */
+/** Writes `data` to `file` atomically, replacing any file there. Throws {@link OutputError} (DiskFullError for a full disk). */
 export function writeFileAtomic(file: string, data: Uint8Array | string): void {
   const tmp = tempNameFor(file);
   let fd: number | undefined;

@@ -5,7 +5,7 @@
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { setCommandExitCode } from '../../../orchestration/exit-code.js';
-import { serverOptions, type ServerArgs } from './sweep-options.js';
+import { serverOptions, toControlOptions, type ServerArgs } from './sweep-options.js';
 
 interface CancelArgs extends ServerArgs {
   target: string;
@@ -23,7 +23,7 @@ export const cancelSweepCommand: CommandModule<object, CancelArgs> = {
     ) as unknown as Argv<CancelArgs>,
   handler: async (args: ArgumentsCamelCase<CancelArgs>) => {
     const { cancelCommand } = await import('../../../orchestration/control.js');
-    setCommandExitCode(await cancelCommand(args.target, args));
+    setCommandExitCode(await cancelCommand(args.target, toControlOptions(args)));
   },
 };
 
@@ -34,6 +34,6 @@ export const pauseSweepCommand: CommandModule<object, CancelArgs> = {
     serverOptions(y.positional('target', { type: 'string', describe: 'run folder, or sweep id', demandOption: true })) as unknown as Argv<CancelArgs>,
   handler: async (args: ArgumentsCamelCase<CancelArgs>) => {
     const { pauseCommand } = await import('../../../orchestration/control.js');
-    setCommandExitCode(await pauseCommand(args.target, args));
+    setCommandExitCode(await pauseCommand(args.target, toControlOptions(args)));
   },
 };

@@ -6,7 +6,7 @@
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { setCommandExitCode } from '../../../orchestration/exit-code.js';
-import { serverOptions, type ServerArgs } from './sweep-options.js';
+import { serverOptions, toControlOptions, type ServerArgs } from './sweep-options.js';
 
 interface StatusArgs extends ServerArgs {
   target?: string;
@@ -26,6 +26,6 @@ export const statusSweepCommand: CommandModule<object, StatusArgs> = {
     ) as unknown as Argv<StatusArgs>,
   handler: async (args: ArgumentsCamelCase<StatusArgs>) => {
     const { statusCommand } = await import('../../../orchestration/control.js');
-    setCommandExitCode(await statusCommand(args.target, args));
+    setCommandExitCode(await statusCommand(args.target, toControlOptions(args)));
   },
 };

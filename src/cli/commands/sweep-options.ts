@@ -4,6 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../backend/select.js';
+import { resolveSecurity, SECURITY_ENV, SECURITY_FLAGS, type TransportSecurity } from '../../../orchestration/connection-options.js';
 import type { SweepCommandOptions } from '../../../orchestration/launch.js';
 import type { ProgressMode } from '../../../orchestration/progress.js';
 import { UsageError } from '../usage-error.js';
@@ -11,6 +12,12 @@ import { UsageError } from '../usage-error.js';
 export interface ServerArgs {
   address?: string;
   namespace?: string;
+  tls?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
+  tlsServerName?: string;
+  apiKey?: string;
 }
 
 export interface SweepArgs extends ServerArgs {
@@ -32,7 +39,30 @@ export function serverOptions<T>(y: Argv<T>): Argv<T & ServerArgs> {
       type: 'string',
       describe: 'HOST:PORT of a Temporal server (a cluster with its own workers); default: the embedded server',
     })
-    .option('namespace', { type: 'string', describe: 'Temporal namespace (default: default)' }) as Argv<T & ServerArgs>;
+    .option('namespace', { type: 'string', describe: 'Temporal namespace (default: default)' })
+    .option(SECURITY_FLAGS.tls, { type: 'boolean', describe: `connect to --address over TLS (env ${SECURITY_ENV.tls}; on with any option below)` })
+    .option(SECURITY_FLAGS.certFile, { type: 'string', describe: `client certificate, PEM, for mutual TLS (env ${SECURITY_ENV.certFile})` })
+    .option(SECURITY_FLAGS.keyFile, { type: 'string', describe: `private key of --tls-cert, PEM (env ${SECURITY_ENV.keyFile})` })
+    .option(SECURITY_FLAGS.caFile, { type: 'string', describe: `CA certificate of the server, PEM (env ${SECURITY_ENV.caFile}; default: the system's)` })
+    .option(SECURITY_FLAGS.serverName, { type: 'string', describe: `name on the server's certificate, if not the host's (env ${SECURITY_ENV.serverName})` })
+    .option(SECURITY_FLAGS.apiKey, { type: 'string', describe: `API key, e.g. for Temporal Cloud (env ${SECURITY_ENV.apiKey})` }) as Argv<T & ServerArgs>;
+}
+
+/** The transport security of ServerArgs: the flags, completed from the Temporal CLI's environment variables. */
+export function toSecurity(a: ServerArgs): TransportSecurity {
+  return resolveSecurity({
+    tls: a.tls,
+    certFile: a.tlsCert,
+    keyFile: a.tlsKey,
+    caFile: a.tlsCa,
+    serverName: a.tlsServerName,
+    apiKey: a.apiKey,
+  });
+}
+
+/** ServerArgs as the options of status, cancel and pause. */
+export function toControlOptions<T extends ServerArgs>(a: T): T & { security: TransportSecurity } {
+  return { ...a, security: toSecurity(a) };
 }
 
 export function sweepOptions<T>(y: Argv<T>): Argv<T & SweepArgs> {
@@ -77,9 +107,14 @@ export function executorCount(name: string, v: number | undefined): number | und
 }
 
 export function toSweepOptions(a: SweepArgs & { yes?: boolean }): SweepCommandOptions {
+  const given = Object.values(SECURITY_FLAGS).find((f) => (a as Record<string, unknown>)[f] !== undefined);
+  if (given && !a.address) {
+    throw new UsageError(`ntk-sweep: --${given} secures the connection to a cluster; give --address HOST:PORT (the embedded server is local)`);
+  }
   return {
     address: a.address,
     namespace: a.namespace,
+    security: a.address ? toSecurity(a) : undefined,
     detach: a.detach,
     json: a.json,
     progress: a.progress,

@@ -5,8 +5,9 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../backend/select.js';
 import { QUEUES, type QueueName } from '../../../workflows/shared.js';
+import { secureOptions } from '../../../orchestration/connection-options.js';
 import { UsageError } from '../usage-error.js';
-import { executorCount, serverOptions, type ServerArgs } from './sweep-options.js';
+import { executorCount, serverOptions, toSecurity, type ServerArgs } from './sweep-options.js';
 
 interface WorkerArgs extends ServerArgs {
   queues: string;
@@ -50,11 +51,15 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
       throw new UsageError(`ntk-sweep worker: --concurrency must be a positive integer, found ${args.concurrency}`);
     }
     const executors = executorCount('executors', args.executors);
+    const security = toSecurity(args);
+    // Certificates checked before the worker runtime starts (a runtime that never connected keeps the process alive).
+    secureOptions(security);
     // Loaded on use: the worker runtime is heavy, and other commands must start fast.
     const { runWorkerProcess } = await import('../../../workers/main.js');
     await runWorkerProcess({
       address: args.address!,
       namespace: args.namespace,
+      security,
       queues,
       concurrency: args.concurrency,
       executors,
