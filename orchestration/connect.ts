@@ -13,6 +13,8 @@ export interface ServerRef {
   /** host:port of the frontend gRPC service. */
   address: string;
   namespace?: string;
+  /** The command could run on the embedded server instead (run, resume): say so when `address` does not answer. */
+  embeddedAlternative?: boolean;
 }
 
 export interface ConnectedClient {
@@ -31,8 +33,8 @@ export function checkAddress(address: string): void {
 function unreachable(ref: ServerRef, e: unknown): TemporalSetupError {
   const why = (e as Error).message.split('\n')[0];
   return new TemporalSetupError(
-    `cannot reach a Temporal server at ${ref.address} (${why}); check the address and that the server is running, ` +
-      'or leave out --address to use the embedded server',
+    `cannot reach a Temporal server at ${ref.address} (${why}); check the address and that the server is running` +
+      (ref.embeddedAlternative ? ', or leave out --address to use the embedded server' : ''),
   );
 }
 

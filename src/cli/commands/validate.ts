@@ -5,9 +5,7 @@
  * problem (file:line:column) and exits 2. Nothing is written.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { expandGrid } from '../../config/expand.js';
-import { loadConfig } from '../../config/loader.js';
-import { summarizeSweep, summaryText } from '../../config/summary.js';
+import { withJsonAlias } from '../flag-conventions.js';
 
 interface ValidateArgs {
   config: string;
@@ -19,7 +17,9 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
   command: 'validate <config>',
   describe: 'check a sweep config and print the resolved sweep (id, trials, axes, output folder)',
   builder: (y: Argv) =>
-    y
+    withJsonAlias(y)
+      .example('$0 validate configs/quickstart.yaml', 'the sweep’s id, trial count, axes and run folder')
+      .example('$0 validate configs/quickstart.yaml --json', 'the same as JSON, with every trial id')
       .positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true })
       .option('yes', { type: 'boolean', default: false, describe: 'accept a grid of more than 100 000 trials' })
       .option('format', {
@@ -34,6 +34,11 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
 
 /** The command's work; throws ConfigError (reported one line per problem, exit 2). */
 export async function runValidate(args: ValidateArgs): Promise<void> {
+  const [{ expandGrid }, { loadConfig }, { summarizeSweep, summaryText }] = await Promise.all([
+    import('../../config/expand.js'),
+    import('../../config/loader.js'),
+    import('../../config/summary.js'),
+  ]);
   const loaded = loadConfig(args.config);
   const summary = summarizeSweep(loaded, expandGrid(loaded, { yes: args.yes }));
   const text = args.format === 'json' ? `${JSON.stringify(summary)}\n` : `${summaryText(summary).join('\n')}\n`;
