@@ -4,7 +4,7 @@
  * does not answer is a {@link TemporalSetupError} naming it, raised before anything is started.
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import { TemporalSetupError } from './errors.js';
 
 export const DEFAULT_NAMESPACE = 'default';
@@ -64,6 +64,8 @@ export async function connectClient(ref: ServerRef, timeoutMs = 5000): Promise<C
 /** A worker connection on `ref` (the worker's own gRPC client, in the Rust core). */
 export async function connectWorker(ref: ServerRef): Promise<NativeConnection> {
   checkAddress(ref.address);
+  // The worker package (its native core) only where a worker runs: status and cancel start faster without it.
+  const { NativeConnection } = await import('@temporalio/worker');
   try {
     return await NativeConnection.connect({ address: ref.address });
   } catch (e) {

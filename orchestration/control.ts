@@ -13,7 +13,6 @@ import { connectClient, DEFAULT_NAMESPACE, type ConnectedClient } from './connec
 import { readServerRecord, serverDir, startDevServer } from './dev-server.js';
 import { TemporalSetupError } from './errors.js';
 import { queryProgress } from './follow.js';
-import { resultJson } from './launch.js';
 import { progressJson, progressLine } from './progress.js';
 import { findRunFolders, isRunFolder, readLaunchRecord } from './run-folder.js';
 import { findTemporalCli } from './temporal-cli.js';
@@ -101,6 +100,8 @@ async function printWorkflowStatus(
   const state = d.status.name.toLowerCase();
   let result: SweepResult | undefined;
   if (d.status.name === 'COMPLETED') result = (await handle.result()) as SweepResult;
+  // launch.ts brings the worker runtime with it; loaded only for the JSON of an ended sweep.
+  const { resultJson } = await import('./launch.js');
   if (opts.json) out(JSON.stringify({ sweep_id: t.sweepId, state, ...(result ? resultJson(result) : {}), run_dir: t.runDir ?? null }));
   else if (result) {
     out(

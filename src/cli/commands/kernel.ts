@@ -36,9 +36,8 @@ export const kernelCommand: CommandModule<object, KernelArgs> = {
         .example('$0 kernel configs/quickstart.yaml --width 256 --out k.parquet', 'kernels at width 256 into a Parquet file')
         .example('$0 kernel configs/quickstart.yaml --steps 100 --json', 'also after 100 steps of training, as JSON on stdout')
         .positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true }),
-      {
-      steps: 'train this many steps and add the empirical NTK at that step (default: step 0 only)',
-    })
+      { steps: 'train this many steps and add the empirical NTK at that step (default: step 0 only)' },
+    )
       .option('out', { type: 'string', describe: 'output file (Parquet; with --format json, JSON)' })
       .option('format', { choices: ['parquet', 'json'] as const, default: 'parquet' as const, describe: 'output format' })
       .option('backend', {
