@@ -64,8 +64,13 @@ export async function run(): Promise<void> {
       ['status (8-trial run, server stopped)', ['status', runDir], 1.5],
     ];
     const times = new Map<string, number[]>();
+    const node: number[] = [];
     const loadBefore = load();
     for (let round = 0; round < ROUNDS; round++) {
+      // The floor: Node.js starting and doing nothing, on this machine under this load.
+      const t0 = performance.now();
+      spawnSync(process.execPath, ['-e', '0']);
+      node.push((performance.now() - t0) / 1000);
       for (const [name, args] of cases) {
         for (const way of WAYS) {
           const key = `${name}|${way}`;
@@ -73,7 +78,8 @@ export async function run(): Promise<void> {
         }
       }
     }
-    console.log(`load average (1, 5, 15 min) before: ${loadBefore}; after: ${load()}\n`);
+    console.log(`load average (1, 5, 15 min) before: ${loadBefore}; after: ${load()}`);
+    console.log(`node -e 0 (Node.js alone): ${median(node).toFixed(2)} s\n`);
     console.log('| command | goal (s) | compiled (s) | sources, tsx (s) | eager, before (s) | eager / compiled |');
     console.log('|---|---:|---:|---:|---:|---:|');
     for (const [name, , goal] of cases) {
