@@ -100,10 +100,11 @@ async function printWorkflowStatus(
   const state = d.status.name.toLowerCase();
   let result: SweepResult | undefined;
   if (d.status.name === 'COMPLETED') result = (await handle.result()) as SweepResult;
-  // launch.ts brings the worker runtime with it; loaded only for the JSON of an ended sweep.
-  const { resultJson } = await import('./launch.js');
-  if (opts.json) out(JSON.stringify({ sweep_id: t.sweepId, state, ...(result ? resultJson(result) : {}), run_dir: t.runDir ?? null }));
-  else if (result) {
+  if (opts.json) {
+    // launch.ts brings the worker runtime with it: loaded only for this JSON.
+    const { resultJson } = await import('./launch.js');
+    out(JSON.stringify({ sweep_id: t.sweepId, state, ...(result ? resultJson(result) : {}), run_dir: t.runDir ?? null }));
+  } else if (result) {
     out(
       `${t.sweepId}: ${result.status} — ${result.ok} ok, ${result.diverged} diverged, ${result.failed} failed of ${result.total}` +
         (d.closeTime ? ` (finished ${d.closeTime.toISOString()})` : ''),

@@ -76,7 +76,7 @@ test('new mtimes on unchanged sources keep the build; an edited, added or remove
   assert.equal(none.status, 0);
 });
 
-test('the compiled code finds the project root: its version, and the workflows a worker bundles', async () => {
+test('the compiled code finds the project root: its version, and the workflows a worker bundles and loads', async () => {
   const build = spawnSync(process.execPath, [path.join(copy, 'scripts', 'build.mjs')], { encoding: 'utf8' });
   assert.equal(build.status, 0, build.stderr);
   assert.equal(cli(['-V']).stdout.trim(), (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
@@ -84,4 +84,13 @@ test('the compiled code finds the project root: its version, and the workflows a
   assert.equal(WORKFLOWS_PATH, path.join(copy, 'workflows', 'index.ts'));
   const { PROJECT_ROOT } = (await import(path.join(copy, 'dist', 'orchestration', 'temporal-cli.js'))) as { PROJECT_ROOT: string };
   assert.equal(PROJECT_ROOT, copy);
+
+  // The bundle a worker run from dist/ loads, made afresh (an empty cache) by the SDK's webpack.
+  const cache = path.join(copy, 'bundle-cache');
+  const script = `const m = await import(${JSON.stringify(path.join(copy, 'dist', 'workers', 'workflow-bundle.js'))}); console.log(await m.workflowBundlePath());`;
+  const b = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NTK_SWEEP_CACHE_DIR: cache } });
+  assert.equal(b.status, 0, b.stderr);
+  const bundle = b.stdout.trim();
+  assert.equal(path.dirname(bundle), path.join(cache, 'workflow-bundles'));
+  assert.match(readFileSync(bundle, 'utf8'), /async function sweepWorkflow/);
 });
