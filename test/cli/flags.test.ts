@@ -1,13 +1,14 @@
 /**
  * The conventions every command shares (src/cli/main.ts, src/cli/flag-conventions.ts), through the
  * real executable: -h and -V, a suggestion for a mistyped command, an example in every command's
- * help, numeric flags refused with the flag's name when given a non-number, and `--json` giving
- * exactly what `--format json` gives.
+ * help, numeric flags refused with the flag's name when given a non-number, `--json` giving
+ * exactly what `--format json` gives, and the hint to leave out --address only where it helps.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { freePort } from '../../orchestration/dev-server.js';
 import { ROOT } from '../helpers/python.js';
 import { removeTempFolders, writeStudy } from '../helpers/width-study.js';
 import { runCli } from './run-cli.js';
@@ -80,4 +81,15 @@ test('--json is --format json: the same output on validate and query, refused be
   const both = runCli(['query', run, sql, '--json', '--format', 'csv']);
   assert.equal(both.status, 2);
   assert.equal(both.stderr.trim(), 'ntk-sweep: --json is --format json; it cannot go with --format csv');
+});
+
+test('an unreachable --address suggests the embedded server only to run (and resume), not to status', async () => {
+  const address = `127.0.0.1:${await freePort()}`; // nothing listens there
+  const run = runCli(['run', 'configs/quickstart.yaml', '--address', address]);
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(run.stderr, /cannot reach a Temporal server at 127\.0\.0\.1:\d+ .*, or leave out --address to use the embedded server/);
+  const status = runCli(['status', 'quickstart-0123abcd', '--address', address]);
+  assert.equal(status.status, 2, status.stderr);
+  assert.match(status.stderr, /cannot reach a Temporal server at /);
+  assert.doesNotMatch(status.stderr, /leave out --address/);
 });
