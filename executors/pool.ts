@@ -82,6 +82,11 @@ function threadFiles(): { boot: URL; entry: string } {
   if (typeof import.meta.url !== 'string') {
     throw new Error('trial executors need the ES-module sources (this build has none); run with --executors 0');
   }
+  // Compiled (dist/): the thread's own module starts it. From the sources, a bootstrap registers tsx first.
+  if (import.meta.url.endsWith('.js')) {
+    const entry = new URL('./executor-thread.js', import.meta.url);
+    return { boot: entry, entry: entry.href };
+  }
   return { boot: new URL('./thread-entry.mjs', import.meta.url), entry: new URL('./executor-thread.ts', import.meta.url).href };
 }
 

@@ -5,7 +5,7 @@
  * connection (TLS), is a {@link TemporalSetupError} naming it, raised before anything is started.
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import { describeSecurity, SECURITY_ENV, SECURITY_FLAGS, secureOptions, type TransportSecurity } from './connection-options.js';
 import { TemporalSetupError } from './errors.js';
 import { probeRefusal } from './tls-probe.js';
@@ -18,6 +18,8 @@ export interface ServerRef {
   namespace?: string;
   /** TLS, mutual TLS, API key (a cluster); absent: plain. */
   security?: TransportSecurity;
+  /** The command could run on the embedded server instead (run, resume): say so when `address` does not answer. */
+  embeddedAlternative?: boolean;
 }
 
 export interface ConnectedClient {
@@ -44,8 +46,8 @@ async function unreachable(ref: ServerRef, e: unknown): Promise<TemporalSetupErr
     );
   }
   return new TemporalSetupError(
-    `cannot reach a Temporal server at ${ref.address} (${why}); check the address and that the server is running, ` +
-      'or leave out --address to use the embedded server',
+    `cannot reach a Temporal server at ${ref.address} (${why}); check the address and that the server is running` +
+      (ref.embeddedAlternative ? ', or leave out --address to use the embedded server' : ''),
   );
 }
 
@@ -77,6 +79,8 @@ export async function connectClient(ref: ServerRef, timeoutMs = 5000): Promise<C
 export async function connectWorker(ref: ServerRef): Promise<NativeConnection> {
   checkAddress(ref.address);
   const secure = secureOptions(ref.security);
+  // The worker package (its native core) only where a worker runs: status and cancel start faster without it.
+  const { NativeConnection } = await import('@temporalio/worker');
   try {
     return await NativeConnection.connect({ address: ref.address, ...secure });
   } catch (e) {

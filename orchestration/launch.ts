@@ -205,7 +205,7 @@ async function execute(plan: SweepPlan, opts: SweepCommandOptions, fresh: boolea
   const namespace = opts.namespace ?? DEFAULT_NAMESPACE;
   if (opts.address) {
     // Reachable before anything is written.
-    const conn = await connectClient({ address: opts.address, namespace, security: opts.security });
+    const conn = await connectClient({ address: opts.address, namespace, security: opts.security, embeddedAlternative: true });
     try {
       if (fresh) await writeLaunchFiles(plan, { address: opts.address, namespace });
       return await onCluster(plan, opts, conn, fresh);

@@ -15,13 +15,14 @@ import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:f
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TemporalSetupError } from './errors.js';
+import { projectRoot } from '../src/project-root.js';
 
 /** The CLI version the setup script builds (newer tags cannot be `go install`ed). */
 export const TEMPORAL_CLI_VERSION = '1.5.1';
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 
-/** The project root (this file is in orchestration/). */
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The project root (this file is in orchestration/, or in its compiled copy under dist/). */
+export const PROJECT_ROOT = projectRoot();
 
 export type TemporalCliSource = 'TEMPORAL_CLI_PATH' | 'PATH' | 'setup' | 'sdk-download';
 

@@ -27,6 +27,7 @@ if [ "$(cat node_modules/.lock-hash 2>/dev/null)" != "$lock_hash" ]; then
 else
   say "node_modules is up to date"
 fi
+npm run --silent build # dist/: the compiled CLI, which bin/ntk-sweep.js runs while it matches the sources
 
 # Python venv for the checks (neural-tangents, JAX, pyarrow, pandas, polars, DuckDB).
 req_hash=$(sha256sum python/requirements.txt | cut -d' ' -f1)

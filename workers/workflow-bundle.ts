@@ -7,12 +7,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../src/io/atomic-write.js';
 import { cacheDir } from '../orchestration/temporal-cli.js';
+import { projectRoot } from '../src/project-root.js';
 
-/** The module a worker's workflowsPath names. */
-export const WORKFLOWS_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
+/** The module a worker's workflowsPath names: always the TypeScript source, also when this file runs from dist/. */
+export const WORKFLOWS_PATH = path.join(projectRoot(), 'workflows', 'index.ts');
 
 function sdkVersion(): string {
   const require = createRequire(import.meta.url);

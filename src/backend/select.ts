@@ -19,9 +19,9 @@ import path from 'node:path';
 import { BackendError } from '../errors.js';
 import { initWebGpu } from './webgpu.js';
 import { initTensorflow } from './tensorflow.js';
+import { BACKEND_NAMES, type BackendName } from './names.js';
 
-export type BackendName = 'auto' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_NAMES: readonly BackendName[] = ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+export { BACKEND_NAMES, type BackendName };
 
 /** The backend in use and a human-readable description of the device, as recorded per trial. */
 export interface SelectedBackend {

@@ -18,27 +18,21 @@ export const FIELD_FLAGS = [
 ] as const;
 
 export type FieldFlag = (typeof FIELD_FLAGS)[number][0];
-export type FieldFlagArgs = Partial<Record<FieldFlag, string>>;
+export type FieldFlagArgs = Partial<Record<FieldFlag, number>>;
 
-/** Adds the field flags (as strings: the schema, not yargs, judges the values); `describe` overrides their help. */
+/** Adds the field flags (numbers; the schema judges their values, src/cli/flag-conventions.ts refuses non-numbers); `describe` overrides their help. */
 export function withFieldFlags<T>(y: Argv<T>, describe: Partial<Record<FieldFlag, string>> = {}): Argv<T & FieldFlagArgs> {
   let out = y as Argv<T & FieldFlagArgs>;
-  for (const [flag, , help] of FIELD_FLAGS) out = out.option(flag, { type: 'string', describe: describe[flag] ?? help }) as Argv<T & FieldFlagArgs>;
+  for (const [flag, , help] of FIELD_FLAGS) out = out.option(flag, { type: 'number', describe: describe[flag] ?? help }) as Argv<T & FieldFlagArgs>;
   return out;
-}
-
-/** A flag's text as a value: a number when it reads as one, else the text (which the schema then refuses). */
-export function flagValue(text: string): GridValue {
-  const t = text.trim();
-  return t !== '' && Number.isFinite(Number(t)) ? Number(t) : text;
 }
 
 /** The assignments the given flags make, each with its flag as origin. */
 export function flagAssignments(args: FieldFlagArgs): Assignment[] {
   const out: Assignment[] = [];
   for (const [flag, field] of FIELD_FLAGS) {
-    const text = args[flag];
-    if (text !== undefined) out.push({ path: field, value: flagValue(text), origin: `--${flag}` });
+    const value = args[flag];
+    if (value !== undefined) out.push({ path: field, value, origin: `--${flag}` });
   }
   return out;
 }

@@ -8,7 +8,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
-import { BACKEND_NAMES } from '../backend/select.js';
+import { BACKEND_NAMES } from '../backend/names.js';
 import { ACTIVATIONS, PARAMETERIZATIONS } from '../model/spec.js';
 import { fileSha256 } from './file-hash.js';
 import type {

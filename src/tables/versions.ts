@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../project-root.js';
 
 /** Module resolution relative to this file, made on first use: a bundle (../shared/gpu/prepare.sh) may have no import.meta.url. */
 function resolveFromHere(name: string): string {
@@ -20,7 +20,7 @@ function readJson(file: string): { name?: string; version?: string } {
 /** This package's version (from the project's package.json). */
 export const NTK_SWEEP_VERSION: string = (() => {
   try {
-    return readJson(fileURLToPath(new URL('../../package.json', import.meta.url))).version ?? 'unknown';
+    return readJson(path.join(projectRoot(), 'package.json')).version ?? 'unknown';
   } catch {
     return 'unknown';
   }

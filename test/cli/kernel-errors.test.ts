@@ -52,11 +52,11 @@ test('non-positive width, depth and lr: in the config, in the grid, and as flags
     `${F}/non-positive.yaml:4:7: train.lr: expected a positive number, found -0.5`,
   ]);
   assert.deepEqual(fails([`${F}/bad-grid.yaml`]), [`${F}/bad-grid.yaml:4:15: grid.width: expected a positive integer, found -128`]);
-  assert.deepEqual(fails([`${F}/tiny.yaml`, '--width', '0', '--depth', '-1', '--lr', '-0.5', '--steps', 'ten']), [
+  assert.deepEqual(fails([`${F}/tiny.yaml`, '--width', '0', '--depth', '-1', '--lr', '-0.5', '--steps', '-3']), [
     '--width: model.width: expected a positive integer, found 0',
     '--depth: model.depth: expected a positive integer, found -1',
     '--lr: train.lr: expected a positive number, found -0.5',
-    "--steps: train.steps: expected a non-negative integer, found 'ten'",
+    '--steps: train.steps: expected a non-negative integer, found -3',
   ]);
   assert.deepEqual(fails([`${F}/tiny.yaml`, '--width', '64.5']), ['--width: model.width: expected a positive integer, found 64.5']);
 });
@@ -72,8 +72,12 @@ test('missing, malformed and NaN-holding CSV files', () => {
   assert.deepEqual(fails([`${F}/nan-csv.yaml`]), [`${F}/data/nan.csv:4:6: column 'x2': expected a finite number, found 'NaN'`]);
 });
 
-test('bad command lines: unknown flag, unknown backend, missing config file, missing --out, unwritable output', () => {
+test('bad command lines: unknown flag, a non-number for a numeric flag, unknown backend, missing config file, missing --out, unwritable output', () => {
   assert.deepEqual(fails([`${F}/tiny.yaml`, '--widht', '64']), ['ntk-sweep: Unknown argument: widht']);
+  assert.deepEqual(fails([`${F}/tiny.yaml`, '--steps', 'ten', '--width', '6e']), [
+    "ntk-sweep: --steps: expected a number, found 'ten'",
+    "ntk-sweep: --width: expected a number, found '6e'",
+  ]);
   assert.deepEqual(fails(['test/fixtures/cli/none.yaml']), ['test/fixtures/cli/none.yaml:1:1: cannot read the config: no such file']);
   assert.deepEqual(fails([`${F}/tiny.yaml`, '--backend', 'gpu']), [
     'ntk-sweep: Invalid values:',

@@ -4,7 +4,7 @@
  * it wrote and the fitted slopes of the kernel's relative error (theory: −1/2).
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { aggregateRun, type FitRow } from '../../aggregate/index.js';
+import type { FitRow } from '../../aggregate/index.js';
 import { UsageError } from '../usage-error.js';
 
 interface AggregateArgs {
@@ -18,6 +18,7 @@ export const aggregateCommand: CommandModule<object, AggregateArgs> = {
   describe: 'write the summary (means, CIs over seeds) and fits (slopes against width) tables of a run folder',
   builder: (y: Argv) =>
     y
+      .example('$0 aggregate runs/quickstart', 'summary/summary.parquet and fits/fits.parquet of the run')
       .positional('run-dir', { type: 'string', describe: 'run folder', demandOption: true })
       .option('resamples', { type: 'number', default: 1000, describe: 'bootstrap resamples per fit' })
       .option('seed', { type: 'number', default: 0, describe: 'seed of the bootstrap' }) as unknown as Argv<AggregateArgs>,
@@ -38,6 +39,7 @@ function slopeLine(f: FitRow): string {
 export async function runAggregateCommand(args: AggregateArgs): Promise<void> {
   if (!Number.isInteger(args.resamples) || args.resamples < 1) throw new UsageError('ntk-sweep aggregate: --resamples must be a positive integer');
   if (!Number.isInteger(args.seed) || args.seed < 0) throw new UsageError('ntk-sweep aggregate: --seed must be a non-negative integer');
+  const { aggregateRun } = await import('../../aggregate/index.js');
   const r = await aggregateRun(args.runDir, { resamples: args.resamples, seed: args.seed });
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
   out(`trials: ${r.trials.total} (${r.trials.ok} ok, ${r.trials.failed} failed, ${r.trials.diverged} diverged; failed and diverged are left out)`);

@@ -18,6 +18,8 @@ export const cancelSweepCommand: CommandModule<object, CancelArgs> = {
   builder: (y: Argv) =>
     serverOptions(
       y
+        .example('$0 cancel runs/quickstart', 'no new trials; running ones finish')
+        .example('$0 cancel runs/quickstart --now', 'stop at once')
         .positional('target', { type: 'string', describe: 'run folder, or sweep id', demandOption: true })
         .option('now', { type: 'boolean', describe: 'terminate at once instead of letting running trials finish' }),
     ) as unknown as Argv<CancelArgs>,
@@ -31,7 +33,7 @@ export const pauseSweepCommand: CommandModule<object, CancelArgs> = {
   command: 'pause <target>',
   describe: 'pause a sweep: running trials finish, no new ones start until ntk-sweep resume',
   builder: (y: Argv) =>
-    serverOptions(y.positional('target', { type: 'string', describe: 'run folder, or sweep id', demandOption: true })) as unknown as Argv<CancelArgs>,
+    serverOptions(y.example('$0 pause runs/quickstart', 'then: $0 resume runs/quickstart').positional('target', { type: 'string', describe: 'run folder, or sweep id', demandOption: true })) as unknown as Argv<CancelArgs>,
   handler: async (args: ArgumentsCamelCase<CancelArgs>) => {
     const { pauseCommand } = await import('../../../orchestration/control.js');
     setCommandExitCode(await pauseCommand(args.target, toControlOptions(args)));

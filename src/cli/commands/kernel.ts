@@ -10,11 +10,11 @@
  * renamed into place).
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { BACKEND_NAMES, type BackendName } from '../../backend/select.js';
-import { loadConfig, resolveTrial } from '../../config/loader.js';
+import { BACKEND_NAMES, type BackendName } from '../../backend/names.js';
 import type { SweepConfig } from '../../config/types.js';
 import { checkWritable, writeFileAtomic } from '../../io/atomic-write.js';
 import type { KernelsForConfig } from '../../kernels-for-config.js';
+import { withJsonAlias } from '../flag-conventions.js';
 import { flagAssignments, unsetAxisNotes, withFieldFlags, type FieldFlagArgs } from '../field-flags.js';
 import { UsageError } from '../usage-error.js';
 
@@ -31,9 +31,13 @@ export const kernelCommand: CommandModule<object, KernelArgs> = {
   command: 'kernel <config>',
   describe: 'write the train-set kernels (analytic NTK and NNGP, empirical NTK) of one configuration',
   builder: (y: Argv) =>
-    withFieldFlags(y.positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true }), {
-      steps: 'train this many steps and add the empirical NTK at that step (default: step 0 only)',
-    })
+    withFieldFlags(
+      withJsonAlias(y)
+        .example('$0 kernel configs/quickstart.yaml --width 256 --out k.parquet', 'kernels at width 256 into a Parquet file')
+        .example('$0 kernel configs/quickstart.yaml --steps 100 --json', 'also after 100 steps of training, as JSON on stdout')
+        .positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true }),
+      { steps: 'train this many steps and add the empirical NTK at that step (default: step 0 only)' },
+    )
       .option('out', { type: 'string', describe: 'output file (Parquet; with --format json, JSON)' })
       .option('format', { choices: ['parquet', 'json'] as const, default: 'parquet' as const, describe: 'output format' })
       .option('backend', {
@@ -50,6 +54,7 @@ export async function runKernel(args: KernelArgs): Promise<void> {
   if (args.format === 'parquet' && !args.out) {
     throw new UsageError('ntk-sweep kernel: --out FILE.parquet is required (or print JSON with --format json)');
   }
+  const { loadConfig, resolveTrial } = await import('../../config/loader.js');
   const loaded = loadConfig(args.config);
 
   const assignments = flagAssignments(args);

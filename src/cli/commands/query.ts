@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { checkWritable, writeFileAtomic } from '../../io/atomic-write.js';
-import { copyQuery, exportTempFile, formatTable, lockDown, openRun, runSql, tablesNamedIn, type ExportFormat } from '../../query/index.js';
+import { withJsonAlias } from '../flag-conventions.js';
+import type { ExportFormat } from '../../query/index.js';
 import { UsageError } from '../usage-error.js';
 
 const FORMATS = ['table', 'csv', 'json', 'parquet'] as const;
@@ -30,7 +31,9 @@ export const queryCommand: CommandModule<object, QueryArgs> = {
   command: 'query <run-dir> <sql>',
   describe: 'run one SQL statement (DuckDB) over a run folder; its tables are views: trials, curves, kernels, …',
   builder: (y: Argv) =>
-    y
+    withJsonAlias(y)
+      .example('$0 query runs/quickstart "SELECT width, avg(final_train_loss) FROM trials GROUP BY width"', 'an aligned table')
+      .example('$0 query runs/quickstart "SELECT * FROM fits" --format csv --out fits.csv', 'CSV into a file')
       .positional('run-dir', { type: 'string', describe: 'run folder', demandOption: true })
       .positional('sql', { type: 'string', describe: 'one SQL statement, e.g. "SELECT width, avg(final_train_loss) FROM trials GROUP BY width"', demandOption: true })
       .option('format', { choices: FORMATS, default: 'table' as const, describe: 'output format' })
@@ -52,6 +55,7 @@ export async function runQueryCommand(args: QueryArgs): Promise<void> {
     throw new UsageError('ntk-sweep query: --format parquet needs --out FILE.parquet');
   }
   if (args.out) checkWritable(args.out);
+  const { copyQuery, exportTempFile, formatTable, lockDown, openRun, runSql, tablesNamedIn } = await import('../../query/index.js');
   // Views only for the tables the statement names: making one reads the footer of every file of its table.
   const db = await openRun(args.runDir, { only: tablesNamedIn(args.sql) });
   // Where DuckDB writes an export: the one file outside the run folder it may touch.

@@ -4,10 +4,6 @@
  * server, no network. Writes RUN/report/index.html, RUN/report/report.md and RUN/report/figures/.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { aggregateRun } from '../../aggregate/index.js';
-import { checkRunFolder } from '../../query/run-views.js';
-import { initialKernelSlopes, writeReport } from '../../report/index.js';
-import { formatValue } from '../../report/format.js';
 
 interface ReportArgs {
   runDir: string;
@@ -21,6 +17,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
   describe: 'aggregate a run folder and write its report (HTML, Markdown, SVG figures) from the Parquet files alone',
   builder: (y: Argv) =>
     y
+      .example('$0 report runs/quickstart', 'writes runs/quickstart/report/index.html')
       .positional('run-dir', { type: 'string', describe: 'run folder', demandOption: true })
       .option('aggregate', {
         type: 'boolean',
@@ -34,6 +31,12 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
 
 /** The command's work; throws the typed errors that the CLI reports (src/cli/report-error.ts). */
 export async function runReportCommand(args: ReportArgs): Promise<void> {
+  const [{ aggregateRun }, { checkRunFolder }, { initialKernelSlopes, writeReport }, { formatValue }] = await Promise.all([
+    import('../../aggregate/index.js'),
+    import('../../query/run-views.js'),
+    import('../../report/index.js'),
+    import('../../report/format.js'),
+  ]);
   checkRunFolder(args.runDir);
   if (args.aggregate) {
     const agg = await aggregateRun(args.runDir);

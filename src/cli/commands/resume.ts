@@ -16,7 +16,7 @@ export const resumeSweepCommand: CommandModule<object, ResumeArgs> = {
   describe: 'continue an interrupted, paused or failed sweep (RUN_DIR or SWEEP_ID)',
   builder: (y: Argv) =>
     sweepOptions(
-      y.positional('target', { type: 'string', describe: 'run folder, or sweep id', demandOption: true }),
+      y.example('$0 resume runs/quickstart', 'continue the sweep whose run folder this is').positional('target', { type: 'string', describe: 'run folder, or sweep id', demandOption: true }),
     ) as unknown as Argv<ResumeArgs>,
   handler: async (args: ArgumentsCamelCase<ResumeArgs>) => {
     const { resumeCommand } = await import('../../../orchestration/launch.js');

@@ -19,6 +19,8 @@ export const runSweepCommand: CommandModule<object, RunArgs> = {
   builder: (y: Argv) =>
     sweepOptions(
       y
+        .example('$0 run configs/quickstart.yaml', 'embedded server and workers, a progress bar, then the result')
+        .example('$0 run configs/quickstart.yaml --address temporal:7233 --detach', 'start it on a cluster and return')
         .positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true })
         .option('yes', { type: 'boolean', describe: 'run grids of more than 100 000 trials' }),
     ) as unknown as Argv<RunArgs>,

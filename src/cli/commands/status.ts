@@ -6,10 +6,12 @@
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { setCommandExitCode } from '../../../orchestration/exit-code.js';
+import { withJsonAlias } from '../flag-conventions.js';
 import { serverOptions, toControlOptions, type ServerArgs } from './sweep-options.js';
 
 interface StatusArgs extends ServerArgs {
   target?: string;
+  format: 'text' | 'json';
   json?: boolean;
   deep?: boolean;
 }
@@ -19,9 +21,11 @@ export const statusSweepCommand: CommandModule<object, StatusArgs> = {
   describe: 'show a sweep’s progress (RUN_DIR or SWEEP_ID; without one, every sweep)',
   builder: (y: Argv) =>
     serverOptions(
-      y
+      withJsonAlias(y)
+        .example('$0 status runs/quickstart', 'progress or result of the sweep in this run folder')
+        .example('$0 status --json', 'every sweep of the embedded servers, as JSON')
         .positional('target', { type: 'string', describe: 'run folder, or sweep id' })
-        .option('json', { type: 'boolean', describe: 'print JSON' })
+        .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
         .option('deep', { type: 'boolean', describe: 'check the tables byte by byte (content checksums) instead of asking the server' }),
     ) as unknown as Argv<StatusArgs>,
   handler: async (args: ArgumentsCamelCase<StatusArgs>) => {

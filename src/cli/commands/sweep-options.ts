@@ -3,10 +3,11 @@
  * and their translation to orchestration/launch.ts's options.
  */
 import type { Argv } from 'yargs';
-import { BACKEND_NAMES, type BackendName } from '../../backend/select.js';
+import { BACKEND_NAMES, type BackendName } from '../../backend/names.js';
 import { resolveSecurity, SECURITY_ENV, SECURITY_FLAGS, type TransportSecurity } from '../../../orchestration/connection-options.js';
 import type { SweepCommandOptions } from '../../../orchestration/launch.js';
 import type { ProgressMode } from '../../../orchestration/progress.js';
+import { withJsonAlias } from '../flag-conventions.js';
 import { UsageError } from '../usage-error.js';
 
 export interface ServerArgs {
@@ -22,6 +23,7 @@ export interface ServerArgs {
 
 export interface SweepArgs extends ServerArgs {
   detach?: boolean;
+  format?: 'text' | 'json';
   json?: boolean;
   progress?: ProgressMode;
   interval?: number;
@@ -66,12 +68,16 @@ export function toControlOptions<T extends ServerArgs>(a: T): T & { security: Tr
 }
 
 export function sweepOptions<T>(y: Argv<T>): Argv<T & SweepArgs> {
-  return serverOptions(y)
+  return serverOptions(withJsonAlias(y))
     .option('detach', { type: 'boolean', describe: 'start the sweep and return; it runs on without this command' })
-    .option('json', { type: 'boolean', describe: 'progress as JSON lines and the result as JSON, on stdout' })
+    .option('format', {
+      choices: ['text', 'json'] as const,
+      default: 'text' as const,
+      describe: 'json: progress as JSON lines and the result as JSON, on stdout',
+    })
     .option('progress', {
       choices: ['bar', 'lines', 'json'] as const,
-      describe: 'progress display (default: a bar on a terminal, plain lines otherwise)',
+      describe: 'progress display (default: a bar on a terminal, plain lines otherwise; json is --format json)',
     })
     .option('interval', { type: 'number', describe: 'seconds between plain progress lines', default: 10 })
     .option('ui-port', { type: 'number', describe: 'serve the embedded server’s Temporal web UI on this port' })
@@ -116,7 +122,7 @@ export function toSweepOptions(a: SweepArgs & { yes?: boolean }): SweepCommandOp
     namespace: a.namespace,
     security: a.address ? toSecurity(a) : undefined,
     detach: a.detach,
-    json: a.json,
+    json: a.format === 'json' || a.progress === 'json',
     progress: a.progress,
     intervalS: positive('interval', a.interval),
     uiPort: positive('ui-port', a.uiPort),

@@ -13,13 +13,10 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { BACKEND_NAMES, type BackendName } from '../../backend/select.js';
-import { expandGrid, type TrialPoint } from '../../config/expand.js';
-import { trialIdOf } from '../../config/ids.js';
-import { loadConfig, resolveTrial, type Assignment, type LoadedConfig } from '../../config/loader.js';
-import { checkOverrideSizes } from '../../config/size-limits.js';
+import { BACKEND_NAMES, type BackendName } from '../../backend/names.js';
+import type { TrialPoint } from '../../config/expand.js';
+import type { Assignment, LoadedConfig } from '../../config/loader.js';
 import { runDirOf } from '../../config/summary.js';
-import { checkTrialData } from '../../data/check-data.js';
 import type { SweepConfig } from '../../config/types.js';
 import { OutputError } from '../../io/atomic-write.js';
 import type { ExecuteTrialResult } from '../../trial/execute-trial.js';
@@ -34,15 +31,24 @@ interface TrialArgs extends FieldFlagArgs {
   checkpointEvery?: number;
 }
 
+// One key for the positional and the flag: `trial CONFIG RUN_DIR` as the other commands take a run folder, `--run-dir RUN_DIR` kept.
+const RUN_DIR_HELP = 'run folder to write the tables into (default: the config’s output); --run-dir DIR is the same';
+
 const note = (line: string): void => void process.stderr.write(`${line}\n`);
 
 export const trialCommand: CommandModule<object, TrialArgs> = {
-  command: 'trial <config>',
+  command: 'trial <config> [run-dir]',
   describe: 'run one trial of a sweep in this process and write its tables into the run folder',
   builder: (y: Argv) =>
-    withFieldFlags(y.positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true }))
+    withFieldFlags(
+      y
+        .example('$0 trial configs/quickstart.yaml --width 64 --seed 1', 'one trial, written into the config’s run folder')
+        .example('$0 trial configs/quickstart.yaml --trial 3f2a runs/try', 'the grid point whose id starts 3f2a, into runs/try')
+        .positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true })
+        .positional('run-dir', { type: 'string', describe: RUN_DIR_HELP }),
+    )
       .option('trial', { type: 'string', describe: 'the trial id (from ntk-sweep validate CONFIG --format json), or a unique prefix' })
-      .option('run-dir', { type: 'string', describe: 'run folder to write the tables into (default: the config’s output)' })
+      .option('run-dir', { type: 'string', describe: RUN_DIR_HELP })
       .option('backend', {
         choices: BACKEND_NAMES,
         describe: 'TensorFlow.js backend (default: the config’s execution.backend, auto unless set)',
@@ -57,7 +63,8 @@ export const trialCommand: CommandModule<object, TrialArgs> = {
 };
 
 /** The grid point whose id is `id` or starts with it (unique); a UsageError saying how to list ids otherwise. */
-export function findPoint(loaded: LoadedConfig, id: string): TrialPoint {
+export async function findPoint(loaded: LoadedConfig, id: string): Promise<TrialPoint> {
+  const { expandGrid } = await import('../../config/expand.js');
   const points = expandGrid(loaded, { yes: true });
   const exact = points.find((p) => p.trialId === id);
   if (exact) return exact;
@@ -76,7 +83,8 @@ export function findPoint(loaded: LoadedConfig, id: string): TrialPoint {
  * A trial set by flags that is not a point of the grid must not go into the sweep's own folder:
  * there it would be read, aggregated and reported as one of the sweep's trials.
  */
-function refuseOffGrid(loaded: LoadedConfig, config: SweepConfig, assignments: readonly Assignment[], runDir: string): void {
+async function refuseOffGrid(loaded: LoadedConfig, config: SweepConfig, assignments: readonly Assignment[], runDir: string): Promise<void> {
+  const [{ trialIdOf }, { expandGrid }] = await Promise.all([import('../../config/ids.js'), import('../../config/expand.js')]);
   if (runDir !== runDirOf(loaded.config)) return;
   const id = trialIdOf(config);
   if (expandGrid(loaded, { yes: true }).some((p) => p.trialId === id)) return;
@@ -107,21 +115,24 @@ export async function runTrialCommand(args: TrialArgs): Promise<void> {
   if (args.checkpointEvery !== undefined && !(Number.isInteger(args.checkpointEvery) && args.checkpointEvery > 0)) {
     throw new UsageError(`ntk-sweep trial: --checkpoint-every must be a positive whole number of steps, got ${args.checkpointEvery}`);
   }
+  const { loadConfig, resolveTrial } = await import('../../config/loader.js');
   const loaded = loadConfig(args.config);
   let point: TrialPoint | undefined;
   let config: SweepConfig;
   const assignments = flagAssignments(args);
   if (args.trial !== undefined) {
-    point = findPoint(loaded, args.trial.trim());
+    point = await findPoint(loaded, args.trial.trim());
     config = resolveTrial(loaded, point.assignments);
   } else {
     config = resolveTrial(loaded, assignments);
+    const { checkOverrideSizes } = await import('../../config/size-limits.js');
     checkOverrideSizes(loaded, config, assignments);
   }
   const runDir = args.runDir !== undefined ? path.resolve(args.runDir) : runDirOf(config);
-  if (!point && assignments.length > 0) refuseOffGrid(loaded, config, assignments, runDir);
+  if (!point && assignments.length > 0) await refuseOffGrid(loaded, config, assignments, runDir);
   if (!point) for (const line of unsetAxisNotes(loaded, assignments, 'the trial command runs one trial')) note(line);
   // The data set before the run folder: bad data leaves nothing behind, not even an empty folder.
+  const { checkTrialData } = await import('../../data/check-data.js');
   checkTrialData(config, loaded.dir);
   checkRunDir(runDir);
 

@@ -6,11 +6,7 @@
  * problem (file:line:column) and exits 2. Nothing is written.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { expandGrid } from '../../config/expand.js';
-import { loadConfig } from '../../config/loader.js';
-import { executorsLine } from '../../config/size-limits.js';
-import { summarizeSweep, summaryText } from '../../config/summary.js';
-import { checkSweepData } from '../../data/check-data.js';
+import { withJsonAlias } from '../flag-conventions.js';
 
 interface ValidateArgs {
   config: string;
@@ -22,7 +18,9 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
   command: 'validate <config>',
   describe: 'check a sweep config and print the resolved sweep (id, trials, axes, output folder)',
   builder: (y: Argv) =>
-    y
+    withJsonAlias(y)
+      .example('$0 validate configs/quickstart.yaml', 'the sweep’s id, trial count, axes and run folder')
+      .example('$0 validate configs/quickstart.yaml --json', 'the same as JSON, with every trial id')
       .positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true })
       .option('yes', { type: 'boolean', default: false, describe: 'accept a grid of more than 100 000 trials' })
       .option('format', {
@@ -37,6 +35,13 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
 
 /** The command's work; throws ConfigError or DatasetError (reported one line per problem, exit 2). */
 export async function runValidate(args: ValidateArgs): Promise<void> {
+  const [{ expandGrid }, { loadConfig }, { summarizeSweep, summaryText }, { executorsLine }, { checkSweepData }] = await Promise.all([
+    import('../../config/expand.js'),
+    import('../../config/loader.js'),
+    import('../../config/summary.js'),
+    import('../../config/size-limits.js'),
+    import('../../data/check-data.js'),
+  ]);
   const loaded = loadConfig(args.config);
   const points = expandGrid(loaded, { yes: args.yes });
   checkSweepData(loaded, points);

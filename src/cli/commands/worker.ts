@@ -3,7 +3,7 @@
  * a worker process for a Temporal cluster (workers/main.ts); runs until Ctrl-C or SIGTERM.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { BACKEND_NAMES, type BackendName } from '../../backend/select.js';
+import { BACKEND_NAMES, type BackendName } from '../../backend/names.js';
 import { QUEUES, type QueueName } from '../../../workflows/shared.js';
 import { secureOptions } from '../../../orchestration/connection-options.js';
 import { UsageError } from '../usage-error.js';
@@ -35,6 +35,8 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
   builder: (y: Argv) =>
     serverOptions(
       y
+        .example('$0 worker --address temporal:7233 --queues gpu --backend webgpu', 'a GPU machine serving trials')
+        .example('$0 worker --address temporal:7233 --queues cpu', 'the workflow and aggregation')
         .option('queues', { type: 'string', default: 'gpu,cpu', describe: 'task queues to serve: gpu (ntk-gpu), cpu (ntk-cpu)' })
         .option('concurrency', {
           type: 'number',
@@ -44,7 +46,7 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
         .option('backend', { choices: BACKEND_NAMES, describe: 'compute backend for trials (default: each config’s)' })
         .option('identity', { type: 'string', describe: 'worker name shown by Temporal (default pid@host)' })
         .option('grace', { type: 'number', default: 10, describe: 'seconds running trials get to finish on shutdown' }),
-    ).option('address', { default: 'localhost:7233' }) as unknown as Argv<WorkerArgs>,
+    ).option('address', { default: 'localhost:7233', describe: 'HOST:PORT of the Temporal server whose queues to serve' }) as unknown as Argv<WorkerArgs>,
   handler: async (args: ArgumentsCamelCase<WorkerArgs>) => {
     const queues = parseQueues(args.queues);
     if (args.concurrency !== undefined && (!Number.isInteger(args.concurrency) || args.concurrency < 1)) {
