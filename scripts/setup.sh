@@ -41,52 +41,32 @@ if [ "$(cat .venv/.requirements-hash 2>/dev/null)" != "$req_hash" ]; then
 else
   say ".venv is up to date"
 fi
-# ---- Chromium, for the report's browser test (test/report/browser.test.ts) --------------------
-# Debian's chromium, driven by playwright-core (which never downloads a browser of its own here).
-# Installed only when missing and we are root; otherwise say how. CHROMIUM_PATH overrides the path.
-chromium_bin="${CHROMIUM_PATH:-/usr/bin/chromium}"
-if [ -x "$chromium_bin" ]; then
-  say "chromium is present ($chromium_bin)"
-elif [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-  say "installing chromium (apt-get)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-else
-  say "chromium is missing: install it with 'sudo apt-get install chromium' (or set CHROMIUM_PATH);"
-  say "  the report's browser test fails without it"
-fi
-# ---- end Chromium -------------------------------------------------------------------------------
-
-# ---- tmux, for the terminal-display test (test/cli/display-tmux.test.ts) -----------------------
-# The test drives a real `ntk-sweep run` in a tmux pane and reads its screens back.
-# Installed only when missing and we are root; otherwise say how.
-if command -v tmux >/dev/null 2>&1; then
-  say "tmux is present ($(command -v tmux))"
-elif [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-  say "installing tmux (apt-get)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null
-else
-  say "tmux is missing: install it with 'sudo apt-get install tmux'; the terminal-display test fails without it"
-fi
-# ---- end tmux -----------------------------------------------------------------------------------
-
-# ---- HAProxy, the TLS front of the mTLS test (test/integration/mtls.test.ts) --------------------
-# Debian's haproxy terminates TLS, demands client certificates and negotiates ALPN h2, which the
-# workers' gRPC client requires (stunnel 5.68 cannot negotiate ALPN). Installed only when missing
-# and we are root; otherwise say how. HAPROXY_PATH overrides the path.
-haproxy_bin="${HAPROXY_PATH:-/usr/sbin/haproxy}"
-if [ -x "$haproxy_bin" ]; then
-  say "haproxy is present ($haproxy_bin)"
-elif [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-  say "installing haproxy (apt-get)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
-else
-  say "haproxy is missing: install it with 'sudo apt-get install haproxy' (or set HAPROXY_PATH);"
-  say "  the mTLS test fails without it"
-fi
-# ---- end HAProxy --------------------------------------------------------------------------------
+# ---- Debian packages the tests drive -------------------------------------------------------------
+# Installed with apt-get only when missing and we are root (apt-get update once); otherwise one line
+# says how to install it and which test fails without it.
+apt_updated=false
+debian_package() { # PACKAGE FOUND-CHECK NEEDED-BY
+  if "$2"; then
+    say "$1 is present"
+  elif [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing $1 (apt-get)"
+    $apt_updated || { apt-get update -qq; apt_updated=true; }
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+  else
+    say "$1 is missing: install it with 'sudo apt-get install $1'; $3 fails without it"
+  fi
+}
+# Chromium, driven by playwright-core (which never downloads a browser of its own here). CHROMIUM_PATH overrides the path.
+chromium_found() { [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; }
+debian_package chromium chromium_found "the report's browser test (test/report/browser.test.ts)"
+# tmux: the display test drives a real `ntk-sweep run` in a tmux pane and reads its screens back.
+tmux_found() { command -v tmux >/dev/null 2>&1; }
+debian_package tmux tmux_found "the terminal-display test (test/cli/display-tmux.test.ts)"
+# HAProxy terminates TLS, demands client certificates and negotiates ALPN h2, which the workers' gRPC
+# client requires (stunnel 5.68 cannot negotiate ALPN). HAPROXY_PATH overrides the path.
+haproxy_found() { [ -x "${HAPROXY_PATH:-/usr/sbin/haproxy}" ]; }
+debian_package haproxy haproxy_found "the mTLS test (test/integration/mtls.test.ts)"
+# ---- end Debian packages ------------------------------------------------------------------------
 
 # ---- Compose Specification schema, for docker-compose.yml's check (test/unit/compose.test.ts) ----
 # No Docker engine runs in CI, so the compose file is validated against the official JSON schema,
@@ -182,16 +162,7 @@ fi
 
 # PostgreSQL: initdb and pg_ctl on PATH or in Debian's /usr/lib/postgresql/<major>/bin.
 pg_found() { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
-if pg_found; then
-  say "PostgreSQL is present"
-elif [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-  say "installing PostgreSQL (apt-get)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-else
-  say "PostgreSQL is missing: install it with 'sudo apt-get install postgresql';"
-  say "  test/integration/topology.test.ts fails without it"
-fi
+debian_package postgresql pg_found "the topology test (test/integration/topology.test.ts)"
 # ---- end Temporal server on PostgreSQL -------------------------------------------------------------
 
 say "done"
