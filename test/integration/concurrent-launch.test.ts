@@ -46,9 +46,9 @@ async function assertUsable(dir: string, runDir: string, ids: string[]): Promise
   const status = await runCli(['status', runDir, '--json'], { cwd: dir });
   assert.equal(status.status, 0, status.stderr);
   const s = JSON.parse(status.stdout);
-  assert.equal(s.state, 'not running');
-  assert.equal(s.complete, ids.length);
-  assert.equal(s.missing, 0);
+  assert.equal(s.state, 'completed');
+  assert.equal(s.done, ids.length);
+  assert.equal(s.pending, 0);
 }
 
 describe('two launches of one config at once', () => {

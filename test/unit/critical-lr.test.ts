@@ -92,8 +92,9 @@ test('real networks: above η_crit flagged; far above it training diverges with 
     const bad = await train(initParams(s, 0), data, { lr: high, steps, logEvery: 10 });
     assert.equal(bad.status, 'diverged', `${activation} at ${factor} η_crit`);
     assert.ok(bad.divergedAtStep !== undefined && bad.divergedAtStep > 0 && bad.divergedAtStep <= steps);
+    // The exact step is kept on the device; the run stops at the next logged step (src/model/train.ts).
     const last = bad.log.at(-1)!;
-    assert.equal(last.step, bad.divergedAtStep);
+    assert.ok(last.step >= bad.divergedAtStep! && last.step < bad.divergedAtStep! + 10, `stopped at ${last.step}, diverged at ${bad.divergedAtStep}`);
     assert.ok(!Number.isFinite(last.trainLoss));
 
     const low = 0.5 * etaCrit;
