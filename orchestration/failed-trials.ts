@@ -5,13 +5,13 @@
  */
 import { EXIT_BAD_INPUT } from '../src/cli/exit-codes.js';
 import { failedTrials } from '../src/tables/read.js';
-import { NON_RETRYABLE_TYPES } from '../workflows/shared.js';
+import { BAD_INPUT_TYPES } from '../workflows/shared.js';
 
 /** At most this many failed trials are listed. */
 const MAX_LISTED = 10;
 
 /** The `error` of a failed trial, as the workflow writes it: `<type>: <message>`. */
-const isBadInput = (error: string): boolean => NON_RETRYABLE_TYPES.some((t) => error.startsWith(`${t}: `));
+const isBadInput = (error: string): boolean => BAD_INPUT_TYPES.some((t) => error.startsWith(`${t}: `));
 
 /** Writes why each failed trial of `runDir` failed; returns 2 when any failed for bad input, else 0. */
 export function reportFailedTrials(runDir: string, write: (line: string) => void): number {

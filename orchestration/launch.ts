@@ -15,10 +15,11 @@ import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowH
 import { ApplicationFailure } from '@temporalio/common';
 import type { SweepActivities } from '../activities/index.js';
 import type { BackendName } from '../src/backend/select.js';
-import { EXIT_DISK_FULL } from '../src/cli/exit-codes.js';
+import { EXIT_BAD_INPUT, EXIT_DISK_FULL, EXIT_INTERRUPTED, EXIT_SERVER_LOST, EXIT_SWEEP_FAILED } from '../src/cli/exit-codes.js';
 import type { sweepWorkflow } from '../workflows/sweep.js';
 import {
   CPU_QUEUE,
+  BAD_INPUT_TYPES,
   DISK_FULL_FAILURE,
   RESUME_SIGNAL,
   sweepWorkflowId,
@@ -45,11 +46,6 @@ import {
 } from './run-folder.js';
 import { findTemporalCli, PROJECT_ROOT, type TemporalCli } from './temporal-cli.js';
 import { clearSweepEnd, recordSweepEnd } from './sweep-state.js';
-import { EXIT_SERVER_LOST } from '../src/cli/exit-codes.js';
-
-/** Exit codes beyond src/cli/exit-codes.ts: the sweep failed as a whole; the user interrupted. */
-export const EXIT_SWEEP_FAILED = 1;
-export const EXIT_INTERRUPTED = 130;
 
 export interface SweepCommandOptions {
   /** HOST:PORT of a Temporal frontend; absent: the embedded server. */
@@ -274,7 +270,7 @@ async function onEmbedded(
       return EXIT_SERVER_LOST;
     }
     if (outcome.kind === 'interrupted' && ownerGone) {
-      noteLine(`the ntk-sweep process that owned the server of ${plan.runDir} is gone; taking the sweep over`);
+      note(`the ntk-sweep process that owned the server of ${plan.runDir} is gone; taking the sweep over`);
       return TAKE_OVER;
     }
     if (outcome.kind === 'interrupted') {
@@ -331,7 +327,7 @@ async function embeddedSession(
       executors: opts.executors,
       activities: opts.activities,
     });
-    if (embedded.trials) noteLine(embedded.trials);
+    if (embedded.trials) note(embedded.trials);
     try {
       return { embedded, conn: await connectClient({ address: embedded.address, namespace }) };
     } catch (e) {
@@ -405,13 +401,13 @@ function report(
   if (outcome.kind === 'failed') {
     const cause = outcome.error instanceof WorkflowFailedError ? outcome.error.cause : undefined;
     const why = cause?.message ?? outcome.error.message;
-    const bad = cause instanceof ApplicationFailure && (cause.type === 'ConfigError' || cause.type === 'DatasetError');
+    const bad = cause instanceof ApplicationFailure && (BAD_INPUT_TYPES as readonly string[]).includes(cause.type ?? '');
     if (cause instanceof ApplicationFailure && cause.type === DISK_FULL_FAILURE) {
       note(`the sweep ${plan.sweepId} stopped: ${why}\nFree space on that disk, then continue with:\n  ntk-sweep resume ${plan.runDir}`);
       return EXIT_DISK_FULL;
     }
     note(`the sweep ${plan.sweepId} failed: ${why}`);
-    return bad ? 2 : EXIT_SWEEP_FAILED;
+    return bad ? EXIT_BAD_INPUT : EXIT_SWEEP_FAILED;
   }
   const r = outcome.result;
   if (opts.json) {
