@@ -2,7 +2,7 @@
  * `aggregate` (CPU queue): the sweep's last step — the summary and fits tables over every trial of
  * the run folder (src/aggregate aggregateRun: RUN/summary/summary.parquet, RUN/fits/fits.parquet).
  *
- * The report hook: the report (DESIGN §10) is built from these tables; once src/report exposes a
+ * The report hook: the report (docs/design.md §10) is built from these tables; once src/report exposes a
  * `writeReport(runDir)`, it is called here, after aggregateRun, and its files join `wrote`.
  */
 import path from 'node:path';

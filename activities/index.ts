@@ -1,5 +1,5 @@
 /**
- * The sweep's activities (DESIGN §8), each a few lines around one core call. Built by a factory so
+ * The sweep's activities (docs/design.md §8), each a few lines around one core call. Built by a factory so
  * a worker passes its own settings (the compute backend) and tests can inject their own.
  */
 import { aggregate } from './aggregate.js';

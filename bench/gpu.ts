@@ -1,5 +1,5 @@
 /**
- * The GPU benchmarks of issue 6, one entry point printing one JSON document:
+ * The GPU benchmarks, one entry point printing one JSON document:
  *  - check: the backend against a reference backend (wasm; cpu when the backend is wasm) on the
  *    same weights — empirical NTK (≤ 1e-4 relative) and 100 training steps (losses ≤ 1e-3) — and
  *    tf.memory() over 1 000 steps (flat: the same tensor count and bytes at every in-loop log);
@@ -15,7 +15,7 @@
  *
  *   npx tsx bench/gpu.ts [--backend webgpu] [--quick] [--only check,gd,ntk,trial] [--peers python3]
  *
- * On a GPU host without Node.js: `bash ../shared/gpu/prepare.sh bench/gpu.ts` packs .gpu/ (48 MB:
+ * On a GPU host without Node.js: the GPU packing script (`prepare.sh bench/gpu.ts`, docs/benchmarks.md) packs .gpu/ (48 MB:
  * Node, Dawn, the Vulkan loader, this entry bundled); copy the checkout with .gpu/ and the three
  * node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm files there (1.2 MB; the wasm comparisons
  * need them, the GPU runs do not), then from the checkout's root:
@@ -54,7 +54,7 @@ import { runTrial } from '../src/trial/run-trial.js';
 type Section = 'check' | 'gd' | 'ntk' | 'trial';
 const SECTIONS: readonly Section[] = ['check', 'gd', 'ntk', 'trial'];
 
-/** Sizes of one run: issue 6's, or small ones for a smoke run on a CPU. */
+/** Sizes of one run: the full sizes, or small ones for a smoke run on a CPU. */
 interface Sizes {
   check: { n: number; width: number; trainSteps: number; memorySteps: number };
   gd: { n: number; dim: number; depth: number; widths: number[]; steps: number; reps: number };
@@ -451,7 +451,7 @@ function invokedDirectly(): boolean {
   return name === 'gpu.ts' || name === 'app.cjs';
 }
 
-// No top-level await: the GPU bundle is CommonJS (../shared/gpu/prepare.sh), which has none.
+// No top-level await: the GPU bundle is CommonJS, which has none.
 if (invokedDirectly()) {
   Promise.resolve()
     .then(() => benchGpu(parseOptions(process.argv.slice(2))))

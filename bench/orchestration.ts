@@ -1,5 +1,5 @@
 /**
- * Orchestration overhead (issue 4): sweeps of 1 000 trials with `train.steps: 0` (initialisation,
+ * Orchestration overhead: sweeps of 1 000 trials with `train.steps: 0` (initialisation,
  * the step-0 kernel and the tables only) on the embedded Temporal server with in-process workers,
  * as `ntk-sweep run` runs them, at max_parallel 1, 8 and 32. Reported per setting:
  * - trials/s: 1 000 over the workflow chain's wall time (first run's start to last run's close);

@@ -1,5 +1,5 @@
 /**
- * Report rendering time for run folders of 100, 1 000 and 10 000 trials (issue 5; goal with the
+ * Report rendering time for run folders of 100, 1 000 and 10 000 trials (goal with the
  * aggregation: under 10 s for 10 000 trials on the 2-core machine).
  *
  * The folders are synthetic but shaped like real ones: one Parquet file per trial and table in the

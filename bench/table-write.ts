@@ -1,5 +1,5 @@
 /**
- * Writing one trial's tables against computing it (issue 3's goal: writing under 5% of a
+ * Writing one trial's tables against computing it (the goal: writing under 5% of a
  * quickstart trial's compute time). Runs quickstart trials (configs/quickstart.yaml, depth 2, seed
  * 0, widths 64 and 1024) in this process on the wasm backend, after one unmeasured trial (seed 1)
  * that initialises the backend and warms the writer up, as a worker in a sweep is; then rewrites

@@ -1,5 +1,5 @@
 /**
- * Tables benchmark (issues 3 and 5) on one synthetic run folder of N trials (default 10 000; set
+ * Tables benchmark on one synthetic run folder of N trials (default 10 000; set
  * NTK_BENCH_TRIALS) with 1 000 curve rows each, written by the real writer (writeTrialTables):
  *  1. Parquet write time per trial (all six tables of a trial, fsynced, renamed into place);
  *  2. the same aggregation queries over the whole folder from TypeScript (@duckdb/node-api), from

@@ -3,7 +3,7 @@
  * another count). The folder is made once per run under the system temp folder with realistic
  * footers (every table of a small trial, the 41-column `trials` schema included); the files are
  * encoded by src/tables but written without the atomic writer's fsyncs, which would only slow
- * the setup. Goal (issue 3): 10 000 trials listed in seconds.
+ * the setup. Goal: 10 000 trials listed in seconds.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 /**
  * One quickstart trial end to end (configs/quickstart.yaml at width 1024, depth 2, seed 0) on the
  * wasm backend: where its time goes — training, per-step metrics, empirical-NTK snapshots, analytic
- * kernels, predictions — and the share of writing its tables (issue 3's goal: writing under 5% of
+ * kernels, predictions — and the share of writing its tables (the goal: writing under 5% of
  * a quickstart trial's compute). No peer: this is our own pipeline's breakdown. Median of 3 runs.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';

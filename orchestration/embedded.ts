@@ -1,5 +1,5 @@
 /**
- * The embedded default of `ntk-sweep run` (DESIGN §8): the run folder's own Temporal dev server
+ * The embedded default of `ntk-sweep run` (docs/design.md §8): the run folder's own Temporal dev server
  * (orchestration/dev-server.ts) and in-process workers on both queues, stopped at the end.
  *
  * One process at a time owns the server (the run folder's launch lock). When the run's server is

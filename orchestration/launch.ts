@@ -1,5 +1,5 @@
 /**
- * `ntk-sweep run` and `ntk-sweep resume` (DESIGN §8): check everything first (config, run folder,
+ * `ntk-sweep run` and `ntk-sweep resume` (docs/design.md §8): check everything first (config, run folder,
  * the server or the Temporal CLI) so that a problem starts nothing and writes nothing; write the
  * launch files; start the sweep workflow — or attach to it when it is already running (its id is
  * `sweep-<sweep id>`); then show its progress until it ends.

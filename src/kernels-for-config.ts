@@ -1,6 +1,6 @@
 /**
  * The train-set kernels of one resolved configuration: the analytic NTK Θ_∞ and NNGP K
- * (float64, DESIGN §3), the empirical NTK Θ̂₀ of the network at initialisation and, when asked,
+ * (float64, docs/design.md §3), the empirical NTK Θ̂₀ of the network at initialisation and, when asked,
  * Θ̂_T after T steps of full-batch gradient descent (Jacot et al. 2018, arXiv:1806.07572;
  * Lee et al. 2019, arXiv:1902.06720). The `ntk-sweep kernel` command is a thin wrapper around it.
  */
@@ -15,7 +15,7 @@ import { analyticKernels } from './ntk/analytic.js';
 import { empiricalNtk } from './ntk/empirical.js';
 import { criticalLearningRate } from './predict/critical-lr.js';
 
-/** Which kernel a snapshot holds (the `kind` column of the kernels table, DESIGN §7). */
+/** Which kernel a snapshot holds (the `kind` column of the kernels table, docs/design.md §7). */
 export type KernelKind = 'analytic_ntk' | 'analytic_nngp' | 'empirical';
 
 /** One N × N train-set kernel; `step` is the training step of an empirical snapshot, 0 for analytic ones. */

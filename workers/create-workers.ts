@@ -1,5 +1,5 @@
 /**
- * The workers of a sweep (DESIGN §8): on the GPU queue `runTrial`, `concurrency` trials at once;
+ * The workers of a sweep (docs/design.md §8): on the GPU queue `runTrial`, `concurrency` trials at once;
  * on the CPU queue the sweep workflow and the light activities (plan, recordFailed, aggregate).
  * A host runs either or both; `ntk-sweep run` runs both in-process for the embedded default.
  */

@@ -1,5 +1,5 @@
 /**
- * `ntk-sweep worker`: a long-running worker process for a Temporal cluster (DESIGN §8) — the GPU
+ * `ntk-sweep worker`: a long-running worker process for a Temporal cluster (docs/design.md §8) — the GPU
  * queue (trials), the CPU queue (the workflow, planning, aggregation) or both — until SIGINT or
  * SIGTERM, which let running trials finish for a grace period and then cancel them (their
  * checkpoints stay; the server retries them on another worker).

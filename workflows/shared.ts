@@ -1,7 +1,7 @@
 /**
  * The names and shapes shared by the sweep workflow, its activities, the workers and the CLI:
  * task queues, workflow ids, signal/query names, failure types, and every input/result type.
- * No runtime imports, so the workflow bundle may include it (DESIGN §8, CONVENTIONS 2).
+ * No runtime imports, so the workflow bundle may include it (docs/design.md §8, CONVENTIONS 2).
  */
 
 /** Task queue of `runTrial` (training: the GPU hosts). */

@@ -1,5 +1,5 @@
 /**
- * The sweep workflow (DESIGN §8): plan the grid page by page (never the whole grid in history),
+ * The sweep workflow (docs/design.md §8): plan the grid page by page (never the whole grid in history),
  * keep at most `max_parallel` trials in flight on the GPU queue, record a trial that keeps failing
  * as `failed` and go on, continue-as-new before the history grows past a few thousand events,
  * then aggregate. A full disk stops the sweep instead: no new trials, and once the running ones

@@ -1,5 +1,5 @@
 /**
- * Aggregation of a run folder (DESIGN §10, issue 5): DuckDB SQL over its Parquet files gives, per
+ * Aggregation of a run folder (docs/design.md §10): DuckDB SQL over its Parquet files gives, per
  * group (every grid axis but width and seed) × width × metric × step, the mean, sd and t-based 95%
  * CI over seeds (`summary`), and per group × metric × step the log-log slope against width with R²
  * and a bootstrap CI over seeds (`fits`). Written to RUN/summary/summary.parquet and

@@ -2,7 +2,7 @@
  * Power laws in width: the least-squares line log(m) = intercept + slope·log(width) through
  * per-width means, and a percentile bootstrap CI of the slope that resamples seeds within each
  * width (the trials of one width are exchangeable; widths are the design, so they are kept).
- * At initialisation the NTK's relative error falls as width^−1/2 (DESIGN §5; Jacot et al. 2018,
+ * At initialisation the NTK's relative error falls as width^−1/2 (docs/design.md §5; Jacot et al. 2018,
  * arXiv:1806.07572; Lee et al. 2019, arXiv:1902.06720), so slopes are read against −0.5.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The aggregation's tables (DESIGN §10, issue 5), written to RUN/summary/summary.parquet and
+ * The aggregation's tables (docs/design.md §10), written to RUN/summary/summary.parquet and
  * RUN/fits/fits.parquet by `aggregateRun` (src/aggregate/aggregate-run.ts).
  *
  * A *group* is one combination of the grid axes other than width and seed (e.g. depth = 3,

@@ -1,5 +1,5 @@
 /**
- * Choosing and initialising the TensorFlow.js compute backend (DESIGN §9).
+ * Choosing and initialising the TensorFlow.js compute backend (docs/design.md §9).
  *
  * `wasm` is the CPU default (XNNPACK, SIMD), `cpu` the slow pure-JS reference, `webgpu` the GPU
  * path through Dawn (the optional `webgpu` npm package on Vulkan) and `tensorflow` the optional
@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 // A named import, not a bare one: the package declares itself free of side effects, so bundlers
-// (esbuild for a GPU host, ../shared/gpu/prepare.sh) drop a bare import and the backend with it.
+// (esbuild for a GPU host) drop a bare import and the backend with it.
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
@@ -125,7 +125,7 @@ async function initialise(name: Exclude<BackendName, 'auto'>): Promise<SelectedB
 /**
  * Folder of the wasm binaries: `NTK_WASM_DIR` if set, else the package's `dist/` found through
  * Node's resolver from this module, or from the working directory where this module has no URL
- * (bundled to CommonJS for a GPU host, ../shared/gpu/prepare.sh).
+ * (bundled to CommonJS for a GPU host).
  */
 export function wasmBinaryDir(): string {
   const override = process.env.NTK_WASM_DIR;

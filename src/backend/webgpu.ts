@@ -1,6 +1,6 @@
 /**
  * The WebGPU backend in Node.js: Dawn through the optional `webgpu` npm package (dawn.node) on
- * Vulkan (DESIGN §9). TensorFlow.js's WebGPU backend registers itself only when it is imported
+ * Vulkan (docs/design.md §9). TensorFlow.js's WebGPU backend registers itself only when it is imported
  * with `navigator.gpu` already present, so the order below matters: the Dawn bindings first, an
  * adapter check, then `navigator.gpu` and Dawn's globals, then the backend module. Nothing global
  * is touched unless an adapter exists, so a failed attempt leaves the process as it was.

@@ -1,5 +1,5 @@
 /**
- * Grid expansion: every point of a sweep's grid as a trial with its id (DESIGN §6), in the grid's
+ * Grid expansion: every point of a sweep's grid as a trial with its id (docs/design.md §6), in the grid's
  * order — the first axis varies slowest, as in nested loops written in the YAML's order.
  *
  * Fast for large grids: the config's top-level sections parse independently (src/config/schema.ts),

@@ -1,5 +1,5 @@
 /**
- * Stable identifiers of trials, sweeps and analytic-kernel configs (DESIGN §6): short SHA-256
+ * Stable identifiers of trials, sweeps and analytic-kernel configs (docs/design.md §6): short SHA-256
  * hashes of canonical JSON, the same on every machine and in every run.
  *
  * The rule for the trial id: it hashes every resolved field that changes a trial's outputs —

@@ -1,5 +1,5 @@
 /**
- * Loading a sweep config (DESIGN §6): YAML with positions, the schema, the grid, and every
+ * Loading a sweep config (docs/design.md §6): YAML with positions, the schema, the grid, and every
  * problem at once as a {@link ConfigError} whose problems carry file:line:column, the field path,
  * what was expected and what was found.
  *

@@ -2,7 +2,7 @@
  * YAML parsing with source positions: the document, its plain-JavaScript value, the syntax
  * problems found, and the line and column of any field path (for located config problems).
  * Custom tags are off: the YAML 1.2 core schema only, and an unknown tag is a problem rather
- * than a string (DESIGN §11).
+ * than a string (docs/design.md §11).
  */
 import {
   LineCounter,

@@ -25,7 +25,7 @@ export const DATASET_KINDS = ['circle', 'sphere', 'gaussian', 'csv'] as const;
 export const TARGET_KINDS = ['sin', 'teacher', 'linear', 'product', 'column'] as const;
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
-/** σ_w² = 2, σ_b = 0.1: the reference setting of DESIGN §3 and §5 (σ_w² = 2 keeps ReLU variances fixed). */
+/** σ_w² = 2, σ_b = 0.1: the reference setting of docs/design.md §3 and §5 (σ_w² = 2 keeps ReLU variances fixed). */
 export const DEFAULT_W_STD = Math.SQRT2;
 export const DEFAULT_B_STD = 0.1;
 

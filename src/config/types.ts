@@ -1,5 +1,5 @@
 /**
- * The resolved sweep configuration (DESIGN §6) as the core sees it: camelCase, every default
+ * The resolved sweep configuration (docs/design.md §6) as the core sees it: camelCase, every default
  * filled in, every value checked. The YAML spelling of each field is its snake_case form
  * (`n_train` ↔ `nTrain`). Produced by `loadConfig` (src/config/loader.ts).
  */
@@ -86,7 +86,7 @@ export interface NtkConfig {
   snapshots: number[];
   /** Compute the analytic (infinite-width) kernels. */
   analytic: boolean;
-  /** Compute the analytic predictions of training (DESIGN §4). */
+  /** Compute the analytic predictions of training (docs/design.md §4). */
   predictions: boolean;
   probe?: ProbeConfig;
 }

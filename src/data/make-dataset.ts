@@ -1,5 +1,5 @@
 /**
- * Building a {@link Dataset} from its config (DESIGN §6): seeded synthetic inputs (circle,
+ * Building a {@link Dataset} from its config (docs/design.md §6): seeded synthetic inputs (circle,
  * sphere, gaussian) or CSV rows, targets, and the optional probe set.
  */
 import path from 'node:path';

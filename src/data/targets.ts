@@ -1,5 +1,5 @@
 /**
- * Targets computed from the inputs (DESIGN §6): `sin`, `teacher`, `linear` and `product`.
+ * Targets computed from the inputs (docs/design.md §6): `sin`, `teacher`, `linear` and `product`.
  * Pure functions of (config, x): the same inputs give the same targets, so train and test sets
  * drawn from one distribution share one target function. (CSV `column` targets are read, not
  * computed: src/data/csv.ts.)
@@ -11,7 +11,7 @@ import type { TargetConfig } from '../config/types.js';
 /** Targets that are functions of x. */
 export type ComputedTarget = Exclude<TargetConfig, { kind: 'column' }>;
 
-/** σ_w² = 2, σ_b = 0.1 for the teacher network (DESIGN §3's reference setting). */
+/** σ_w² = 2, σ_b = 0.1 for the teacher network (docs/design.md §3's reference setting). */
 const TEACHER_W_STD = Math.SQRT2;
 const TEACHER_B_STD = 0.1;
 

@@ -1,5 +1,5 @@
 /**
- * Writing a file so that readers never see it half-written (DESIGN §7): the bytes go to a
+ * Writing a file so that readers never see it half-written (docs/design.md §7): the bytes go to a
  * temporary name in the same folder (same file system, so the rename is atomic) and are renamed
  * into place; on any failure the temporary file is removed and nothing is left behind.
  */

@@ -1,4 +1,4 @@
-/** Per-trial, per-step metrics of DESIGN §5. */
+/** Per-trial, per-step metrics of docs/design.md §5. */
 export { kernelDrift, kernelRelErr } from './kernel.js';
 export { mseLoss } from './losses.js';
 export { predGap, type PredGap } from './pred-gap.js';

@@ -1,4 +1,4 @@
-/** The training objective of DESIGN §2 evaluated on float64 predictions. */
+/** The training objective of docs/design.md §2 evaluated on float64 predictions. */
 import type { Mat } from '../linalg/mat.js';
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The gap between the trained network and a linearised prediction of it on the test points
- * (DESIGN §5): with Θ_∞ (pred_gap_analytic, which falls as n^{−1/2} in the width n through
+ * (docs/design.md §5): with Θ_∞ (pred_gap_analytic, which falls as n^{−1/2} in the width n through
  * Θ̂₀ − Θ_∞) or Θ̂₀ (pred_gap_linear, bounded by O(n^{−1/2}) and typically falling faster; Lee et
  * al. 2019, arXiv:1902.06720). Rates, statuses and sources: src/metrics/catalogue.ts.
  */

@@ -1,4 +1,4 @@
-/** Kernel spectra (DESIGN §5): the top eigenvalues and the condition number. */
+/** Kernel spectra (docs/design.md §5): the top eigenvalues and the condition number. */
 import type { Mat } from '../linalg/mat.js';
 import { eigh, type SymmetricEigen } from '../predict/eigh.js';
 

@@ -1,5 +1,5 @@
 /**
- * The activations φ of DESIGN §2 and their derivatives φ' as TensorFlow.js ops. φ' feeds the
+ * The activations φ of docs/design.md §2 and their derivatives φ' as TensorFlow.js ops. φ' feeds the
  * explicit backward passes of training and of the structured empirical NTK; the autodiff reference
  * (src/ntk/jacobian.ts) differentiates φ itself, so the two paths check each other.
  * Every op used here has a kernel on the wasm, cpu and webgpu backends.

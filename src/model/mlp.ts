@@ -1,5 +1,5 @@
 /**
- * The MLP of DESIGN §2 in TensorFlow.js: parameters as tensors, the forward pass with its trace
+ * The MLP of docs/design.md §2 in TensorFlow.js: parameters as tensors, the forward pass with its trace
  * (inputs and pre-activations of every layer, kept for the explicit backward passes of training
  * and of the structured empirical NTK), and {@link forward} on float64 matrices.
  */

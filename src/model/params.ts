@@ -6,7 +6,7 @@ import { makeRng, normalsF32 } from '../rng.js';
 import { layerSizes, type MlpSpec } from './spec.js';
 
 /**
- * Weights and biases of an MLP (DESIGN §2).
+ * Weights and biases of an MLP (docs/design.md §2).
  * `weights[l]` is n_l × n_{l+1} row-major (the z = h @ W form, as neural-tangents' `stax.Dense`),
  * `biases[l]` has n_{l+1} entries; l = 0 … depth.
  */

@@ -1,5 +1,5 @@
 /**
- * Full-batch gradient descent θ ← θ − η ∇L on L = 1/(2N) Σ_i ‖f(x_i) − y_i‖² (DESIGN §2), the
+ * Full-batch gradient descent θ ← θ − η ∇L on L = 1/(2N) Σ_i ‖f(x_i) − y_i‖² (docs/design.md §2), the
  * setting of NTK theory (Jacot et al. 2018, arXiv:1806.07572; Lee et al. 2019, arXiv:1902.06720).
  *
  * The loss is read back from the device only at logged steps (step 0, every `logEvery`, the last),

@@ -1,7 +1,7 @@
 /**
- * Infinite-width kernels of the MLP of DESIGN §2 in float64: the NNGP kernel K (Lee et al. 2018,
+ * Infinite-width kernels of the MLP of docs/design.md §2 in float64: the NNGP kernel K (Lee et al. 2018,
  * arXiv:1711.00165; Matthews et al. 2018, arXiv:1804.11271) and the neural tangent kernel Θ_∞
- * (Jacot et al. 2018, arXiv:1806.07572), by the layer recursion of DESIGN §3:
+ * (Jacot et al. 2018, arXiv:1806.07572), by the layer recursion of docs/design.md §3:
  *
  *     Σ¹(x,x') = σ_w² x·x'/n0 + σ_b²,            Θ¹ = Σ¹
  *     Σˡ⁺¹ = σ_w² E[φ(u)φ(v)] + σ_b²,            Σ̇ˡ⁺¹ = σ_w² E[φ'(u)φ'(v)]

@@ -1,6 +1,6 @@
 /**
  * Dual activations: for (u, v) ~ N(0, [[q11, q12], [q12, q22]]) the two Gaussian expectations that
- * drive the infinite-width kernel recursion (DESIGN §3; Lee et al. 2018, arXiv:1711.00165;
+ * drive the infinite-width kernel recursion (docs/design.md §3; Lee et al. 2018, arXiv:1711.00165;
  * Jacot et al. 2018, arXiv:1806.07572):
  *
  *     E[φ(u)φ(v)]   (the NNGP map)        E[φ'(u)φ'(v)]   (the derivative map of the NTK)

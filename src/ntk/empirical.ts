@@ -1,6 +1,6 @@
 /**
  * The empirical neural tangent kernel Θ̂(x, x') = Σ_p ∂f(x)/∂θ_p ∂f(x')/∂θ_p of a finite MLP
- * (Jacot et al. 2018, arXiv:1806.07572), computed by per-layer structured products (DESIGN §3)
+ * (Jacot et al. 2018, arXiv:1806.07572), computed by per-layer structured products (docs/design.md §3)
  * without ever forming the N × P Jacobian. For z^{l+1} = a_l h^l W^l + c b^l the Jacobian of f_i
  * with respect to W^l at x is a_l h^l(x) ⊗ δ^l_i(x), where δ^l_i = ∂f_i/∂z^{l+1}; hence
  *

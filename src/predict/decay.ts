@@ -1,6 +1,6 @@
 /**
  * The two scalar functions of an eigenvalue through which every gradient-descent prediction is
- * evaluated (DESIGN §4). With ε = η/N and x = ελ, gradient descent on L = 1/(2N)‖f − y‖² moves
+ * evaluated (docs/design.md §4). With ε = η/N and x = ελ, gradient descent on L = 1/(2N)‖f − y‖² moves
  * the training residual's component along an eigenvector of Θ by the factor
  *
  *     d_t(λ) = (1 − ελ)^t            (discrete steps; e^{−ελt} in continuous time)

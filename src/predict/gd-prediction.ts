@@ -1,5 +1,5 @@
 /**
- * Closed-form gradient descent of a linearised network (DESIGN §4; Lee et al. 2019,
+ * Closed-form gradient descent of a linearised network (docs/design.md §4; Lee et al. 2019,
  * arXiv:1902.06720, eqs. 9–11, in discrete time). For f_lin(θ) = f₀ + J(θ − θ₀) trained by
  * full-batch gradient descent on L = 1/(2N)‖f − y‖² with step η, and Θ = J Jᵀ, A = ηΘ/N:
  *

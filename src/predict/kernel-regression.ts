@@ -1,5 +1,5 @@
 /**
- * Kernel regression views of a trained network, for the test set (DESIGN §4), all float64 with
+ * Kernel regression views of a trained network, for the test set (docs/design.md §4), all float64 with
  * ml-matrix's Cholesky factorisation:
  *
  * - the t → ∞ limit of gradient descent: f*(x*) = f₀(x*) + Θ(x*, X)(zI + Θ)⁻¹(y − f₀(X)) (Jacot

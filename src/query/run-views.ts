@@ -1,5 +1,5 @@
 /**
- * A DuckDB database over a run folder (DESIGN §7, src/tables/rows.ts): an in-memory DuckDB with
+ * A DuckDB database over a run folder (docs/design.md §7, src/tables/rows.ts): an in-memory DuckDB with
  * one view per table present in the folder, `SELECT * FROM read_parquet(<that table's files>)`,
  * so that SQL names the tables (`trials`, `curves`, …) as a user of the folder would. Nothing is
  * copied: every query reads the Parquet files. {@link openRun} / {@link RunDatabase.close}.

@@ -1,5 +1,5 @@
 /**
- * Writes a run folder's report from its Parquet files alone (DESIGN §10): RUN/report/index.html
+ * Writes a run folder's report from its Parquet files alone (docs/design.md §10): RUN/report/index.html
  * (self-contained), RUN/report/report.md (the same tables), and RUN/report/figures/<id>.svg with
  * the Vega-Lite spec of each figure beside it (<id>.vl.json, to restyle a figure for a paper).
  *

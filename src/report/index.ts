@@ -1,4 +1,4 @@
-/** Reports of a run folder (DESIGN §10): Vega-Lite figures rendered to SVG, one HTML page, Markdown. */
+/** Reports of a run folder (docs/design.md §10): Vega-Lite figures rendered to SVG, one HTML page, Markdown. */
 export { writeReport, REPORT_DIR, type ReportOptions, type ReportResult } from './build-report.js';
 export { initialKernelSlopes, type KernelSlope } from './slope.js';
 export { loadReportData, LIST_LIMIT, TOP_RANKS } from './queries.js';

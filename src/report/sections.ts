@@ -1,5 +1,5 @@
 /**
- * The report's sections (DESIGN §10, issue 5) built from {@link ReportData}: an overview with what
+ * The report's sections (docs/design.md §10) built from {@link ReportData}: an overview with what
  * went wrong, the headline slope of kernel_rel_err at initialisation, convergence versus width for
  * every fitted metric, loss curves beside the analytic prediction, Θ(x₀, x) against the angle
  * (Jacot et al. 2018, Figure 1), top eigenvalues against width, learning rates above η_crit, failed

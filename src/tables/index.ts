@@ -1,5 +1,5 @@
 /**
- * The run folder's tables (DESIGN §7): row types (the contract, ./rows.ts), Arrow schemas, the
+ * The run folder's tables (docs/design.md §7): row types (the contract, ./rows.ts), Arrow schemas, the
  * Parquet writer and reader, the completion check used for resuming, and manifest.json.
  */
 export type * from './rows.js';

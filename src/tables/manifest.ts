@@ -1,5 +1,5 @@
 /**
- * RUN/manifest.json (DESIGN §7): the resolved config as plain snake_case JSON, its hash, the sweep
+ * RUN/manifest.json (docs/design.md §7): the resolved config as plain snake_case JSON, its hash, the sweep
  * id, the trial count, the versions of the tools that wrote the run and when it was created.
  * Written atomically (src/io/atomic-write.ts). {@link writeManifest} / {@link readManifest}.
  */

@@ -1,5 +1,5 @@
 /**
- * Reading the run folder: which trials are complete (for resuming, DESIGN §8 and §11) and whole
+ * Reading the run folder: which trials are complete (for resuming, docs/design.md §8 and §11) and whole
  * tables as Arrow (for tests and tools; the aggregation reads with DuckDB).
  *
  * The completion rule is the one ./write.ts keeps: `trials/<id>.parquet` valid with status ok or

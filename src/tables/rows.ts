@@ -1,5 +1,5 @@
 /**
- * The rows of the run folder's tables (DESIGN §7), one interface per table. Field names are the
+ * The rows of the run folder's tables (docs/design.md §7), one interface per table. Field names are the
  * Parquet column names (snake_case, as pandas/polars/DuckDB users see them); `null` is a missing
  * value. The Arrow schemas (src/tables/schemas.ts) give each column its physical type; this file
  * is the contract between the trial runner that fills the rows, the writer, and the aggregation.

@@ -1,5 +1,5 @@
 /**
- * The Arrow schema of each per-trial table of the run folder (DESIGN §7; the rows are in
+ * The Arrow schema of each per-trial table of the run folder (docs/design.md §7; the rows are in
  * ./rows.ts). Each table is declared once as a column list keyed by the row interface's fields:
  * the compiler checks that every field has a column, that nullable fields (`T | null`) have
  * nullable columns and the others not, and that the column's kind fits the field's TypeScript type.

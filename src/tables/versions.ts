@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { projectRoot } from '../project-root.js';
 
-/** Module resolution relative to this file, made on first use: a bundle (../shared/gpu/prepare.sh) may have no import.meta.url. */
+/** Module resolution relative to this file, made on first use: a CommonJS bundle for a GPU host may have no import.meta.url. */
 function resolveFromHere(name: string): string {
   return createRequire(import.meta.url).resolve(name);
 }

@@ -1,5 +1,5 @@
 /**
- * Writing one trial's tables into the run folder (DESIGN §7, layout in ./rows.ts).
+ * Writing one trial's tables into the run folder (docs/design.md §7, layout in ./rows.ts).
  *
  * The completion rule, which ./read.ts checks: a trial is complete when `trials/<id>.parquet`
  * exists, is valid, and says status ok or diverged, and every sibling (`curves`, `kernels`,

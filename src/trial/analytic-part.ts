@@ -1,5 +1,5 @@
 /**
- * The infinite-width side of a trial, computed once in float64 (DESIGN §3, §4): the NNGP K and
+ * The infinite-width side of a trial, computed once in float64 (docs/design.md §3, §4): the NNGP K and
  * NTK Θ_∞ on every split, the eigendecomposition of Θ_∞(X, X) that the predictions, residual modes,
  * spectra and η_crit = 2N/λ_max (Lee et al. 2019, arXiv:1902.06720) all share, and K(X*, X*) for the
  * ensemble variance.

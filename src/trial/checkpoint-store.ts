@@ -1,5 +1,5 @@
 /**
- * Trial checkpoints in the run folder (DESIGN §8): `RUN/checkpoints/<trial_id>/` holds
+ * Trial checkpoints in the run folder (docs/design.md §8): `RUN/checkpoints/<trial_id>/` holds
  * `checkpoint.json` and the float32 buffer it names, `arrays-<step>-<nonce>.bin` (./checkpoint-codec.ts).
  *
  * Saving writes the buffer under a fresh name, then the JSON (each to a temporary name, fsynced and

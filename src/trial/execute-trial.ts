@@ -1,5 +1,5 @@
 /**
- * One trial against a run folder, idempotently (DESIGN §8, §11): skip it when its tables are
+ * One trial against a run folder, idempotently (docs/design.md §8, §11): skip it when its tables are
  * complete, resume from its checkpoint when there is one (a damaged or foreign checkpoint is
  * deleted and the trial started over), run it with checkpoints every `checkpointEvery` steps,
  * write its tables (src/tables/write.ts, `trials` last), then delete the checkpoint. The Temporal

@@ -1,4 +1,4 @@
-/** One trial end to end (DESIGN §2–§5, §8): the runner, its checkpoints, and the run-folder wrapper. */
+/** One trial end to end (docs/design.md §2–§5, §8): the runner, its checkpoints, and the run-folder wrapper. */
 export type * from './types.js';
 export { runTrial, checkResume, loggedSteps, checkpointInterval, SPECTRUM_TOP, MODES_TOP } from './run-trial.js';
 export { executeTrial, type ExecuteTrialInput, type ExecuteTrialResult } from './execute-trial.js';

@@ -1,5 +1,5 @@
 /**
- * The point sets a trial's kernels are evaluated on (DESIGN §6, §7) and the kernel rows they give:
+ * The point sets a trial's kernels are evaluated on (docs/design.md §6, §7) and the kernel rows they give:
  * `train` Θ(X, X) (N × N), `test` Θ(X*, X) (M × N), `probe` Θ(probe, X) (P × N) and `probe_x0`
  * Θ(x₀, probe) (1 × P) with x₀ the first probe point (angle 0 on the circle grid), for plots of
  * the kernel against the input as in Jacot et al. 2018 (arXiv:1806.07572), Figure 1.

@@ -1,5 +1,5 @@
 /**
- * The linearised network's outputs at a trial's logged steps (DESIGN §4): f_t(X) and f_t(X*) from
+ * The linearised network's outputs at a trial's logged steps (docs/design.md §4): f_t(X) and f_t(X*) from
  * a {@link GdPredictor} (Θ_∞ or Θ̂₀, from the network's own f₀). Steps are asked for in increasing
  * order; they are predicted in chunks so that the M × N product Θ(X*, X)V is formed once per chunk,
  * not once per step, while memory stays bounded however long the run.

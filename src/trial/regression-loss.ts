@@ -1,5 +1,5 @@
 /**
- * Test loss of kernel regression f(x*) = Θ(x*, X)(zI + Θ)⁻¹y (DESIGN §4), as the trials row
+ * Test loss of kernel regression f(x*) = Θ(x*, X)(zI + Θ)⁻¹y (docs/design.md §4), as the trials row
  * records it for the initial kernel Θ̂₀, the after-kernel Θ̂_T (Long 2021, arXiv:2105.10585) and
  * Θ_∞. Kernels on data lying on a low-dimensional set (the circle) are numerically singular in
  * float32, so the ridge starts at 0 and grows through a fixed ladder of jitters relative to the

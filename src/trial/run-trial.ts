@@ -1,5 +1,5 @@
 /**
- * One trial end to end, in-process (DESIGN §2–§5, §7): the data set, θ₀ from the seed, full-batch
+ * One trial end to end, in-process (docs/design.md §2–§5, §7): the data set, θ₀ from the seed, full-batch
  * gradient descent with losses every log_every steps, empirical NTK snapshots on every split, the
  * analytic NNGP/NTK (float64, once), the linearised predictions with Θ_∞ and with Θ̂₀ from the
  * network's own f₀, the infinite-width ensemble, and the metrics of §5 — returned as the rows of

@@ -1,6 +1,6 @@
 /**
  * The rows a trial produces at its logged and snapshot steps (src/tables/rows.ts), each from the
- * metric functions of src/metrics (DESIGN §5) applied to what ./run-trial.ts observed.
+ * metric functions of src/metrics (docs/design.md §5) applied to what ./run-trial.ts observed.
  */
 import type { Dataset } from '../data/dataset.js';
 import type { Mat } from '../linalg/mat.js';
@@ -51,7 +51,7 @@ export function residual(f: Mat, y: Mat): Mat {
   return { rows: f.rows, cols: f.cols, data };
 }
 
-/** The curves row of a logged step: its losses, the linearised predictions' losses, the metrics of DESIGN §5. */
+/** The curves row of a logged step: its losses, the linearised predictions' losses, the metrics of docs/design.md §5. */
 export function curveRow(
   trialId: string,
   entry: TrainLogEntry,

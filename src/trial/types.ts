@@ -15,7 +15,7 @@ export interface TrialRowsSoFar {
 }
 
 /**
- * What resuming a trial needs (DESIGN §8): θ at `step` and every row of the steps before it.
+ * What resuming a trial needs (docs/design.md §8): θ at `step` and every row of the steps before it.
  * Training is deterministic given θ_step (full-batch gradient descent, no random state), and θ₀,
  * the data and the analytic kernels are functions of the config, so they are recomputed rather
  * than stored. A run resumed from here produces exactly the rows of the uninterrupted run.

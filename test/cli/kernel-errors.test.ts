@@ -1,5 +1,5 @@
 /**
- * Bad input to `ntk-sweep kernel` (DESIGN §11), spawning the real CLI: each problem one clear line
+ * Bad input to `ntk-sweep kernel` (docs/design.md §11), spawning the real CLI: each problem one clear line
  * on stderr at its exact file:line:column where it has one, exit code 2, no stack trace, and no
  * output file (nor temporary file) written.
  */

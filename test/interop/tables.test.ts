@@ -1,5 +1,5 @@
 /**
- * Interop (issue 3, must-show 1): the run folder's tables read unchanged by pyarrow, pandas
+ * Interop: the run folder's tables read unchanged by pyarrow, pandas
  * (`pd.read_parquet(dir)`), polars (`pl.scan_parquet(glob)`) and DuckDB (`read_parquet(glob,
  * hive_partitioning = true)`) in the project venv — column names and types (kernel rows as
  * list<float32>), row counts, and every value equal to what TypeScript wrote

@@ -1,7 +1,7 @@
 /**
  * Analytic kernels without Python: the Gauss–Hermite and Gauss–Legendre rules against exact moments, closed
  * forms against quadrature, quadrature against Monte Carlo (within 4 standard errors), the sin
- * recursion against its own closed form, the DESIGN §3 sanity value, symmetry, positive
+ * recursion against its own closed form, the docs/design.md §3 sanity value, symmetry, positive
  * semi-definiteness and the cross-block path.
  */
 import { test } from 'node:test';
@@ -132,7 +132,7 @@ test('tanh dual: quadrature within 4 standard errors of a Monte Carlo estimate',
 });
 
 test('sin: the kernel recursion matches the closed form e^{−(q11+q22)/2} sinh / cosh(q12)', () => {
-  // An independent implementation of DESIGN §3 with E[sin u sin v] = e^{−(q11+q22)/2} sinh q12
+  // An independent implementation of docs/design.md §3 with E[sin u sin v] = e^{−(q11+q22)/2} sinh q12
   // and E[cos u cos v] = e^{−(q11+q22)/2} cosh q12.
   const x = sphereInputs(10, 5, 3);
   const w2 = 1.7 ** 2;

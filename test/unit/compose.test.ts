@@ -81,7 +81,7 @@ test('every variable in docker-compose.yml has a default, so a bare `docker comp
   for (const r of refs) assert.match(r, /^[A-Za-z_][A-Za-z0-9_]*:-/, `\${${r}} has no default`);
 });
 
-test('the services the docs name exist, and the stack has what issue 4 asks for', () => {
+test('the services the docs name exist, and the stack has a server, a UI and CPU and GPU workers', () => {
   const c = compose();
   const names = new Set(Object.keys(c.services));
   for (const s of ['postgresql', 'temporal', 'temporal-ui', 'worker-cpu', 'worker-gpu']) assert.ok(names.has(s), `service ${s}`);

@@ -1,5 +1,5 @@
 /**
- * The sweep config loader (DESIGN §6, §11): defaults, grid forms, and every problem reported at
+ * The sweep config loader (docs/design.md §6, §11): defaults, grid forms, and every problem reported at
  * once at the exact file:line:column, with what was expected, what was found and a did-you-mean.
  */
 import { test } from 'node:test';
@@ -50,7 +50,7 @@ test('defaults fill every field but the width', () => {
   assert.deepEqual(config.grid, []);
 });
 
-test('the DESIGN §6 example loads, with camelCase fields and grid axes in order', () => {
+test('the docs/design.md §6 example loads, with camelCase fields and grid axes in order', () => {
   const text = `name: relu-width
 dataset: { kind: circle, n_train: 64, n_test: 64, target: { kind: sin, freq: 3 } }
 model:   { activation: relu, parameterization: ntk, w_std: 1.4142, b_std: 0.1, outputs: 1 }

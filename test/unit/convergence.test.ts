@@ -2,7 +2,7 @@
  * Convergence of the empirical NTK at initialisation to the analytic (infinite-width) NTK
  * (Jacot et al. 2018, arXiv:1806.07572): on the unit circle (N = 64, ReLU, depth 3, σ_w² = 2,
  * σ_b = 0.1, 8 seeds) the mean relative Frobenius error falls as width^(−1/2), and matches the
- * reference values of DESIGN §5, measured with an independent JAX implementation.
+ * reference values of docs/design.md §5, measured with an independent JAX implementation.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +18,7 @@ await selectBackend('wasm');
 
 const WIDTHS = [64, 128, 256, 512, 1024, 2048, 4096];
 const SEEDS = 8;
-/** DESIGN §5: mean kernel_rel_err at init. */
+/** docs/design.md §5: mean kernel_rel_err at init. */
 const REFERENCE = new Map([[64, 0.48], [512, 0.13], [4096, 0.046]]);
 
 const base: MlpSpec = {

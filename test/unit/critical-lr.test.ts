@@ -1,5 +1,5 @@
 /**
- * DESIGN §4: η_crit = 2N/λ_max(Θ_∞). Checked against an independent λ_max (power iteration), against
+ * docs/design.md §4: η_crit = 2N/λ_max(Θ_∞). Checked against an independent λ_max (power iteration), against
  * the linearised dynamics it is derived from (the top residual mode shrinks just below η_crit and
  * grows just above), and on real networks: above η_crit a run is flagged, far above it diverges
  * with status 'diverged' and the step (no exception), well below it trains normally. Between

@@ -1,5 +1,5 @@
 /**
- * Data sets (DESIGN §6): reproducible by seed, the right shapes and distributions, targets
+ * Data sets (docs/design.md §6): reproducible by seed, the right shapes and distributions, targets
  * against their definitions (the teacher against the analytic NNGP kernel by Monte Carlo), and CSV
  * files: a round trip, and every malformed input a DatasetError at the cell's file:line:column.
  */

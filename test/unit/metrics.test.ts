@@ -1,5 +1,5 @@
 /**
- * DESIGN §5 metrics against closed forms and against the training loop's own numbers.
+ * docs/design.md §5 metrics against closed forms and against the training loop's own numbers.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

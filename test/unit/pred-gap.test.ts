@@ -1,5 +1,5 @@
 /**
- * DESIGN §4–§5: real ReLU networks trained by gradient descent approach their linearisations as
+ * docs/design.md §4–§5: real ReLU networks trained by gradient descent approach their linearisations as
  * the width n grows (Lee et al. 2019, arXiv:1902.06720, Thm 2.1: sup_t ‖f_t^NN − f_t^lin‖ =
  * O(n^{−1/2})). pred_gap_linear (Θ̂₀) and pred_gap_analytic (Θ_∞, with the network's own f₀)
  * must both fall with width, seed-averaged, and roughly like n^{−1/2}.

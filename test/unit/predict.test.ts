@@ -1,5 +1,5 @@
 /**
- * DESIGN §4: the eigenvalue functions g_t(λ), d_t(λ) against exact rational arithmetic; the
+ * docs/design.md §4: the eigenvalue functions g_t(λ), d_t(λ) against exact rational arithmetic; the
  * eigendecomposition; the closed-form gradient-descent, ensemble and kernel-regression predictions
  * against the step-by-step iteration and direct solves; and float32 gradient descent in
  * TensorFlow.js on a real network's linearisation against the closed form with Θ̂₀ = JJᵀ.

@@ -52,7 +52,7 @@ async function loss64(p: MlpParams, x: Mat, y: Mat): Promise<number> {
   return s / (2 * x.rows);
 }
 
-/** ∇L by TensorFlow.js autodiff of a forward pass written here from DESIGN §2 (not src/model/mlp.ts). */
+/** ∇L by TensorFlow.js autodiff of a forward pass written here from docs/design.md §2 (not src/model/mlp.ts). */
 function autodiffGrad(p: MlpParams, x: Mat, y: Mat): Float64Array {
   const s = p.spec;
   const sizes = layerSizes(s);

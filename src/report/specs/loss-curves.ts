@@ -1,6 +1,6 @@
 /**
  * Training and test loss against step, a line per width (mean over seeds, from `summary`), beside
- * the loss the linearised network predicts with Θ∞ from the same f₀ (dashed; DESIGN §4, Lee et al.
+ * the loss the linearised network predicts with Θ∞ from the same f₀ (dashed; docs/design.md §4, Lee et al.
  * 2019, arXiv:1902.06720). Log loss axis; panels train | test, a row per group.
  */
 import type { TopLevelSpec } from 'vega-lite';
