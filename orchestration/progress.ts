@@ -215,19 +215,18 @@ export function progressLine(p: SweepProgress, meter?: { rate(): number | undefi
 }
 
 /** The progress as a JSON object (snake_case, as the tables), with throughput and ETA. */
+/** The trial counts of a running sweep as both JSON outputs name them (`run --json` lines, `status --json`). */
+export function progressCounts(p: SweepProgress) {
+  return { total: p.total, done: p.ok + p.diverged, ok: p.ok, diverged: p.diverged, failed: p.failed, running: p.running, pending: p.pending };
+}
+
 export function progressJson(p: SweepProgress, meter?: { rate(): number | undefined; etaS(p: SweepProgress): number | undefined }): Record<string, unknown> {
   return {
     sweep_id: p.sweepId,
     phase: p.phase,
     paused: p.paused,
     cancelling: p.cancelling,
-    total: p.total,
-    done: p.ok + p.diverged,
-    ok: p.ok,
-    diverged: p.diverged,
-    failed: p.failed,
-    running: p.running,
-    pending: p.pending,
+    ...progressCounts(p),
     skipped: p.skipped,
     started_at: p.startedAt,
     run: p.run,

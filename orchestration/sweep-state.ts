@@ -13,6 +13,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { SweepProgress, SweepResult } from '../workflows/shared.js';
 import type { FollowOutcome } from './follow.js';
 import { serverDir } from './dev-server.js';
+import { progressCounts } from './progress.js';
 
 export const SWEEP_STATES = ['running', 'paused', 'cancelling', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type SweepState = (typeof SWEEP_STATES)[number];
@@ -65,13 +66,7 @@ export function stateOfProgress(p: SweepProgress): SweepState {
 export function statusOfProgress(p: SweepProgress, runDir?: string): SweepStatus {
   return {
     ...empty(p.sweepId, stateOfProgress(p), 'server', runDir),
-    total: p.total,
-    done: p.ok + p.diverged,
-    ok: p.ok,
-    diverged: p.diverged,
-    failed: p.failed,
-    running: p.running,
-    pending: p.pending,
+    ...progressCounts(p),
     phase: p.phase,
   };
 }
