@@ -1,5 +1,5 @@
 /**
- * Conventions every command shares, applied once by src/cli/main.ts: `--format json` is how JSON
+ * Conventions every command shares, applied once by cli/main.ts: `--format json` is how JSON
  * output is asked for, with `--json` as its alias on every command that prints JSON; numeric flags
  * are numbers, and anything else is refused naming the flag and what was given.
  */

@@ -4,7 +4,7 @@
  * it wrote and the fitted slopes of the kernel's relative error (theory: −1/2).
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import type { FitRow } from '../../aggregate/index.js';
+import type { FitRow } from '../../src/aggregate/index.js';
 import { UsageError } from '../usage-error.js';
 
 interface AggregateArgs {
@@ -35,11 +35,11 @@ function slopeLine(f: FitRow): string {
   return `  ${where}: slope ${fmt(f.slope)} [${fmt(f.slope_ci_low)}, ${fmt(f.slope_ci_high)}], R² ${fmt(f.r2)}, ${f.n_widths} widths`;
 }
 
-/** The command's work; throws the typed errors that the CLI reports (src/cli/report-error.ts). */
+/** The command's work; throws the typed errors that the CLI reports (cli/report-error.ts). */
 export async function runAggregateCommand(args: AggregateArgs): Promise<void> {
   if (!Number.isInteger(args.resamples) || args.resamples < 1) throw new UsageError('ntk-sweep aggregate: --resamples must be a positive integer');
   if (!Number.isInteger(args.seed) || args.seed < 0) throw new UsageError('ntk-sweep aggregate: --seed must be a non-negative integer');
-  const { aggregateRun } = await import('../../aggregate/index.js');
+  const { aggregateRun } = await import('../../src/aggregate/index.js');
   const r = await aggregateRun(args.runDir, { resamples: args.resamples, seed: args.seed });
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
   out(`trials: ${r.trials.total} (${r.trials.ok} ok, ${r.trials.failed} failed, ${r.trials.diverged} diverged; failed and diverged are left out)`);

@@ -4,7 +4,7 @@
  * stops launching until `ntk-sweep resume`.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { setCommandExitCode } from '../../../orchestration/exit-code.js';
+import { setCommandExitCode } from '../../orchestration/exit-code.js';
 import { serverOptions, toControlOptions, type ServerArgs } from './sweep-options.js';
 
 interface CancelArgs extends ServerArgs {
@@ -24,7 +24,7 @@ export const cancelSweepCommand: CommandModule<object, CancelArgs> = {
         .option('now', { type: 'boolean', describe: 'terminate at once instead of letting running trials finish' }),
     ) as unknown as Argv<CancelArgs>,
   handler: async (args: ArgumentsCamelCase<CancelArgs>) => {
-    const { cancelCommand } = await import('../../../orchestration/control.js');
+    const { cancelCommand } = await import('../../orchestration/control.js');
     setCommandExitCode(await cancelCommand(args.target, toControlOptions(args)));
   },
 };
@@ -35,7 +35,7 @@ export const pauseSweepCommand: CommandModule<object, CancelArgs> = {
   builder: (y: Argv) =>
     serverOptions(y.example('$0 pause runs/quickstart', 'then: $0 resume runs/quickstart').positional('target', { type: 'string', describe: 'run folder, or sweep id', demandOption: true })) as unknown as Argv<CancelArgs>,
   handler: async (args: ArgumentsCamelCase<CancelArgs>) => {
-    const { pauseCommand } = await import('../../../orchestration/control.js');
+    const { pauseCommand } = await import('../../orchestration/control.js');
     setCommandExitCode(await pauseCommand(args.target, toControlOptions(args)));
   },
 };

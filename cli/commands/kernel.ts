@@ -10,10 +10,10 @@
  * renamed into place).
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { BACKEND_NAMES, type BackendName } from '../../backend/names.js';
-import type { SweepConfig } from '../../config/types.js';
-import { checkWritable, writeFileAtomic } from '../../io/atomic-write.js';
-import type { KernelsForConfig } from '../../kernels-for-config.js';
+import { BACKEND_NAMES, type BackendName } from '../../src/backend/names.js';
+import type { SweepConfig } from '../../src/config/types.js';
+import { checkWritable, writeFileAtomic } from '../../src/io/atomic-write.js';
+import type { KernelsForConfig } from '../../src/kernels-for-config.js';
 import { withJsonAlias } from '../flag-conventions.js';
 import { flagAssignments, unsetAxisNotes, withFieldFlags, type FieldFlagArgs } from '../field-flags.js';
 import { UsageError } from '../usage-error.js';
@@ -49,12 +49,12 @@ export const kernelCommand: CommandModule<object, KernelArgs> = {
   },
 };
 
-/** The command's work; throws the typed errors that the CLI reports (src/cli/report-error.ts). */
+/** The command's work; throws the typed errors that the CLI reports (cli/report-error.ts). */
 export async function runKernel(args: KernelArgs): Promise<void> {
   if (args.format === 'parquet' && !args.out) {
     throw new UsageError('ntk-sweep kernel: --out FILE.parquet is required (or print JSON with --format json)');
   }
-  const { loadConfig, resolveTrial } = await import('../../config/loader.js');
+  const { loadConfig, resolveTrial } = await import('../../src/config/loader.js');
   const loaded = loadConfig(args.config);
 
   const assignments = flagAssignments(args);
@@ -66,7 +66,7 @@ export async function runKernel(args: KernelArgs): Promise<void> {
   if (args.out) checkWritable(args.out);
 
   // TensorFlow.js is loaded only now, so bad input is reported without waiting for it.
-  const { kernelsForConfig } = await import('../../kernels-for-config.js');
+  const { kernelsForConfig } = await import('../../src/kernels-for-config.js');
   const steps = args.steps !== undefined ? config.train.steps : 0;
   const result = await kernelsForConfig(config, { configDir: loaded.dir, steps, backend: args.backend });
 
@@ -88,7 +88,7 @@ export async function runKernel(args: KernelArgs): Promise<void> {
     if (args.out) writeFileAtomic(args.out, text);
     else await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
   } else {
-    const { kernelTableToParquet, makeKernelTable } = await import('../../io/kernel-table.js');
+    const { kernelTableToParquet, makeKernelTable } = await import('../../src/io/kernel-table.js');
     const table = makeKernelTable(result.kernels, metadata(config, result));
     writeFileAtomic(args.out!, kernelTableToParquet(table));
   }

@@ -12,9 +12,9 @@ import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { checkWritable, writeFileAtomic } from '../../io/atomic-write.js';
+import { checkWritable, writeFileAtomic } from '../../src/io/atomic-write.js';
 import { withJsonAlias } from '../flag-conventions.js';
-import type { ExportFormat } from '../../query/index.js';
+import type { ExportFormat } from '../../src/query/index.js';
 import { UsageError } from '../usage-error.js';
 
 const FORMATS = ['table', 'csv', 'json', 'parquet'] as const;
@@ -49,13 +49,13 @@ async function writeStdout(file: string): Promise<void> {
   }
 }
 
-/** The command's work; throws the typed errors that the CLI reports (src/cli/report-error.ts). */
+/** The command's work; throws the typed errors that the CLI reports (cli/report-error.ts). */
 export async function runQueryCommand(args: QueryArgs): Promise<void> {
   if (args.format === 'parquet' && !args.out) {
     throw new UsageError('ntk-sweep query: --format parquet needs --out FILE.parquet');
   }
   if (args.out) checkWritable(args.out);
-  const { copyQuery, exportTempFile, formatTable, lockDown, openRun, runSql, tablesNamedIn } = await import('../../query/index.js');
+  const { copyQuery, exportTempFile, formatTable, lockDown, openRun, runSql, tablesNamedIn } = await import('../../src/query/index.js');
   // Views only for the tables the statement names: making one reads the footer of every file of its table.
   const db = await openRun(args.runDir, { only: tablesNamedIn(args.sql) });
   // Where DuckDB writes an export: the one file outside the run folder it may touch.

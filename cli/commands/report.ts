@@ -29,13 +29,13 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
   },
 };
 
-/** The command's work; throws the typed errors that the CLI reports (src/cli/report-error.ts). */
+/** The command's work; throws the typed errors that the CLI reports (cli/report-error.ts). */
 export async function runReportCommand(args: ReportArgs): Promise<void> {
   const [{ aggregateRun }, { checkRunFolder }, { initialKernelSlopes, writeReport }, { formatValue }] = await Promise.all([
-    import('../../aggregate/index.js'),
-    import('../../query/run-views.js'),
-    import('../../report/index.js'),
-    import('../../report/format.js'),
+    import('../../src/aggregate/index.js'),
+    import('../../src/query/run-views.js'),
+    import('../../src/report/index.js'),
+    import('../../src/report/format.js'),
   ]);
   checkRunFolder(args.runDir);
   if (args.aggregate) {

@@ -4,7 +4,7 @@
  * only the trials whose outputs are missing or failed. Lifts a pause. Options as `run`.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { setCommandExitCode } from '../../../orchestration/exit-code.js';
+import { setCommandExitCode } from '../../orchestration/exit-code.js';
 import { sweepOptions, toSweepOptions, type SweepArgs } from './sweep-options.js';
 
 interface ResumeArgs extends SweepArgs {
@@ -19,7 +19,7 @@ export const resumeSweepCommand: CommandModule<object, ResumeArgs> = {
       y.example('$0 resume runs/quickstart', 'continue the sweep whose run folder this is').positional('target', { type: 'string', describe: 'run folder, or sweep id', demandOption: true }),
     ) as unknown as Argv<ResumeArgs>,
   handler: async (args: ArgumentsCamelCase<ResumeArgs>) => {
-    const { resumeCommand } = await import('../../../orchestration/launch.js');
+    const { resumeCommand } = await import('../../orchestration/launch.js');
     setCommandExitCode(await resumeCommand(args.target, toSweepOptions(args)));
   },
 };

@@ -5,7 +5,7 @@
  * or a missing Temporal CLI is reported before anything starts or is written.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { setCommandExitCode } from '../../../orchestration/exit-code.js';
+import { setCommandExitCode } from '../../orchestration/exit-code.js';
 import { sweepOptions, toSweepOptions, type SweepArgs } from './sweep-options.js';
 
 interface RunArgs extends SweepArgs {
@@ -25,7 +25,7 @@ export const runSweepCommand: CommandModule<object, RunArgs> = {
         .option('yes', { type: 'boolean', describe: 'run grids of more than 100 000 trials' }),
     ) as unknown as Argv<RunArgs>,
   handler: async (args: ArgumentsCamelCase<RunArgs>) => {
-    const { runCommand } = await import('../../../orchestration/launch.js');
+    const { runCommand } = await import('../../orchestration/launch.js');
     setCommandExitCode(await runCommand(args.config, toSweepOptions(args)));
   },
 };

@@ -5,7 +5,7 @@
  * file read in full: a content checksum that does not match makes its trial one to run again.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { setCommandExitCode } from '../../../orchestration/exit-code.js';
+import { setCommandExitCode } from '../../orchestration/exit-code.js';
 import { withJsonAlias } from '../flag-conventions.js';
 import { serverOptions, toControlOptions, type ServerArgs } from './sweep-options.js';
 
@@ -29,7 +29,7 @@ export const statusSweepCommand: CommandModule<object, StatusArgs> = {
         .option('deep', { type: 'boolean', describe: 'check the tables byte by byte (content checksums) instead of asking the server' }),
     ) as unknown as Argv<StatusArgs>,
   handler: async (args: ArgumentsCamelCase<StatusArgs>) => {
-    const { statusCommand } = await import('../../../orchestration/control.js');
+    const { statusCommand } = await import('../../orchestration/control.js');
     setCommandExitCode(await statusCommand(args.target, toControlOptions(args)));
   },
 };

@@ -36,11 +36,11 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
 /** The command's work; throws ConfigError or DatasetError (reported one line per problem, exit 2). */
 export async function runValidate(args: ValidateArgs): Promise<void> {
   const [{ expandGrid }, { loadConfig }, { summarizeSweep, summaryText }, { executorsLine }, { checkSweepData }] = await Promise.all([
-    import('../../config/expand.js'),
-    import('../../config/loader.js'),
-    import('../../config/summary.js'),
-    import('../../config/size-limits.js'),
-    import('../../data/check-data.js'),
+    import('../../src/config/expand.js'),
+    import('../../src/config/loader.js'),
+    import('../../src/config/summary.js'),
+    import('../../src/config/size-limits.js'),
+    import('../../src/data/check-data.js'),
   ]);
   const loaded = loadConfig(args.config);
   const points = expandGrid(loaded, { yes: args.yes });

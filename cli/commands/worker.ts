@@ -3,9 +3,9 @@
  * a worker process for a Temporal cluster (workers/main.ts); runs until Ctrl-C or SIGTERM.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { BACKEND_NAMES, type BackendName } from '../../backend/names.js';
-import { QUEUES, type QueueName } from '../../../workflows/shared.js';
-import { secureOptions } from '../../../orchestration/connection-options.js';
+import { BACKEND_NAMES, type BackendName } from '../../src/backend/names.js';
+import { QUEUES, type QueueName } from '../../workflows/shared.js';
+import { secureOptions } from '../../orchestration/connection-options.js';
 import { UsageError } from '../usage-error.js';
 import { executorCount, serverOptions, toSecurity, type ServerArgs } from './sweep-options.js';
 
@@ -57,7 +57,7 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
     // Certificates checked before the worker runtime starts (a runtime that never connected keeps the process alive).
     secureOptions(security);
     // Loaded on use: the worker runtime is heavy, and other commands must start fast.
-    const { runWorkerProcess } = await import('../../../workers/main.js');
+    const { runWorkerProcess } = await import('../../workers/main.js');
     await runWorkerProcess({
       address: args.address!,
       namespace: args.namespace,

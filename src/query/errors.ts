@@ -1,4 +1,4 @@
-/** Failures of SQL over a run folder, printed to the user without a stack trace (src/cli/report-error.ts). */
+/** Failures of SQL over a run folder, printed to the user without a stack trace (cli/report-error.ts). */
 
 /** A query DuckDB refused or could not run; the message is DuckDB's, with a hint when a table is absent. */
 export class QueryError extends Error {
