@@ -6,7 +6,7 @@ import { OverrideError } from '../src/config/override-error.js';
 import { ConfigError, DiskFullError, formatProblem, isUserError } from '../src/errors.js';
 import { OutputError } from '../src/io/atomic-write.js';
 import { QueryError, RunFolderError } from '../src/query/errors.js';
-import { EXIT_BAD_INPUT, EXIT_DISK_FULL, EXIT_UNEXPECTED } from './exit-codes.js';
+import { EXIT_BAD_INPUT, EXIT_DISK_FULL, EXIT_UNEXPECTED } from '../src/exit-codes.js';
 import { UsageError } from './usage-error.js';
 import { TemporalSetupError } from '../orchestration/errors.js';
 

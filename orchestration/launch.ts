@@ -15,7 +15,7 @@ import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowH
 import { ApplicationFailure } from '@temporalio/common';
 import type { SweepActivities } from '../activities/index.js';
 import type { BackendName } from '../src/backend/select.js';
-import { EXIT_BAD_INPUT, EXIT_DISK_FULL, EXIT_INTERRUPTED, EXIT_SERVER_LOST, EXIT_SWEEP_FAILED } from '../cli/exit-codes.js';
+import { EXIT_BAD_INPUT, EXIT_DISK_FULL, EXIT_INTERRUPTED, EXIT_SERVER_LOST, EXIT_SWEEP_FAILED } from '../src/exit-codes.js';
 import type { sweepWorkflow } from '../workflows/sweep.js';
 import {
   CPU_QUEUE,
