@@ -55,8 +55,8 @@ function bitLength(a: bigint): number {
 }
 
 function ldexp(v: number, p: number): number {
-  while (p > 1000) (v *= 2 ** 1000), (p -= 1000);
-  while (p < -1000) (v *= 2 ** -1000), (p += 1000);
+  for (; p > 1000; p -= 1000) v *= 2 ** 1000;
+  for (; p < -1000; p += 1000) v *= 2 ** -1000;
   return v * 2 ** p;
 }
 
