@@ -11,6 +11,11 @@ export interface JsonAliasArgs {
 }
 
 /** Adds `--json`, the alias of `--format json` (the command defines --format with a json choice). */
+/** The `run-dir` positional of the commands that read a run folder. */
+export function withRunDir<T>(y: Argv<T>) {
+  return y.positional('run-dir', { type: 'string', describe: 'run folder', demandOption: true });
+}
+
 export function withJsonAlias<T>(y: Argv<T>): Argv<T & JsonAliasArgs> {
   return y.option('json', { type: 'boolean', describe: 'same as --format json' }) as Argv<T & JsonAliasArgs>;
 }

@@ -3,39 +3,35 @@
  * ones finish) or, with --now, at once (running trials keep their checkpoints). `ntk-sweep pause`
  * stops launching until `ntk-sweep resume`.
  */
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { setCommandExitCode } from '../../orchestration/exit-code.js';
-import { serverOptions, toControlOptions, type ServerArgs } from './sweep-options.js';
+import { defineCommand } from '../command.js';
+import { serverOptions, toControlOptions, withTarget, type ServerArgs } from './sweep-options.js';
 
 interface CancelArgs extends ServerArgs {
   target: string;
   now?: boolean;
 }
 
-export const cancelSweepCommand: CommandModule<object, CancelArgs> = {
+export const cancelSweepCommand = defineCommand<CancelArgs>({
   command: 'cancel <target>',
   describe: 'cancel a sweep: no new trials start, running ones finish (--now: stop at once)',
-  builder: (y: Argv) =>
-    serverOptions(
-      y
-        .example('$0 cancel runs/quickstart', 'no new trials; running ones finish')
-        .example('$0 cancel runs/quickstart --now', 'stop at once')
-        .positional('target', { type: 'string', describe: 'run folder, or sweep id', demandOption: true })
-        .option('now', { type: 'boolean', describe: 'terminate at once instead of letting running trials finish' }),
-    ) as unknown as Argv<CancelArgs>,
-  handler: async (args: ArgumentsCamelCase<CancelArgs>) => {
+  examples: [
+    ['$0 cancel runs/quickstart', 'no new trials; running ones finish'],
+    ['$0 cancel runs/quickstart --now', 'stop at once'],
+  ],
+  flags: (y) => serverOptions(withTarget(y).option('now', { type: 'boolean', describe: 'terminate at once instead of letting running trials finish' })),
+  run: async (args) => {
     const { cancelCommand } = await import('../../orchestration/control.js');
-    setCommandExitCode(await cancelCommand(args.target, toControlOptions(args)));
+    return cancelCommand(args.target, toControlOptions(args));
   },
-};
+});
 
-export const pauseSweepCommand: CommandModule<object, CancelArgs> = {
+export const pauseSweepCommand = defineCommand<CancelArgs>({
   command: 'pause <target>',
   describe: 'pause a sweep: running trials finish, no new ones start until ntk-sweep resume',
-  builder: (y: Argv) =>
-    serverOptions(y.example('$0 pause runs/quickstart', 'then: $0 resume runs/quickstart').positional('target', { type: 'string', describe: 'run folder, or sweep id', demandOption: true })) as unknown as Argv<CancelArgs>,
-  handler: async (args: ArgumentsCamelCase<CancelArgs>) => {
+  examples: [['$0 pause runs/quickstart', 'then: $0 resume runs/quickstart']],
+  flags: (y) => serverOptions(withTarget(y)),
+  run: async (args) => {
     const { pauseCommand } = await import('../../orchestration/control.js');
-    setCommandExitCode(await pauseCommand(args.target, toControlOptions(args)));
+    return pauseCommand(args.target, toControlOptions(args));
   },
-};
+});

@@ -9,11 +9,11 @@
  * Nothing is written unless everything succeeded (the file is written under a temporary name and
  * renamed into place).
  */
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../src/backend/names.js';
 import type { SweepConfig } from '../../src/config/types.js';
 import { checkWritable, writeFileAtomic } from '../../src/io/atomic-write.js';
 import type { KernelsForConfig } from '../../src/kernels-for-config.js';
+import { defineCommand, note, printOut } from '../command.js';
 import { withJsonAlias } from '../flag-conventions.js';
 import { flagAssignments, unsetAxisNotes, withFieldFlags, type FieldFlagArgs } from '../field-flags.js';
 import { UsageError } from '../usage-error.js';
@@ -25,16 +25,16 @@ interface KernelArgs extends FieldFlagArgs {
   backend?: BackendName;
 }
 
-const note = (line: string): void => void process.stderr.write(`${line}\n`);
-
-export const kernelCommand: CommandModule<object, KernelArgs> = {
+export const kernelCommand = defineCommand<KernelArgs>({
   command: 'kernel <config>',
   describe: 'write the train-set kernels (analytic NTK and NNGP, empirical NTK) of one configuration',
-  builder: (y: Argv) =>
+  examples: [
+    ['$0 kernel configs/quickstart.yaml --width 256 --out k.parquet', 'kernels at width 256 into a Parquet file'],
+    ['$0 kernel configs/quickstart.yaml --steps 100 --json', 'also after 100 steps of training, as JSON on stdout'],
+  ],
+  flags: (y) =>
     withFieldFlags(
       withJsonAlias(y)
-        .example('$0 kernel configs/quickstart.yaml --width 256 --out k.parquet', 'kernels at width 256 into a Parquet file')
-        .example('$0 kernel configs/quickstart.yaml --steps 100 --json', 'also after 100 steps of training, as JSON on stdout')
         .positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true }),
       { steps: 'train this many steps and add the empirical NTK at that step (default: step 0 only)' },
     )
@@ -43,11 +43,9 @@ export const kernelCommand: CommandModule<object, KernelArgs> = {
       .option('backend', {
         choices: BACKEND_NAMES,
         describe: 'TensorFlow.js backend (default: the config’s execution.backend, auto unless set)',
-      }) as unknown as Argv<KernelArgs>,
-  handler: async (args: ArgumentsCamelCase<KernelArgs>) => {
-    await runKernel(args);
-  },
-};
+      }),
+  run: runKernel,
+});
 
 /** The command's work; throws the typed errors that the CLI reports (cli/report-error.ts). */
 export async function runKernel(args: KernelArgs): Promise<void> {
@@ -86,7 +84,7 @@ export async function runKernel(args: KernelArgs): Promise<void> {
   if (args.format === 'json') {
     const text = `${JSON.stringify(toJson(config, result))}\n`;
     if (args.out) writeFileAtomic(args.out, text);
-    else await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+    else await printOut(text);
   } else {
     const { kernelTableToParquet, makeKernelTable } = await import('../../src/io/kernel-table.js');
     const table = makeKernelTable(result.kernels, metadata(config, result));

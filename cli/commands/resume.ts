@@ -3,23 +3,20 @@
  * server kept it (the embedded server's database is in the run folder), else a new one that runs
  * only the trials whose outputs are missing or failed. Lifts a pause. Options as `run`.
  */
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { setCommandExitCode } from '../../orchestration/exit-code.js';
-import { sweepOptions, toSweepOptions, type SweepArgs } from './sweep-options.js';
+import { defineCommand } from '../command.js';
+import { sweepOptions, toSweepOptions, withTarget, type SweepArgs } from './sweep-options.js';
 
 interface ResumeArgs extends SweepArgs {
   target: string;
 }
 
-export const resumeSweepCommand: CommandModule<object, ResumeArgs> = {
+export const resumeSweepCommand = defineCommand<ResumeArgs>({
   command: 'resume <target>',
   describe: 'continue an interrupted, paused or failed sweep (RUN_DIR or SWEEP_ID)',
-  builder: (y: Argv) =>
-    sweepOptions(
-      y.example('$0 resume runs/quickstart', 'continue the sweep whose run folder this is').positional('target', { type: 'string', describe: 'run folder, or sweep id', demandOption: true }),
-    ) as unknown as Argv<ResumeArgs>,
-  handler: async (args: ArgumentsCamelCase<ResumeArgs>) => {
+  examples: [['$0 resume runs/quickstart', 'continue the sweep whose run folder this is']],
+  flags: (y) => sweepOptions(withTarget(y)),
+  run: async (args) => {
     const { resumeCommand } = await import('../../orchestration/launch.js');
-    setCommandExitCode(await resumeCommand(args.target, toSweepOptions(args)));
+    return resumeCommand(args.target, toSweepOptions(args));
   },
-};
+});

@@ -35,6 +35,11 @@ export interface SweepArgs extends ServerArgs {
   maxHistoryEvents?: number;
 }
 
+/** The `target` positional of resume, status, cancel and pause: a run folder or a sweep id. */
+export function withTarget<T>(y: Argv<T>, required = true): Argv<T> {
+  return y.positional('target', { type: 'string', describe: 'run folder, or sweep id', demandOption: required }) as Argv<T>;
+}
+
 export function serverOptions<T>(y: Argv<T>): Argv<T & ServerArgs> {
   return y
     .option('address', {

@@ -12,7 +12,6 @@
  */
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../src/backend/names.js';
 import type { TrialPoint } from '../../src/config/expand.js';
 import type { Assignment, LoadedConfig } from '../../src/config/loader.js';
@@ -20,6 +19,7 @@ import { runDirOf } from '../../src/config/summary.js';
 import type { SweepConfig } from '../../src/config/types.js';
 import { OutputError } from '../../src/io/atomic-write.js';
 import type { ExecuteTrialResult } from '../../src/trial/execute-trial.js';
+import { defineCommand, note, printOut } from '../command.js';
 import { anyFieldFlag, flagAssignments, unsetAxisNotes, withFieldFlags, type FieldFlagArgs } from '../field-flags.js';
 import { UsageError } from '../usage-error.js';
 
@@ -34,16 +34,16 @@ interface TrialArgs extends FieldFlagArgs {
 // One key for the positional and the flag: `trial CONFIG RUN_DIR` as the other commands take a run folder, `--run-dir RUN_DIR` kept.
 const RUN_DIR_HELP = 'run folder to write the tables into (default: the config’s output); --run-dir DIR is the same';
 
-const note = (line: string): void => void process.stderr.write(`${line}\n`);
-
-export const trialCommand: CommandModule<object, TrialArgs> = {
+export const trialCommand = defineCommand<TrialArgs>({
   command: 'trial <config> [run-dir]',
   describe: 'run one trial of a sweep in this process and write its tables into the run folder',
-  builder: (y: Argv) =>
+  examples: [
+    ['$0 trial configs/quickstart.yaml --width 64 --seed 1', 'one trial, written into the config’s run folder'],
+    ['$0 trial configs/quickstart.yaml --trial 3f2a runs/try', 'the grid point whose id starts 3f2a, into runs/try'],
+  ],
+  flags: (y) =>
     withFieldFlags(
       y
-        .example('$0 trial configs/quickstart.yaml --width 64 --seed 1', 'one trial, written into the config’s run folder')
-        .example('$0 trial configs/quickstart.yaml --trial 3f2a runs/try', 'the grid point whose id starts 3f2a, into runs/try')
         .positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true })
         .positional('run-dir', { type: 'string', describe: RUN_DIR_HELP }),
     )
@@ -56,11 +56,9 @@ export const trialCommand: CommandModule<object, TrialArgs> = {
       .option('checkpoint-every', {
         type: 'number',
         describe: 'save a checkpoint every N steps (RUN/checkpoints), so that an interrupted run resumes',
-      }) as unknown as Argv<TrialArgs>,
-  handler: async (args: ArgumentsCamelCase<TrialArgs>) => {
-    await runTrialCommand(args);
-  },
-};
+      }),
+  run: runTrialCommand,
+});
 
 /** The grid point whose id is `id` or starts with it (unique); a UsageError saying how to list ids otherwise. */
 export async function findPoint(loaded: LoadedConfig, id: string): Promise<TrialPoint> {
@@ -147,7 +145,7 @@ export async function runTrialCommand(args: TrialArgs): Promise<void> {
     onNote: note,
   });
   const text = `${summaryLines(result, point, config, runDir).join('\n')}\n`;
-  await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+  await printOut(text);
 }
 
 const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined ? 'n/a' : v.toPrecision(digits));
