@@ -3,9 +3,9 @@
  * (no stack trace), anything else with its stack.
  */
 import { OverrideError } from '../src/config/override-error.js';
-import { ConfigError, DiskFullError, formatProblem, isUserError } from '../src/errors.js';
+import { ConfigError, DiskFullError, formatProblem, isUserError, RunFolderError } from '../src/errors.js';
 import { OutputError } from '../src/io/atomic-write.js';
-import { QueryError, RunFolderError } from '../src/query/errors.js';
+import { QueryError } from '../src/query/errors.js';
 import { EXIT_BAD_INPUT, EXIT_DISK_FULL, EXIT_UNEXPECTED } from '../src/exit-codes.js';
 import { UsageError } from './usage-error.js';
 import { TemporalSetupError } from '../orchestration/errors.js';

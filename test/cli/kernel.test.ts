@@ -18,7 +18,7 @@ import { initParams } from '../../src/model/params.js';
 import { analyticKernels } from '../../src/ntk/analytic.js';
 import { empiricalNtk } from '../../src/ntk/empirical.js';
 import { criticalLearningRate } from '../../src/predict/critical-lr.js';
-import { specOf } from '../../src/kernels-for-config.js';
+import { specOf } from '../../src/model/spec.js';
 import { selectBackend } from '../../src/backend/select.js';
 import { listing, outDir, runCli } from './run-cli.js';
 
