@@ -2,7 +2,7 @@
  * `ntk-sweep kernel CONFIG.yaml [--width W] [--depth D] [--seed S] [--lr L] [--steps T]
  *  [--backend B] (--out FILE.parquet | --format json)`: the train-set kernels of one configuration —
  * analytic NTK and NNGP, empirical NTK at step 0 and, with --steps, at step T — as rows
- * `kind, step, row, values` (src/io/kernel-table.ts).
+ * `kind, step, row, values` (src/tables/kernel-table.ts).
  *
  * Gridded fields take their first value unless a flag sets them (a note on stderr says which).
  * Diverged training is a result, not an error: a warning, the step-0 rows, exit code 0.
@@ -86,7 +86,7 @@ export async function runKernel(args: KernelArgs): Promise<void> {
     if (args.out) writeFileAtomic(args.out, text);
     else await printOut(text);
   } else {
-    const { kernelTableToParquet, makeKernelTable } = await import('../../src/io/kernel-table.js');
+    const { kernelTableToParquet, makeKernelTable } = await import('../../src/tables/kernel-table.js');
     const table = makeKernelTable(result.kernels, metadata(config, result));
     writeFileAtomic(args.out!, kernelTableToParquet(table));
   }

@@ -12,7 +12,7 @@ import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { loadConfig, resolveTrial } from '../../src/config/loader.js';
 import { makeDataset } from '../../src/data/make-dataset.js';
-import { parquetToKernelTable } from '../../src/io/kernel-table.js';
+import { parquetToKernelTable } from '../../src/tables/kernel-table.js';
 import { relFrobenius, type Mat } from '../../src/linalg/mat.js';
 import { initParams } from '../../src/model/params.js';
 import { analyticKernels } from '../../src/ntk/analytic.js';
