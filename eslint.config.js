@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Folders above the core: src/ never imports them (they hold Temporal, processes and the CLI). */
-const OUTER = ['orchestration', 'workers', 'activities', 'workflows', 'executors', 'cli'];
+const OUTER = ['connection', 'orchestration', 'workers', 'activities', 'workflows', 'executors', 'cli'];
 const outerRe = (folders) => `^(\\.\\./)+(${folders.join('|')})(/|$)`;
 
 /** Every Node built-in module, bare and `node:`-prefixed. */
@@ -48,7 +48,7 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: restricted([
       { group: ['@temporalio/*'], message: 'src/ is the pure core and never imports Temporal.' },
-      { regex: outerRe(OUTER), message: 'src/ imports nothing from the layers above it (cli/, orchestration/, workers/, activities/, workflows/, executors/).' },
+      { regex: outerRe(OUTER), message: 'src/ imports nothing from the layers above it (cli/, orchestration/, connection/, workers/, activities/, workflows/, executors/).' },
     ]),
   },
   {
@@ -61,7 +61,7 @@ export default tseslint.config(
         { group: ['apache-arrow', 'apache-arrow/*', 'parquet-wasm', 'parquet-wasm/*'], message: 'workflows/ runs in the workflow sandbox: no Arrow or Parquet.' },
         { regex: '^(\\.\\./)+src(/|$)', allowTypeImports: true, message: 'workflows/ imports only types from src/ (the sandbox must not load the core).' },
         { regex: outerRe(['activities']), allowTypeImports: true, message: 'workflows/ imports only the activities\' types (proxyActivities).' },
-        { regex: outerRe(['orchestration', 'workers', 'executors', 'cli']), message: 'workflows/ depends on no process-side layer.' },
+        { regex: outerRe(['connection', 'orchestration', 'workers', 'executors', 'cli']), message: 'workflows/ depends on no process-side layer.' },
       ],
       NODE_BUILTINS.map((name) => ({ name, message: 'workflows/ runs in the workflow sandbox: no Node built-ins (determinism, docs/orchestration.md).' })),
     ),
@@ -72,8 +72,20 @@ export default tseslint.config(
     rules: restricted([{ regex: outerRe(['orchestration', 'cli']), message: 'activities/ stay thin: no orchestration/ or cli/ imports.' }]),
   },
   {
+    // Reaching a Temporal server is shared by the client side and the workers: it depends on neither.
+    files: ['connection/**/*.ts'],
+    rules: restricted([
+      { regex: outerRe(['orchestration', 'workers', 'activities', 'workflows', 'executors', 'cli']), message: 'connection/ is shared by orchestration/ and workers/ and imports neither (nor any layer above src/).' },
+    ]),
+  },
+  {
+    // Workers and executors serve trials; they never reach for the client side.
+    files: ['workers/**/*.ts', 'executors/**/*.ts'],
+    rules: restricted([{ regex: outerRe(['orchestration', 'cli']), message: 'workers/ and executors/ import nothing from orchestration/ (shared needs live in connection/) or cli/.' }]),
+  },
+  {
     // The CLI is the top: nothing below it imports it.
-    files: ['orchestration/**/*.ts', 'workers/**/*.ts', 'executors/**/*.ts'],
+    files: ['orchestration/**/*.ts'],
     rules: restricted([{ regex: outerRe(['cli']), message: 'cli/ is the top layer: nothing below it imports it.' }]),
   },
 );

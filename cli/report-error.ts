@@ -8,7 +8,7 @@ import { OutputError } from '../src/io/atomic-write.js';
 import { QueryError } from '../src/query/errors.js';
 import { EXIT_BAD_INPUT, EXIT_DISK_FULL, EXIT_UNEXPECTED } from '../src/exit-codes.js';
 import { UsageError } from './usage-error.js';
-import { TemporalSetupError } from '../orchestration/errors.js';
+import { TemporalSetupError } from '../connection/errors.js';
 
 /** True for failures caused by the input (config, data, flags, backend, output location). */
 export function isBadInput(e: unknown): e is Error {

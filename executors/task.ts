@@ -1,9 +1,9 @@
 /**
- * One trial as an executor runs it: the run folder's config and grid point (activities/run-config.ts)
+ * One trial as an executor runs it: the run folder's config and grid point (src/config/run-config.ts)
  * through the core's executeTrial. The same body runs in an executor thread (./executor-thread.ts)
  * and in-process (`--executors 0`), so both paths compute exactly the same thing.
  */
-import { loadRunConfig, pointAt } from '../activities/run-config.js';
+import { loadRunConfig, pointAt } from '../src/config/run-config.js';
 import type { BackendName } from '../src/backend/select.js';
 import { resolvePoint } from '../src/config/expand.js';
 import { estimateTrial, sizesOf } from '../src/config/estimate.js';

@@ -4,7 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../src/backend/names.js';
-import { resolveSecurity, SECURITY_ENV, SECURITY_FLAGS, type TransportSecurity } from '../../orchestration/connection-options.js';
+import { resolveSecurity, SECURITY_ENV, SECURITY_FLAGS, type TransportSecurity } from '../../connection/connection-options.js';
 import type { SweepCommandOptions } from '../../orchestration/launch.js';
 import type { ProgressMode } from '../../orchestration/progress.js';
 import { withJsonAlias } from '../flag-conventions.js';

@@ -4,7 +4,7 @@
  */
 import { BACKEND_NAMES, type BackendName } from '../../src/backend/names.js';
 import { QUEUES, type QueueName } from '../../workflows/shared.js';
-import { secureOptions } from '../../orchestration/connection-options.js';
+import { secureOptions } from '../../connection/connection-options.js';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../usage-error.js';
 import { executorCount, serverOptions, toSecurity, type ServerArgs } from './sweep-options.js';
