@@ -2,7 +2,7 @@
  * No two folders import each other at run time, directly or through others (docs/architecture.md,
  * "Layers"): the graph is of the folders the CLI runs — each top-level layer, and each area of src/
  * (a file at the root of src/ counts as its own area) — with an edge for every relative
- * `import … from`, `export … from` and `import()` that is not `import type`/`export type`.
+ * `import … from`, `export … from`, `import '…'` and `import()` that is not `import type`/`export type`.
  * Type-only imports are left out: they vanish at compile time (the workflow's `typeof activities`).
  */
 import assert from 'node:assert/strict';
@@ -13,10 +13,10 @@ import { ROOT } from '../../helpers/python.js';
 
 type Graph = Map<string, Map<string, string[]>>;
 
-/** The folder a file belongs to: `cli`, `src/config`, `src/errors.ts`. */
+/** The folder a file or import belongs to: `cli`, `src/config`, `src/errors` (for src/errors.ts and '../errors.js'). */
 function areaOf(file: string): string {
   const [top, second] = file.split('/');
-  return top === 'src' ? `src/${second}` : top;
+  return top === 'src' ? `src/${second.replace(/\.[jt]s$/, '')}` : top;
 }
 
 function sourcesUnder(dir: string): string[] {
@@ -27,14 +27,15 @@ function sourcesUnder(dir: string): string[] {
   });
 }
 
-const RUNTIME_IMPORT = /(?:^|[\s;])(?:import|export)\s+(?!type[\s{])[^'";]*?from\s*'(\.\.?\/[^']+)'|import\(\s*'(\.\.?\/[^']+)'\s*\)/g;
+const RUNTIME_IMPORT =
+  /(?:^|[\s;])(?:import|export)\s+(?!type[\s{])[^'";]*?from\s*'(\.\.?\/[^']+)'|import\(\s*'(\.\.?\/[^']+)'\s*\)|(?:^|[\s;])import\s*'(\.\.?\/[^']+)'/g;
 
 /** Area → area → the imports (file -> specifier) that make the edge. */
 function importGraph(files: readonly string[], read: (file: string) => string): Graph {
   const graph: Graph = new Map();
   for (const file of files) {
     for (const m of read(file).matchAll(RUNTIME_IMPORT)) {
-      const spec = m[1] ?? m[2];
+      const spec = m[1] ?? m[2] ?? m[3];
       const from = areaOf(file);
       const to = areaOf(path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)));
       if (from === to) continue;
@@ -85,12 +86,16 @@ test('no folder imports another that imports it back at run time', async () => {
   assert.deepEqual(found, [], `folder cycles:\n${found.join('\n')}`);
 });
 
-test('the check finds a planted cycle, through a multi-line import and a dynamic one, and ignores type-only imports', () => {
+test('the check finds a planted cycle, through multi-line, dynamic, side-effect and re-export imports, and ignores type-only imports', () => {
   const files: Record<string, string> = {
     'src/a/x.ts': "import {\n  y,\n  z,\n} from '../b/y.js';\nimport type { T } from '../c/t.js';\n",
     'src/b/y.ts': "export const y = () => import('../a/x.js');\n",
     'src/c/t.ts': "import { x } from '../a/x.js';\nexport type T = number;\n",
+    'src/d/u.ts': "import '../e/v.js';\n",
+    'src/e/v.ts': "export { u } from '../d/u.js';\n",
+    'src/f.ts': "import { g } from './g/w.js';\n",
+    'src/g/w.ts': "import { f } from '../f.js';\n",
   };
   const graph = importGraph(Object.keys(files), (f) => files[f]);
-  assert.deepEqual(cycles(graph), [['src/a', 'src/b']]);
+  assert.deepEqual(cycles(graph), [['src/a', 'src/b'], ['src/d', 'src/e'], ['src/f', 'src/g']]);
 });
