@@ -7,15 +7,29 @@ import tseslint from 'typescript-eslint';
 
 /** Folders above the core: src/ never imports them (they hold Temporal, processes and the CLI). */
 const OUTER = ['connection', 'orchestration', 'workers', 'activities', 'workflows', 'executors', 'cli'];
-const outerRe = (folders) => `^(\\.\\./)+(${folders.join('|')})(/|$)`;
+const outerRe = (folders) => `^(\\.\\.\\/)+(${folders.join('|')})(\\/|$)`;
 
 /** Every Node built-in module, bare and `node:`-prefixed. */
 const NODE_BUILTINS = [...new Set(builtinModules.filter((m) => !m.startsWith('_')).flatMap((m) => [m, `node:${m}`]))];
 
-/** The boundaries, per folder: `restricted(paths, patterns)` builds one no-restricted-imports rule. */
+/**
+ * The boundaries of one folder: no-restricted-imports for static imports and, since commands load
+ * their libraries on use, the same `regex` patterns for `import()` (which that rule does not see).
+ */
 const restricted = (patterns, paths = []) => ({
   '@typescript-eslint/no-restricted-imports': ['error', { paths, patterns }],
+  'no-restricted-syntax': [
+    'error',
+    ...patterns
+      .filter((p) => !p.allowTypeImports)
+      .flatMap((p) => (p.regex ? [p.regex] : p.group.map(globRegex)).map((re) => ({ selector: `ImportExpression[source.value=/${re}/]`, message: p.message }))),
+  ],
 });
+
+/** A package glob of `group` (`@temporalio/*`, `apache-arrow`) as the source of a regex. */
+function globRegex(glob) {
+  return `^${glob.replace(/[.]/g, '\\.').replace(/\//g, '\\/').replace(/\*/g, '.*')}$`;
+}
 
 const TS_FILES = ['**/*.ts'];
 
