@@ -4,9 +4,8 @@
  * policy. Every failure carries the attempt it ended, so the workflow can record how many were made.
  */
 import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
-import { ConfigError, DatasetError, DiskFullError } from '../src/errors.js';
+import { ConfigError, DatasetError, DiskFullError, RunFolderError } from '../src/errors.js';
 import { isDiskFull } from '../src/io/disk-full.js';
-import { RunFolderError } from '../src/query/errors.js';
 import { DISK_FULL_FAILURE, NON_RETRYABLE_TYPES } from '../workflows/shared.js';
 
 const nonRetryable = new Set<string>(NON_RETRYABLE_TYPES);

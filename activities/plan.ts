@@ -6,7 +6,7 @@
  */
 import { checkTrial } from '../src/tables/read.js';
 import type { PlanPageInput, PlanPageResult, PlanSummary, RunRef } from '../workflows/shared.js';
-import { loadRunConfig } from './run-config.js';
+import { loadRunConfig } from '../src/config/run-config.js';
 
 /** The sweep's id, trial count and execution settings, from RUN/config.yaml. */
 export async function plan(ref: RunRef): Promise<PlanSummary> {

@@ -18,5 +18,5 @@ await Promise.all([
 ]);
 const args = process.argv.slice(2);
 if (args[0] === 'status') await Promise.all([import('../orchestration/launch.js'), import('@temporalio/worker')]);
-const { main } = await import('../src/cli/main.js');
+const { main } = await import('../cli/main.js');
 process.exitCode = await main(args);

@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createActivities, type SweepActivities } from '../activities/index.js';
-import { connectClient } from '../orchestration/connect.js';
+import { connectClient } from '../connection/connect.js';
 import { startEmbedded } from '../orchestration/embedded.js';
 import { startOrAttach } from '../orchestration/launch.js';
 import { checkRunFolder, planFromConfig, writeLaunchFiles } from '../orchestration/run-folder.js';

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** The folders whose TypeScript the CLI runs (tests and benchmarks are not compiled). */
-export const SOURCE_DIRS = ['src', 'orchestration', 'workers', 'workflows', 'activities', 'executors'];
+export const SOURCE_DIRS = ['src', 'cli', 'connection', 'orchestration', 'workers', 'workflows', 'activities', 'executors'];
 export const DIST = 'dist';
 export const STAMP = 'sources.json';
 

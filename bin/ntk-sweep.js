@@ -4,7 +4,7 @@
 // through tsx's loader (tsx is a dependency), so that `npx ntk-sweep …` works from a checkout with
 // or without a build, and an edited source is never shadowed by an old build.
 // NTK_SWEEP_FROM_SOURCE=1 forces the sources; NTK_SWEEP_DEBUG_START=1 says on stderr which ran.
-// Exit codes: src/cli/exit-codes.ts.
+// Exit codes: src/exit-codes.ts.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { staleReason } from './compiled.js';
@@ -16,10 +16,10 @@ if (process.env.NTK_SWEEP_DEBUG_START === '1') {
 }
 let main;
 if (stale === null) {
-  ({ main } = await import('../dist/src/cli/main.js'));
+  ({ main } = await import('../dist/cli/main.js'));
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import('../src/cli/main.ts'));
+  ({ main } = await import('../cli/main.ts'));
 }
 process.exitCode = await main(process.argv.slice(2));

@@ -18,7 +18,7 @@ function exitHook(trialId: string, attempt: number): number | undefined {
 const port = parentPort!;
 const send = (m: FromExecutor): void => port.postMessage(m);
 
-port.on('message', async (m: ToExecutor) => {
+async function handle(m: ToExecutor): Promise<void> {
   const flag = new Int32Array(m.cancel);
   const dieAt = exitHook(m.task.trialId, m.task.attempt);
   try {
@@ -35,5 +35,8 @@ port.on('message', async (m: ToExecutor) => {
     // A WebAssembly trap (the wasm backend out of memory, an abort) leaves this backend unusable.
     send(e instanceof Cancelled ? { kind: 'cancelled' } : { kind: 'failed', error: toWire(e), fatal: e instanceof WebAssembly.RuntimeError });
   }
-});
+}
+
+// Fire-and-forget: handle() answers every outcome of the task, failures included, as a message.
+port.on('message', (m: ToExecutor) => void handle(m));
 send({ kind: 'ready' });

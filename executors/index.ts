@@ -1,6 +1,6 @@
 /** The trial executors of a worker process: the pool, its default size, and how activities hand trials over. */
 import type { BackendName } from '../src/backend/select.js';
-import { memoryBudget } from '../src/trial/estimate.js';
+import { memoryBudget } from '../src/config/estimate.js';
 import { defaultPoolSize, ExecutorPool, webgpuAdapters } from './pool.js';
 import { taskPeakBytes } from './task.js';
 

@@ -4,7 +4,7 @@
  * while the main thread stays free for Temporal (heartbeats, cancellation).
  *
  * Admission: trials start in the order they arrive, when an executor is idle and the estimated
- * peak memory of the running trials plus this one (src/trial/estimate.ts) stays within the
+ * peak memory of the running trials plus this one (src/config/estimate.ts) stays within the
  * budget; a trial larger than the whole budget runs alone. An executor that dies (its thread
  * exits or throws) fails only its trial's attempt, with an {@link ExecutorDiedError} (retryable),
  * and is replaced; so is one whose trial ended in a WebAssembly trap (its backend is unusable).
@@ -14,7 +14,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { formatBytes } from '../src/trial/estimate.js';
+import { formatBytes } from '../src/config/estimate.js';
 import { fromWire, type FromExecutor, type ToExecutor } from './protocol.js';
 import type { TrialHooks, TrialOutcome, TrialTask } from './task.js';
 

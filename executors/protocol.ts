@@ -3,8 +3,7 @@
  * carried across the thread boundary with their type, so that the activity still tells a bad
  * config (non-retryable) from anything else (activities/failures.ts).
  */
-import { BackendError, ConfigError, DatasetError, type ConfigProblem } from '../src/errors.js';
-import { RunFolderError } from '../src/query/errors.js';
+import { BackendError, ConfigError, DatasetError, RunFolderError, type ConfigProblem } from '../src/errors.js';
 import type { TrialOutcome, TrialTask } from './task.js';
 
 /**

@@ -1,12 +1,12 @@
 /**
- * One trial as an executor runs it: the run folder's config and grid point (activities/run-config.ts)
+ * One trial as an executor runs it: the run folder's config and grid point (src/config/run-config.ts)
  * through the core's executeTrial. The same body runs in an executor thread (./executor-thread.ts)
  * and in-process (`--executors 0`), so both paths compute exactly the same thing.
  */
-import { loadRunConfig, pointAt } from '../activities/run-config.js';
+import { loadRunConfig, pointAt } from '../src/config/run-config.js';
 import type { BackendName } from '../src/backend/select.js';
 import { resolvePoint } from '../src/config/expand.js';
-import { estimateTrial, sizesOf } from '../src/trial/estimate.js';
+import { estimateTrial, sizesOf } from '../src/config/estimate.js';
 import { executeTrial, type ExecuteTrialResult } from '../src/trial/execute-trial.js';
 import type { RunTrialInput } from '../workflows/shared.js';
 
@@ -46,7 +46,7 @@ export async function runTask(task: TrialTask, hooks: TrialHooks): Promise<Trial
   return outcome;
 }
 
-/** The estimated peak memory of `task` (src/trial/estimate.ts): what the pool admits trials by. */
+/** The estimated peak memory of `task` (src/config/estimate.ts): what the pool admits trials by. */
 export function taskPeakBytes(task: TrialTask): number {
   const rc = loadRunConfig(task);
   return estimateTrial(sizesOf(resolvePoint(rc.loaded, pointAt(rc, task.index, task.trialId)))).peakBytes;

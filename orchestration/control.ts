@@ -9,11 +9,11 @@ import { WorkflowFailedError, WorkflowNotFoundError, type WorkflowExecutionDescr
 import { readManifest } from '../src/tables/manifest.js';
 import { trialStates } from '../src/tables/read.js';
 import { CANCEL_SIGNAL, PAUSE_SIGNAL, sweepWorkflowId, type SweepResult } from '../workflows/shared.js';
-import { connectClient, DEFAULT_NAMESPACE, type ConnectedClient } from './connect.js';
-import type { TransportSecurity } from './connection-options.js';
+import { connectClient, DEFAULT_NAMESPACE, type ConnectedClient } from '../connection/connect.js';
+import type { TransportSecurity } from '../connection/connection-options.js';
 import { damagedDatabase, readServerRecord, serverDbFile, startDevServer } from './dev-server.js';
 import { tryLaunchLock } from './launch-lock.js';
-import { TemporalSetupError } from './errors.js';
+import { TemporalSetupError } from '../connection/errors.js';
 import { queryProgress } from './follow.js';
 import { progressLine } from './progress.js';
 import { findRunFolders, isRunFolder, readLaunchRecord } from './run-folder.js';

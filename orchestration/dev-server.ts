@@ -13,8 +13,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, ren
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { writeFileAtomic } from '../src/io/atomic-write.js';
-import { connectClient, DEFAULT_NAMESPACE } from './connect.js';
-import { TemporalSetupError } from './errors.js';
+import { connectClient, DEFAULT_NAMESPACE } from '../connection/connect.js';
+import { TemporalSetupError } from '../connection/errors.js';
 
 /** RUN/.temporal: the embedded server's database, log and record. */
 export function serverDir(runDir: string): string {

@@ -16,7 +16,7 @@ import { onPool, poolText, startPool, type ExecutorPool } from '../executors/ind
 import { diskFullError } from '../src/io/disk-full.js';
 import { createSweepWorkers, runWorkers, shutdownWorkers } from '../workers/create-workers.js';
 import { installWorkerRuntime } from '../workers/runtime.js';
-import { connectWorker } from './connect.js';
+import { connectWorker } from '../connection/connect.js';
 import {
   adoptDevServer,
   damagedDatabase,
@@ -28,7 +28,7 @@ import {
   startDevServer,
   type DevServer,
 } from './dev-server.js';
-import { TemporalSetupError } from './errors.js';
+import { TemporalSetupError } from '../connection/errors.js';
 import { tryLaunchLock } from './launch-lock.js';
 import type { TemporalCli } from './temporal-cli.js';
 import type { BackendName } from '../src/backend/select.js';

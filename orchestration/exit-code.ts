@@ -1,6 +1,6 @@
 /**
  * Exit codes chosen by a command that succeeded as a command but has more to say (an interrupted
- * sweep exits 130). yargs handlers return nothing, so they leave the code here and src/cli/main.ts
+ * sweep exits 130). yargs handlers return nothing, so they leave the code here and cli/main.ts
  * returns it.
  */
 let pending: number | undefined;

@@ -3,7 +3,7 @@
  * the exit code — bad input (a data file or config that a trial could not use; retrying cannot
  * fix it) is exit 2, as when `validate` or `run` refuse it up front.
  */
-import { EXIT_BAD_INPUT } from '../src/cli/exit-codes.js';
+import { EXIT_BAD_INPUT } from '../src/exit-codes.js';
 import { failedTrials } from '../src/tables/read.js';
 import { BAD_INPUT_TYPES } from '../workflows/shared.js';
 

@@ -15,7 +15,7 @@ import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowH
 import { ApplicationFailure } from '@temporalio/common';
 import type { SweepActivities } from '../activities/index.js';
 import type { BackendName } from '../src/backend/select.js';
-import { EXIT_BAD_INPUT, EXIT_DISK_FULL, EXIT_INTERRUPTED, EXIT_SERVER_LOST, EXIT_SWEEP_FAILED } from '../src/cli/exit-codes.js';
+import { EXIT_BAD_INPUT, EXIT_DISK_FULL, EXIT_INTERRUPTED, EXIT_SERVER_LOST, EXIT_SWEEP_FAILED } from '../src/exit-codes.js';
 import type { sweepWorkflow } from '../workflows/sweep.js';
 import {
   CPU_QUEUE,
@@ -27,12 +27,12 @@ import {
   type SweepProgress,
   type SweepResult,
 } from '../workflows/shared.js';
-import { connectClient, DEFAULT_NAMESPACE, type ConnectedClient } from './connect.js';
+import { connectClient, DEFAULT_NAMESPACE, type ConnectedClient } from '../connection/connect.js';
 import { reportFailedTrials } from './failed-trials.js';
-import type { TransportSecurity } from './connection-options.js';
+import type { TransportSecurity } from '../connection/connection-options.js';
 import { isAlive, readServerRecord, serverDir } from './dev-server.js';
 import { noteBackendChoice, releaseOrphanedTrials, startEmbedded, type Embedded } from './embedded.js';
-import { TemporalSetupError } from './errors.js';
+import { TemporalSetupError } from '../connection/errors.js';
 import { followSweep, queryProgress, serverWaitMs, type ServerLoss } from './follow.js';
 import { formatDuration, makeProgressView, noteLine, progressOfResult, trialCostsOf, type ProgressMode } from './progress.js';
 import {

@@ -14,8 +14,8 @@
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TemporalSetupError } from './errors.js';
-import { projectRoot } from '../src/project-root.js';
+import { TemporalSetupError } from '../connection/errors.js';
+import { cacheDir, projectRoot } from '../src/project-root.js';
 
 /** The CLI version the setup script builds (newer tags cannot be `go install`ed). */
 export const TEMPORAL_CLI_VERSION = '1.5.1';
@@ -35,11 +35,6 @@ export interface FindOptions {
   env?: NodeJS.ProcessEnv;
   /** Try the SDK download when nothing local is found (default: unless NTK_SWEEP_TEMPORAL_DOWNLOAD=0). */
   download?: boolean;
-}
-
-/** `<root>/.cache`, or NTK_SWEEP_CACHE_DIR. */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.NTK_SWEEP_CACHE_DIR ? path.resolve(env.NTK_SWEEP_CACHE_DIR) : path.join(PROJECT_ROOT, '.cache');
 }
 
 function isExecutable(file: string): boolean {

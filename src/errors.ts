@@ -60,6 +60,15 @@ export class DiskFullError extends Error {
 }
 
 /** True for errors a user caused (printed without a stack trace by the CLI). */
+/**
+ * A path that is not a readable run folder (missing, not a folder, or without the tables an
+ * operation needs). Here, not beside QueryError, because the tables, the queries and the
+ * aggregation all meet it.
+ */
+export class RunFolderError extends Error {
+  override readonly name = 'RunFolderError';
+}
+
 export function isUserError(e: unknown): e is ConfigError | DatasetError | BackendError {
   return e instanceof ConfigError || e instanceof DatasetError || e instanceof BackendError;
 }

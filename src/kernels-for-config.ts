@@ -9,7 +9,7 @@ import type { SweepConfig } from './config/types.js';
 import { makeDataset } from './data/make-dataset.js';
 import type { Mat } from './linalg/mat.js';
 import { initParams } from './model/params.js';
-import type { MlpSpec } from './model/spec.js';
+import { specOf, type MlpSpec } from './model/spec.js';
 import { train } from './model/train.js';
 import { analyticKernels } from './ntk/analytic.js';
 import { empiricalNtk } from './ntk/empirical.js';
@@ -51,21 +51,6 @@ export interface KernelsForConfig {
   /** η_crit = 2N/λ_max(Θ_∞): learning rates above it leave the linearised regime. */
   etaCrit: number;
   training?: TrainingOutcome;
-}
-
-/** The MLP a config describes, for inputs of dimension `inputDim`. */
-export function specOf(config: SweepConfig, inputDim: number): MlpSpec {
-  const m = config.model;
-  return {
-    inputDim,
-    width: m.width,
-    depth: m.depth,
-    outputs: m.outputs,
-    activation: m.activation,
-    parameterization: m.parameterization,
-    wStd: m.wStd,
-    bStd: m.bStd,
-  };
 }
 
 /**

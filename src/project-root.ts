@@ -18,3 +18,8 @@ export function projectRoot(): string {
     if (path.dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
   }
 }
+
+/** `<root>/.cache` (the Temporal CLI setup installs, the workflow bundles), or NTK_SWEEP_CACHE_DIR. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.NTK_SWEEP_CACHE_DIR ? path.resolve(env.NTK_SWEEP_CACHE_DIR) : path.join(projectRoot(), '.cache');
+}

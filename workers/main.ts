@@ -6,8 +6,8 @@
  */
 import { createActivities } from '../activities/index.js';
 import { defaultPoolSize, onPool, poolText, startPool, type ExecutorPool } from '../executors/index.js';
-import { connectWorker } from '../orchestration/connect.js';
-import type { TransportSecurity } from '../orchestration/connection-options.js';
+import { connectWorker } from '../connection/connect.js';
+import type { TransportSecurity } from '../connection/connection-options.js';
 import type { BackendName } from '../src/backend/select.js';
 import { QUEUES, type QueueName } from '../workflows/shared.js';
 import { createSweepWorkers, runWorkers } from './create-workers.js';
@@ -16,7 +16,7 @@ import { installWorkerRuntime } from './runtime.js';
 export interface WorkerProcessOptions {
   address: string;
   namespace?: string;
-  /** TLS, mutual TLS, API key (orchestration/connection-options.ts). */
+  /** TLS, mutual TLS, API key (connection/connection-options.ts). */
   security?: TransportSecurity;
   queues: QueueName[];
   /** Trials at once on the GPU queue (default: executors/pool.ts defaultPoolSize for the backend). */

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { writeFileAtomic } from '../src/io/atomic-write.js';
-import { cacheDir } from '../orchestration/temporal-cli.js';
+import { cacheDir } from '../src/project-root.js';
 import { projectRoot } from '../src/project-root.js';
 
 /** The module a worker's workflowsPath names: always the TypeScript source, also when this file runs from dist/. */

@@ -25,7 +25,7 @@ export const CANCEL_SIGNAL = 'cancel';
 /** A full disk (src/errors.ts DiskFullError): the sweep stops at once, and `resume` goes on once space is freed. */
 export const DISK_FULL_FAILURE = 'DiskFullError';
 
-/** Failures of the user's input (ApplicationFailure.type): the command that meets one exits 2 (src/cli/exit-codes.ts). */
+/** Failures of the user's input (ApplicationFailure.type): the command that meets one exits 2 (src/exit-codes.ts). */
 export const BAD_INPUT_TYPES = ['ConfigError', 'DatasetError', 'RunFolderError'] as const;
 
 /** Failure types that retrying cannot fix (ApplicationFailure.type). Diverged training is a result, not a failure. */

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { quotedString } from '@duckdb/node-api';
 import { OutputError, writeFileAtomic } from '../io/atomic-write.js';
-import { RunFolderError } from '../query/errors.js';
+import { RunFolderError } from '../errors.js';
 import { openRun, withUnifiedSchemas, type RunDatabase } from '../query/run-views.js';
 import { computeFits, type FitOptions } from './fits.js';
 import { fitsTableToParquet, makeFitsTable } from './fits-table.js';

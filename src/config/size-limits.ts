@@ -1,6 +1,6 @@
 /**
  * Sizes that cannot fit, refused before anything starts: the largest trial of a sweep (every
- * size axis at its largest value) is estimated (src/trial/estimate.ts) and refused when its peak
+ * size axis at its largest value) is estimated (src/config/estimate.ts) and refused when its peak
  * memory exceeds this host's budget, when its float32 tensors exceed the wasm backend's 4 GiB heap,
  * or when it could not finish within `trial_timeout` even at the fastest rate its backend reaches.
  * The problem is located at the field that makes it too large (its grid value when gridded).
@@ -16,7 +16,7 @@ import {
   sizesOf,
   WASM_HEAP_BYTES,
   type TrialSizes,
-} from '../trial/estimate.js';
+} from './estimate.js';
 import { valuePlace } from './expand.js';
 import type { Assignment, LoadedConfig } from './loader.js';
 import { formatPath, locate } from './locations.js';

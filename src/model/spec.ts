@@ -27,6 +27,24 @@ export interface MlpSpec {
   bStd: number;
 }
 
+/**
+ * The MLP a config describes (its `model` section, typed structurally so that model/ does not
+ * depend on config/), for inputs of dimension `inputDim`.
+ */
+export function specOf(config: { model: Omit<MlpSpec, 'inputDim'> }, inputDim: number): MlpSpec {
+  const m = config.model;
+  return {
+    inputDim,
+    width: m.width,
+    depth: m.depth,
+    outputs: m.outputs,
+    activation: m.activation,
+    parameterization: m.parameterization,
+    wStd: m.wStd,
+    bStd: m.bStd,
+  };
+}
+
 /** Layer sizes [n0, width, …, width, k] (depth + 2 entries). */
 export function layerSizes(spec: MlpSpec): number[] {
   return [spec.inputDim, ...Array<number>(spec.depth).fill(spec.width), spec.outputs];

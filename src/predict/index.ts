@@ -1,5 +1,4 @@
 /** Analytic training predictions and kernel regression views (docs/design.md §4). */
-export { empiricalKernelRegression, type EmpiricalKernelRegression } from './after-kernel.js';
 export { criticalLearningRate, learningRateFlag, type LearningRateFlag } from './critical-lr.js';
 export { checkStep, decayFactor, gainFactor, type TimeMode } from './decay.js';
 export { eigh, type SymmetricEigen } from './eigh.js';

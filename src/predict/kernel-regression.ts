@@ -8,7 +8,7 @@
  *   (exact Bayesian inference with the NNGP prior: Lee et al. 2018, arXiv:1711.00165, eqs. 7–8);
  * - the initial- and after-kernel regressions: ridge regression with the empirical NTK of the
  *   network at initialisation or at the end of training (Long 2021, arXiv:2105.10585), see
- *   ./after-kernel.ts.
+ *   src/trial/after-kernel.ts.
  */
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import type { Mat } from '../linalg/mat.js';

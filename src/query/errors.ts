@@ -1,11 +1,6 @@
-/** Failures of SQL over a run folder, printed to the user without a stack trace (src/cli/report-error.ts). */
+/** Failures of SQL over a run folder (a folder that is not one: RunFolderError, src/errors.ts), printed to the user without a stack trace (cli/report-error.ts). */
 
 /** A query DuckDB refused or could not run; the message is DuckDB's, with a hint when a table is absent. */
 export class QueryError extends Error {
   override readonly name = 'QueryError';
-}
-
-/** A path that is not a readable run folder (missing, not a folder, or without the tables an operation needs). */
-export class RunFolderError extends Error {
-  override readonly name = 'RunFolderError';
 }

@@ -1,5 +1,5 @@
 /** SQL over a run folder with DuckDB: views per table, running one statement, printing and exporting its rows. */
-export { QueryError, RunFolderError } from './errors.js';
+export { QueryError } from './errors.js';
 export {
   RUN_TABLES,
   checkRunFolder,

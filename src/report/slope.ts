@@ -7,7 +7,7 @@
  * const [s] = await initialKernelSlopes('runs/quickstart'); // s.slope ≈ −0.5
  */
 import { openRun } from '../query/run-views.js';
-import { RunFolderError } from '../query/errors.js';
+import { RunFolderError } from '../errors.js';
 import { HEADLINE_METRIC } from './sections.js';
 import { rowsOf } from './queries.js';
 

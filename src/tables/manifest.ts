@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
 import { OutputError, writeFileAtomic } from '../io/atomic-write.js';
-import { RunFolderError } from '../query/errors.js';
+import { RunFolderError } from '../errors.js';
 import { toolVersions } from './versions.js';
 
 /** Version of the manifest's own layout; bumped when its fields change incompatibly. */

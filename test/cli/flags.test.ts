@@ -1,5 +1,5 @@
 /**
- * The conventions every command shares (src/cli/main.ts, src/cli/flag-conventions.ts), through the
+ * The conventions every command shares (cli/main.ts, cli/flag-conventions.ts), through the
  * real executable: -h and -V, a suggestion for a mistyped command, an example in every command's
  * help, numeric flags refused with the flag's name when given a non-number, `--json` giving
  * exactly what `--format json` gives, and the hint to leave out --address only where it helps.

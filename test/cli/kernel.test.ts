@@ -12,13 +12,13 @@ import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { loadConfig, resolveTrial } from '../../src/config/loader.js';
 import { makeDataset } from '../../src/data/make-dataset.js';
-import { parquetToKernelTable } from '../../src/io/kernel-table.js';
+import { parquetToKernelTable } from '../../src/tables/kernel-table.js';
 import { relFrobenius, type Mat } from '../../src/linalg/mat.js';
 import { initParams } from '../../src/model/params.js';
 import { analyticKernels } from '../../src/ntk/analytic.js';
 import { empiricalNtk } from '../../src/ntk/empirical.js';
 import { criticalLearningRate } from '../../src/predict/critical-lr.js';
-import { specOf } from '../../src/kernels-for-config.js';
+import { specOf } from '../../src/model/spec.js';
 import { selectBackend } from '../../src/backend/select.js';
 import { listing, outDir, runCli } from './run-cli.js';
 

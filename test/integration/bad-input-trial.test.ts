@@ -7,7 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createActivities, type SweepActivities } from '../../activities/index.js';
 import { runCommand } from '../../orchestration/launch.js';

@@ -1,6 +1,6 @@
 /**
  * A full disk during a sweep, on a real small disk (a tmpfs mounted for the test; needs root): the
- * sweep stops with a message naming the disk and exit code 4 (src/cli/exit-codes.ts), is not
+ * sweep stops with a message naming the disk and exit code 4 (src/exit-codes.ts), is not
  * retried trial after trial, leaves no half-written file counted complete, and `resume` after space
  * is freed completes it with each trial once.
  */
@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statfsSync,
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { EXIT_DISK_FULL } from '../../src/cli/exit-codes.js';
+import { EXIT_DISK_FULL } from '../../src/exit-codes.js';
 import { expandGrid, loadConfig, sweepIdOf } from '../../src/config/index.js';
 import { trialStates } from '../../src/tables/read.js';
 import { sweepWorkflowId } from '../../workflows/shared.js';

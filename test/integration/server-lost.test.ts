@@ -8,7 +8,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { expandGrid, loadConfig } from '../../src/config/index.js';
-import { EXIT_SERVER_LOST } from '../../src/cli/exit-codes.js';
+import { EXIT_SERVER_LOST } from '../../src/exit-codes.js';
 import { isAlive } from '../../orchestration/dev-server.js';
 import { readTable } from '../../src/tables/read.js';
 import { runCli, STACK_LINE, startCli, tableFiles, waitFor, workdirWith } from './helpers/cli.js';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { connectClient } from '../../orchestration/connect.js';
+import { connectClient } from '../../connection/connect.js';
 import { cancelCommand, pauseCommand } from '../../orchestration/control.js';
 import { queryProgress } from '../../orchestration/follow.js';
 import { resumeCommand } from '../../orchestration/launch.js';

@@ -15,7 +15,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { parse } from 'yaml';
 import { expandGrid, loadConfig, sweepIdOf } from '../../src/config/index.js';
 import { readTable } from '../../src/tables/read.js';
-import { EXIT_SERVER_LOST } from '../../src/cli/exit-codes.js';
+import { EXIT_SERVER_LOST } from '../../src/exit-codes.js';
 import { sweepWorkflowId, type RunTrialResult } from '../../workflows/shared.js';
 import { ROOT } from '../helpers/python.js';
 import { FIXTURES, fastTmp, STACK_LINE, startCli, tableFiles, waitFor, type CliRun } from './helpers/cli.js';

@@ -197,7 +197,7 @@ test('build contexts, Dockerfiles, targets and every file they copy exist and ar
       }
     }
     // What the image runs is in the context and not ignored.
-    for (const needed of ['bin/ntk-sweep.js', 'src/cli/main.ts', 'package-lock.json']) {
+    for (const needed of ['bin/ntk-sweep.js', 'cli/main.ts', 'package-lock.json']) {
       assert.ok(existsSync(path.join(context, needed)) && !isIgnored(needed), `${needed} reaches the image`);
     }
   }

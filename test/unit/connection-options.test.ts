@@ -1,5 +1,5 @@
 /**
- * Transport security options (orchestration/connection-options.ts): flags win over the Temporal
+ * Transport security options (connection/connection-options.ts): flags win over the Temporal
  * CLI's variables, TLS is on when anything asks for it, and files are read and checked with
  * messages that name the flag.
  */
@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { isSecured, resolveSecurity, secureOptions } from '../../orchestration/connection-options.js';
-import { TemporalSetupError } from '../../orchestration/errors.js';
+import { isSecured, resolveSecurity, secureOptions } from '../../connection/connection-options.js';
+import { TemporalSetupError } from '../../connection/errors.js';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 

@@ -1,5 +1,5 @@
 /**
- * The kernels table (src/io/kernel-table.ts): snapshots → Arrow → Parquet bytes → Arrow →
+ * The kernels table (src/tables/kernel-table.ts): snapshots → Arrow → Parquet bytes → Arrow →
  * snapshots gives back the kernels rounded to float32, with the documented column types and the
  * metadata kept; the atomic writer leaves no temporary file behind.
  */
@@ -15,7 +15,7 @@ import {
   kernelTableToSnapshots,
   makeKernelTable,
   parquetToKernelTable,
-} from '../../src/io/kernel-table.js';
+} from '../../src/tables/kernel-table.js';
 import type { KernelSnapshot } from '../../src/kernels-for-config.js';
 import { makeMat } from '../../src/linalg/mat.js';
 import { makeRng } from '../../src/rng.js';

@@ -20,7 +20,6 @@ import { train } from '../../src/model/train.js';
 import { analyticKernels } from '../../src/ntk/analytic.js';
 import { criticalLearningRate } from '../../src/predict/critical-lr.js';
 import { eigh } from '../../src/predict/eigh.js';
-import { gdPrediction } from '../../src/predict/gd-prediction.js';
 import { add, iterateGd, randn, randomKernel, scale } from '../helpers/predict-refs.js';
 
 function sinTarget(x: Mat): Mat {

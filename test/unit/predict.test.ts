@@ -17,7 +17,7 @@ import { jacobian, jacobianNtk } from '../../src/ntk/jacobian.js';
 import { criticalLearningRate } from '../../src/predict/critical-lr.js';
 import { decayFactor, gainFactor } from '../../src/predict/decay.js';
 import { eigh } from '../../src/predict/eigh.js';
-import { empiricalKernelRegression } from '../../src/predict/after-kernel.js';
+import { empiricalKernelRegression } from '../../src/trial/after-kernel.js';
 import { ensemblePrediction } from '../../src/predict/ensemble.js';
 import { gdPrediction, gdPredictor } from '../../src/predict/gd-prediction.js';
 import { kernelRegression, nngpPosterior } from '../../src/predict/kernel-regression.js';
@@ -55,8 +55,8 @@ function bitLength(a: bigint): number {
 }
 
 function ldexp(v: number, p: number): number {
-  while (p > 1000) (v *= 2 ** 1000), (p -= 1000);
-  while (p < -1000) (v *= 2 ** -1000), (p += 1000);
+  for (; p > 1000; p -= 1000) v *= 2 ** 1000;
+  for (; p < -1000; p += 1000) v *= 2 ** -1000;
   return v * 2 ** p;
 }
 

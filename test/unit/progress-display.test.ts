@@ -106,7 +106,7 @@ test('a message while the bar is shown goes above it, and the bar is redrawn bel
   const before = t.text();
   noteLine('webgpu skipped: no Vulkan loader (libvulkan.so.1); using wasm');
   const after = t.text().slice(before.length);
-  assert.match(after, /^\r\x1b\[2Kwebgpu skipped: [^\n]*\n.*1\/4 done/);
+  assert.match(after, new RegExp(String.raw`^\r\x1b\[2Kwebgpu skipped: [^\n]*\n.*1/4 done`));
   view.stop();
 });
 

@@ -15,7 +15,7 @@ import { analyticIdOf, sweepIdOf, trialIdOf } from '../../src/config/ids.js';
 import { loadConfig, resolveTrial, type Assignment } from '../../src/config/loader.js';
 import type { SweepConfig } from '../../src/config/types.js';
 import { makeDataset } from '../../src/data/make-dataset.js';
-import { specOf } from '../../src/kernels-for-config.js';
+import { specOf } from '../../src/model/spec.js';
 import { sliceRows, type Mat } from '../../src/linalg/mat.js';
 import { kernelDrift, kernelRelErr, mseLoss, predGap, residualModeTable, kernelSpectrum, weightChange } from '../../src/metrics/index.js';
 import { forward } from '../../src/model/mlp.js';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { OutputError, writeFileAtomicAsync } from '../../src/io/atomic-write.js';
-import { RunFolderError } from '../../src/query/errors.js';
+import { RunFolderError } from '../../src/errors.js';
 import {
   SIBLING_TABLES,
   TABLE_NAMES,

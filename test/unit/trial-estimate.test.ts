@@ -1,5 +1,5 @@
 /**
- * The trial estimate (src/trial/estimate.ts) and the refusal of sizes that cannot fit
+ * The trial estimate (src/config/estimate.ts) and the refusal of sizes that cannot fit
  * (src/config/size-limits.ts): the parameter count is the model's own, the estimate grows with
  * every size, and `validate`/`trial` refuse a width of 10⁹ or a depth of 10 000 with the
  * estimate in a located message and exit 2, before anything is written.
@@ -12,7 +12,7 @@ import { checkTrialSizes, executorsLine } from '../../src/config/size-limits.js'
 import { loadConfig, parseConfig } from '../../src/config/loader.js';
 import { ConfigError } from '../../src/errors.js';
 import { initParams } from '../../src/model/params.js';
-import { estimateTrial, memoryBudget, parameterCount, parseBytes, type TrialSizes } from '../../src/trial/estimate.js';
+import { estimateTrial, memoryBudget, parameterCount, parseBytes, type TrialSizes } from '../../src/config/estimate.js';
 import { ROOT } from '../helpers/python.js';
 import { outDir, runCli } from '../cli/run-cli.js';
 

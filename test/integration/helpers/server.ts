@@ -3,7 +3,7 @@
  * server of a finished run folder restarted on its database to read the sweep's histories.
  */
 import type { Client } from '@temporalio/client';
-import { connectClient } from '../../../orchestration/connect.js';
+import { connectClient } from '../../../connection/connect.js';
 import { startDevServer, type DevServer } from '../../../orchestration/dev-server.js';
 import { findTemporalCli } from '../../../orchestration/temporal-cli.js';
 

@@ -17,7 +17,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { connectClient, type ConnectedClient } from '../../../orchestration/connect.js';
+import { connectClient, type ConnectedClient } from '../../../connection/connect.js';
 import { isAlive } from '../../../orchestration/dev-server.js';
 import { findTemporalCli } from '../../../orchestration/temporal-cli.js';
 import { ROOT } from '../../helpers/python.js';

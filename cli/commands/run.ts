@@ -4,8 +4,7 @@
  * run folder) and in-process workers, stopped at the end. A config error, an unreachable address
  * or a missing Temporal CLI is reported before anything starts or is written.
  */
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { setCommandExitCode } from '../../../orchestration/exit-code.js';
+import { defineCommand } from '../command.js';
 import { sweepOptions, toSweepOptions, type SweepArgs } from './sweep-options.js';
 
 interface RunArgs extends SweepArgs {
@@ -13,19 +12,21 @@ interface RunArgs extends SweepArgs {
   yes?: boolean;
 }
 
-export const runSweepCommand: CommandModule<object, RunArgs> = {
+export const runSweepCommand = defineCommand<RunArgs>({
   command: 'run <config>',
   describe: 'run a sweep (embedded Temporal server by default; --address for a cluster)',
-  builder: (y: Argv) =>
+  examples: [
+    ['$0 run configs/quickstart.yaml', 'embedded server and workers, a progress bar, then the result'],
+    ['$0 run configs/quickstart.yaml --address temporal:7233 --detach', 'start it on a cluster and return'],
+  ],
+  flags: (y) =>
     sweepOptions(
       y
-        .example('$0 run configs/quickstart.yaml', 'embedded server and workers, a progress bar, then the result')
-        .example('$0 run configs/quickstart.yaml --address temporal:7233 --detach', 'start it on a cluster and return')
         .positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true })
         .option('yes', { type: 'boolean', describe: 'run grids of more than 100 000 trials' }),
-    ) as unknown as Argv<RunArgs>,
-  handler: async (args: ArgumentsCamelCase<RunArgs>) => {
-    const { runCommand } = await import('../../../orchestration/launch.js');
-    setCommandExitCode(await runCommand(args.config, toSweepOptions(args)));
+    ),
+  run: async (args) => {
+    const { runCommand } = await import('../../orchestration/launch.js');
+    return runCommand(args.config, toSweepOptions(args));
   },
-};
+});

@@ -1,12 +1,12 @@
 /**
- * The `ntk-sweep` command line (yargs). Each command lives in src/cli/commands/ and is a thin
+ * The `ntk-sweep` command line (yargs). Each command lives in cli/commands/ and is a thin
  * wrapper around one core function; this module parses, dispatches and maps failures to exit
- * codes (src/cli/exit-codes.ts). A command's modules declare its flags and load the libraries
+ * codes (src/exit-codes.ts). A command's modules declare its flags and load the libraries
  * its work needs (DuckDB, Arrow, TensorFlow.js, the Temporal SDK) only when it runs, so that
  * `--help` and a light command start at once.
  */
 import yargs from 'yargs';
-import { EXIT_OK } from './exit-codes.js';
+import { EXIT_OK } from '../src/exit-codes.js';
 import { kernelCommand } from './commands/kernel.js';
 import { reportCommand } from './commands/report.js';
 import { validateCommand } from './commands/validate.js';
@@ -18,8 +18,8 @@ import { resumeSweepCommand } from './commands/resume.js';
 import { statusSweepCommand } from './commands/status.js';
 import { cancelSweepCommand, pauseSweepCommand } from './commands/cancel.js';
 import { workerCommand } from './commands/worker.js';
-import { takeCommandExitCode } from '../../orchestration/exit-code.js';
-import { NTK_SWEEP_VERSION } from '../tables/versions.js';
+import { takeCommandExitCode } from '../orchestration/exit-code.js';
+import { NTK_SWEEP_VERSION } from '../src/tables/versions.js';
 import { flagConventions } from './flag-conventions.js';
 import { reportError } from './report-error.js';
 import { UsageError } from './usage-error.js';

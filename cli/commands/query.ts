@@ -11,10 +11,10 @@ import { once } from 'node:events';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { checkWritable, writeFileAtomic } from '../../io/atomic-write.js';
-import { withJsonAlias } from '../flag-conventions.js';
-import type { ExportFormat } from '../../query/index.js';
+import { checkWritable, writeFileAtomic } from '../../src/io/atomic-write.js';
+import { defineCommand } from '../command.js';
+import { withJsonAlias, withRunDir } from '../flag-conventions.js';
+import type { ExportFormat } from '../../src/query/index.js';
 import { UsageError } from '../usage-error.js';
 
 const FORMATS = ['table', 'csv', 'json', 'parquet'] as const;
@@ -27,21 +27,20 @@ interface QueryArgs {
   out?: string;
 }
 
-export const queryCommand: CommandModule<object, QueryArgs> = {
+export const queryCommand = defineCommand<QueryArgs>({
   command: 'query <run-dir> <sql>',
   describe: 'run one SQL statement (DuckDB) over a run folder; its tables are views: trials, curves, kernels, …',
-  builder: (y: Argv) =>
-    withJsonAlias(y)
-      .example('$0 query runs/quickstart "SELECT width, avg(final_train_loss) FROM trials GROUP BY width"', 'an aligned table')
-      .example('$0 query runs/quickstart "SELECT * FROM fits" --format csv --out fits.csv', 'CSV into a file')
-      .positional('run-dir', { type: 'string', describe: 'run folder', demandOption: true })
+  examples: [
+    ['$0 query runs/quickstart "SELECT width, avg(final_train_loss) FROM trials GROUP BY width"', 'an aligned table'],
+    ['$0 query runs/quickstart "SELECT * FROM fits" --format csv --out fits.csv', 'CSV into a file'],
+  ],
+  flags: (y) =>
+    withRunDir(withJsonAlias(y))
       .positional('sql', { type: 'string', describe: 'one SQL statement, e.g. "SELECT width, avg(final_train_loss) FROM trials GROUP BY width"', demandOption: true })
       .option('format', { choices: FORMATS, default: 'table' as const, describe: 'output format' })
-      .option('out', { type: 'string', describe: 'write to this file instead of stdout (required for parquet)' }) as unknown as Argv<QueryArgs>,
-  handler: async (args: ArgumentsCamelCase<QueryArgs>) => {
-    await runQueryCommand(args);
-  },
-};
+      .option('out', { type: 'string', describe: 'write to this file instead of stdout (required for parquet)' }),
+  run: runQueryCommand,
+});
 
 async function writeStdout(file: string): Promise<void> {
   for await (const chunk of createReadStream(file)) {
@@ -49,13 +48,13 @@ async function writeStdout(file: string): Promise<void> {
   }
 }
 
-/** The command's work; throws the typed errors that the CLI reports (src/cli/report-error.ts). */
+/** The command's work; throws the typed errors that the CLI reports (cli/report-error.ts). */
 export async function runQueryCommand(args: QueryArgs): Promise<void> {
   if (args.format === 'parquet' && !args.out) {
     throw new UsageError('ntk-sweep query: --format parquet needs --out FILE.parquet');
   }
   if (args.out) checkWritable(args.out);
-  const { copyQuery, exportTempFile, formatTable, lockDown, openRun, runSql, tablesNamedIn } = await import('../../query/index.js');
+  const { copyQuery, exportTempFile, formatTable, lockDown, openRun, runSql, tablesNamedIn } = await import('../../src/query/index.js');
   // Views only for the tables the statement names: making one reads the footer of every file of its table.
   const db = await openRun(args.runDir, { only: tablesNamedIn(args.sql) });
   // Where DuckDB writes an export: the one file outside the run folder it may touch.

@@ -3,8 +3,9 @@
  * and RUN/fits/fits.parquet from the run folder's Parquet files (src/aggregate/), then prints what
  * it wrote and the fitted slopes of the kernel's relative error (theory: −1/2).
  */
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import type { FitRow } from '../../aggregate/index.js';
+import type { FitRow } from '../../src/aggregate/index.js';
+import { withRunDir } from '../flag-conventions.js';
+import { defineCommand } from '../command.js';
 import { UsageError } from '../usage-error.js';
 
 interface AggregateArgs {
@@ -13,19 +14,16 @@ interface AggregateArgs {
   seed: number;
 }
 
-export const aggregateCommand: CommandModule<object, AggregateArgs> = {
+export const aggregateCommand = defineCommand<AggregateArgs>({
   command: 'aggregate <run-dir>',
   describe: 'write the summary (means, CIs over seeds) and fits (slopes against width) tables of a run folder',
-  builder: (y: Argv) =>
-    y
-      .example('$0 aggregate runs/quickstart', 'summary/summary.parquet and fits/fits.parquet of the run')
-      .positional('run-dir', { type: 'string', describe: 'run folder', demandOption: true })
+  examples: [['$0 aggregate runs/quickstart', 'summary/summary.parquet and fits/fits.parquet of the run']],
+  flags: (y) =>
+    withRunDir(y)
       .option('resamples', { type: 'number', default: 1000, describe: 'bootstrap resamples per fit' })
-      .option('seed', { type: 'number', default: 0, describe: 'seed of the bootstrap' }) as unknown as Argv<AggregateArgs>,
-  handler: async (args: ArgumentsCamelCase<AggregateArgs>) => {
-    await runAggregateCommand(args);
-  },
-};
+      .option('seed', { type: 'number', default: 0, describe: 'seed of the bootstrap' }),
+  run: runAggregateCommand,
+});
 
 const fmt = (v: number | null, digits = 3): string => (v === null ? '—' : v.toFixed(digits));
 
@@ -35,11 +33,11 @@ function slopeLine(f: FitRow): string {
   return `  ${where}: slope ${fmt(f.slope)} [${fmt(f.slope_ci_low)}, ${fmt(f.slope_ci_high)}], R² ${fmt(f.r2)}, ${f.n_widths} widths`;
 }
 
-/** The command's work; throws the typed errors that the CLI reports (src/cli/report-error.ts). */
+/** The command's work; throws the typed errors that the CLI reports (cli/report-error.ts). */
 export async function runAggregateCommand(args: AggregateArgs): Promise<void> {
   if (!Number.isInteger(args.resamples) || args.resamples < 1) throw new UsageError('ntk-sweep aggregate: --resamples must be a positive integer');
   if (!Number.isInteger(args.seed) || args.seed < 0) throw new UsageError('ntk-sweep aggregate: --seed must be a non-negative integer');
-  const { aggregateRun } = await import('../../aggregate/index.js');
+  const { aggregateRun } = await import('../../src/aggregate/index.js');
   const r = await aggregateRun(args.runDir, { resamples: args.resamples, seed: args.seed });
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
   out(`trials: ${r.trials.total} (${r.trials.ok} ok, ${r.trials.failed} failed, ${r.trials.diverged} diverged; failed and diverged are left out)`);

@@ -1,5 +1,5 @@
 /**
- * Conventions every command shares, applied once by src/cli/main.ts: `--format json` is how JSON
+ * Conventions every command shares, applied once by cli/main.ts: `--format json` is how JSON
  * output is asked for, with `--json` as its alias on every command that prints JSON; numeric flags
  * are numbers, and anything else is refused naming the flag and what was given.
  */
@@ -11,6 +11,11 @@ export interface JsonAliasArgs {
 }
 
 /** Adds `--json`, the alias of `--format json` (the command defines --format with a json choice). */
+/** The `run-dir` positional of the commands that read a run folder. */
+export function withRunDir<T>(y: Argv<T>) {
+  return y.positional('run-dir', { type: 'string', describe: 'run folder', demandOption: true });
+}
+
 export function withJsonAlias<T>(y: Argv<T>): Argv<T & JsonAliasArgs> {
   return y.option('json', { type: 'boolean', describe: 'same as --format json' }) as Argv<T & JsonAliasArgs>;
 }

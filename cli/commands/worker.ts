@@ -2,10 +2,10 @@
  * `ntk-sweep worker --queues gpu,cpu --backend B --concurrency N [--executors M] --address HOST:PORT`:
  * a worker process for a Temporal cluster (workers/main.ts); runs until Ctrl-C or SIGTERM.
  */
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { BACKEND_NAMES, type BackendName } from '../../backend/names.js';
-import { QUEUES, type QueueName } from '../../../workflows/shared.js';
-import { secureOptions } from '../../../orchestration/connection-options.js';
+import { BACKEND_NAMES, type BackendName } from '../../src/backend/names.js';
+import { QUEUES, type QueueName } from '../../workflows/shared.js';
+import { secureOptions } from '../../connection/connection-options.js';
+import { defineCommand } from '../command.js';
 import { UsageError } from '../usage-error.js';
 import { executorCount, serverOptions, toSecurity, type ServerArgs } from './sweep-options.js';
 
@@ -29,14 +29,16 @@ export function parseQueues(text: string): QueueName[] {
   return [...new Set(names)] as QueueName[];
 }
 
-export const workerCommand: CommandModule<object, WorkerArgs> = {
+export const workerCommand = defineCommand<WorkerArgs>({
   command: 'worker',
   describe: 'run a worker for a Temporal cluster: trials on the gpu queue, the workflow and aggregation on the cpu queue',
-  builder: (y: Argv) =>
+  examples: [
+    ['$0 worker --address temporal:7233 --queues gpu --backend webgpu', 'a GPU machine serving trials'],
+    ['$0 worker --address temporal:7233 --queues cpu', 'the workflow and aggregation'],
+  ],
+  flags: (y) =>
     serverOptions(
       y
-        .example('$0 worker --address temporal:7233 --queues gpu --backend webgpu', 'a GPU machine serving trials')
-        .example('$0 worker --address temporal:7233 --queues cpu', 'the workflow and aggregation')
         .option('queues', { type: 'string', default: 'gpu,cpu', describe: 'task queues to serve: gpu (ntk-gpu), cpu (ntk-cpu)' })
         .option('concurrency', {
           type: 'number',
@@ -46,8 +48,8 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
         .option('backend', { choices: BACKEND_NAMES, describe: 'compute backend for trials (default: each config’s)' })
         .option('identity', { type: 'string', describe: 'worker name shown by Temporal (default pid@host)' })
         .option('grace', { type: 'number', default: 10, describe: 'seconds running trials get to finish on shutdown' }),
-    ).option('address', { default: 'localhost:7233', describe: 'HOST:PORT of the Temporal server whose queues to serve' }) as unknown as Argv<WorkerArgs>,
-  handler: async (args: ArgumentsCamelCase<WorkerArgs>) => {
+    ).option('address', { default: 'localhost:7233', describe: 'HOST:PORT of the Temporal server whose queues to serve' }),
+  run: async (args) => {
     const queues = parseQueues(args.queues);
     if (args.concurrency !== undefined && (!Number.isInteger(args.concurrency) || args.concurrency < 1)) {
       throw new UsageError(`ntk-sweep worker: --concurrency must be a positive integer, found ${args.concurrency}`);
@@ -57,7 +59,7 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
     // Certificates checked before the worker runtime starts (a runtime that never connected keeps the process alive).
     secureOptions(security);
     // Loaded on use: the worker runtime is heavy, and other commands must start fast.
-    const { runWorkerProcess } = await import('../../../workers/main.js');
+    const { runWorkerProcess } = await import('../../workers/main.js');
     await runWorkerProcess({
       address: args.address!,
       namespace: args.namespace,
@@ -70,4 +72,4 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
       graceS: args.grace,
     });
   },
-};
+});

@@ -2,13 +2,13 @@
  * How the CLI reports a failure: errors the user can fix as one line per problem on stderr
  * (no stack trace), anything else with its stack.
  */
-import { OverrideError } from '../config/override-error.js';
-import { ConfigError, DiskFullError, formatProblem, isUserError } from '../errors.js';
-import { OutputError } from '../io/atomic-write.js';
-import { QueryError, RunFolderError } from '../query/errors.js';
-import { EXIT_BAD_INPUT, EXIT_DISK_FULL, EXIT_UNEXPECTED } from './exit-codes.js';
+import { OverrideError } from '../src/config/override-error.js';
+import { ConfigError, DiskFullError, formatProblem, isUserError, RunFolderError } from '../src/errors.js';
+import { OutputError } from '../src/io/atomic-write.js';
+import { QueryError } from '../src/query/errors.js';
+import { EXIT_BAD_INPUT, EXIT_DISK_FULL, EXIT_UNEXPECTED } from '../src/exit-codes.js';
 import { UsageError } from './usage-error.js';
-import { TemporalSetupError } from '../../orchestration/errors.js';
+import { TemporalSetupError } from '../connection/errors.js';
 
 /** True for failures caused by the input (config, data, flags, backend, output location). */
 export function isBadInput(e: unknown): e is Error {

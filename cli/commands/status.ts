@@ -4,10 +4,9 @@
  * embedded server is down, what its tables hold. `--deep` reports from the tables with every
  * file read in full: a content checksum that does not match makes its trial one to run again.
  */
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { setCommandExitCode } from '../../../orchestration/exit-code.js';
+import { defineCommand } from '../command.js';
 import { withJsonAlias } from '../flag-conventions.js';
-import { serverOptions, toControlOptions, type ServerArgs } from './sweep-options.js';
+import { serverOptions, toControlOptions, withTarget, type ServerArgs } from './sweep-options.js';
 
 interface StatusArgs extends ServerArgs {
   target?: string;
@@ -16,20 +15,21 @@ interface StatusArgs extends ServerArgs {
   deep?: boolean;
 }
 
-export const statusSweepCommand: CommandModule<object, StatusArgs> = {
+export const statusSweepCommand = defineCommand<StatusArgs>({
   command: 'status [target]',
   describe: 'show a sweep’s progress (RUN_DIR or SWEEP_ID; without one, every sweep)',
-  builder: (y: Argv) =>
+  examples: [
+    ['$0 status runs/quickstart', 'progress or result of the sweep in this run folder'],
+    ['$0 status --json', 'every sweep of the embedded servers, as JSON'],
+  ],
+  flags: (y) =>
     serverOptions(
-      withJsonAlias(y)
-        .example('$0 status runs/quickstart', 'progress or result of the sweep in this run folder')
-        .example('$0 status --json', 'every sweep of the embedded servers, as JSON')
-        .positional('target', { type: 'string', describe: 'run folder, or sweep id' })
+      withTarget(withJsonAlias(y), false)
         .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
         .option('deep', { type: 'boolean', describe: 'check the tables byte by byte (content checksums) instead of asking the server' }),
-    ) as unknown as Argv<StatusArgs>,
-  handler: async (args: ArgumentsCamelCase<StatusArgs>) => {
-    const { statusCommand } = await import('../../../orchestration/control.js');
-    setCommandExitCode(await statusCommand(args.target, toControlOptions(args)));
+    ),
+  run: async (args) => {
+    const { statusCommand } = await import('../../orchestration/control.js');
+    return statusCommand(args.target, toControlOptions(args));
   },
-};
+});

@@ -3,10 +3,10 @@
  * and their translation to orchestration/launch.ts's options.
  */
 import type { Argv } from 'yargs';
-import { BACKEND_NAMES, type BackendName } from '../../backend/names.js';
-import { resolveSecurity, SECURITY_ENV, SECURITY_FLAGS, type TransportSecurity } from '../../../orchestration/connection-options.js';
-import type { SweepCommandOptions } from '../../../orchestration/launch.js';
-import type { ProgressMode } from '../../../orchestration/progress.js';
+import { BACKEND_NAMES, type BackendName } from '../../src/backend/names.js';
+import { resolveSecurity, SECURITY_ENV, SECURITY_FLAGS, type TransportSecurity } from '../../connection/connection-options.js';
+import type { SweepCommandOptions } from '../../orchestration/launch.js';
+import type { ProgressMode } from '../../orchestration/progress.js';
 import { withJsonAlias } from '../flag-conventions.js';
 import { UsageError } from '../usage-error.js';
 
@@ -33,6 +33,11 @@ export interface SweepArgs extends ServerArgs {
   heartbeatTimeout?: number;
   checkpointEvery?: number;
   maxHistoryEvents?: number;
+}
+
+/** The `target` positional of resume, status, cancel and pause: a run folder or a sweep id. */
+export function withTarget<T>(y: Argv<T>, required = true): Argv<T> {
+  return y.positional('target', { type: 'string', describe: 'run folder, or sweep id', demandOption: required }) as Argv<T>;
 }
 
 export function serverOptions<T>(y: Argv<T>): Argv<T & ServerArgs> {

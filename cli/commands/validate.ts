@@ -5,7 +5,7 @@
  * `--format json` also every trial's id and grid parameters. A config with problems prints every
  * problem (file:line:column) and exits 2. Nothing is written.
  */
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { defineCommand, printOut } from '../command.js';
 import { withJsonAlias } from '../flag-conventions.js';
 
 interface ValidateArgs {
@@ -14,33 +14,33 @@ interface ValidateArgs {
   format: 'text' | 'json';
 }
 
-export const validateCommand: CommandModule<object, ValidateArgs> = {
+export const validateCommand = defineCommand<ValidateArgs>({
   command: 'validate <config>',
   describe: 'check a sweep config and print the resolved sweep (id, trials, axes, output folder)',
-  builder: (y: Argv) =>
+  examples: [
+    ['$0 validate configs/quickstart.yaml', 'the sweep’s id, trial count, axes and run folder'],
+    ['$0 validate configs/quickstart.yaml --json', 'the same as JSON, with every trial id'],
+  ],
+  flags: (y) =>
     withJsonAlias(y)
-      .example('$0 validate configs/quickstart.yaml', 'the sweep’s id, trial count, axes and run folder')
-      .example('$0 validate configs/quickstart.yaml --json', 'the same as JSON, with every trial id')
       .positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true })
       .option('yes', { type: 'boolean', default: false, describe: 'accept a grid of more than 100 000 trials' })
       .option('format', {
         choices: ['text', 'json'] as const,
         default: 'text' as const,
         describe: 'text for reading; json adds every trial id and its parameters',
-      }) as unknown as Argv<ValidateArgs>,
-  handler: async (args: ArgumentsCamelCase<ValidateArgs>) => {
-    await runValidate(args);
-  },
-};
+      }),
+  run: runValidate,
+});
 
 /** The command's work; throws ConfigError or DatasetError (reported one line per problem, exit 2). */
 export async function runValidate(args: ValidateArgs): Promise<void> {
   const [{ expandGrid }, { loadConfig }, { summarizeSweep, summaryText }, { executorsLine }, { checkSweepData }] = await Promise.all([
-    import('../../config/expand.js'),
-    import('../../config/loader.js'),
-    import('../../config/summary.js'),
-    import('../../config/size-limits.js'),
-    import('../../data/check-data.js'),
+    import('../../src/config/expand.js'),
+    import('../../src/config/loader.js'),
+    import('../../src/config/summary.js'),
+    import('../../src/config/size-limits.js'),
+    import('../../src/data/check-data.js'),
   ]);
   const loaded = loadConfig(args.config);
   const points = expandGrid(loaded, { yes: args.yes });
@@ -51,5 +51,5 @@ export async function runValidate(args: ValidateArgs): Promise<void> {
   // The executors line goes before the output folder, which stays last.
   lines.splice(-1, 0, executors);
   const text = args.format === 'json' ? `${JSON.stringify({ ...summary, executors })}\n` : `${lines.join('\n')}\n`;
-  await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+  await printOut(text);
 }

@@ -9,7 +9,7 @@
 import * as arrow from 'apache-arrow';
 import type { KernelKind, KernelSnapshot } from '../kernels-for-config.js';
 import { makeMat } from '../linalg/mat.js';
-import { arrowToParquet, parquetToArrow } from '../tables/parquet.js';
+import { arrowToParquet, parquetToArrow } from './parquet.js';
 
 export const KERNEL_KINDS: readonly KernelKind[] = ['analytic_ntk', 'analytic_nngp', 'empirical'];
 

@@ -1,14 +1,24 @@
 /**
- * A sweep's config as the activities see it: RUN/config.yaml (written at launch) parsed with
- * relative data paths anchored at the folder of the config as launched, and its grid expanded.
+ * A sweep's config as its workers see it (activities, executors): RUN/config.yaml (written at
+ * launch) parsed with relative data paths anchored at the folder of the config as launched, and its
+ * grid expanded.
  * Cached per process by file and modification time: a worker expands a grid of 50 000 trials once,
  * not once per trial.
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { expandGrid, parseConfig, sweepIdOf, type LoadedConfig, type TrialPoint } from '../src/config/index.js';
-import { ConfigError } from '../src/errors.js';
-import type { RunRef } from '../workflows/shared.js';
+import { expandGrid, type TrialPoint } from './expand.js';
+import { sweepIdOf } from './ids.js';
+import { parseConfig, type LoadedConfig } from './loader.js';
+import { ConfigError } from '../errors.js';
+
+/** Where a sweep's config lies (workflows/shared.ts's RunRef has these fields). */
+export interface RunConfigRef {
+  /** The run folder, holding RUN/config.yaml. */
+  runDir: string;
+  /** The folder relative data paths of the config start from: that of the config as launched. */
+  configDir: string;
+}
 
 export interface RunConfig {
   loaded: LoadedConfig;
@@ -24,7 +34,7 @@ export function runConfigFile(runDir: string): string {
 const cache = new Map<string, { mtimeMs: number; size: number; value: RunConfig }>();
 
 /** The run's config and grid. Throws {@link ConfigError} when RUN/config.yaml is missing or invalid. */
-export function loadRunConfig(ref: RunRef): RunConfig {
+export function loadRunConfig(ref: RunConfigRef): RunConfig {
   const file = runConfigFile(ref.runDir);
   let st;
   try {

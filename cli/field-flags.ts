@@ -5,8 +5,8 @@
  * the notes on grid axes no flag set (those take their first value).
  */
 import type { Argv } from 'yargs';
-import type { Assignment, LoadedConfig } from '../config/loader.js';
-import type { GridValue } from '../config/types.js';
+import type { Assignment, LoadedConfig } from '../src/config/loader.js';
+import type { GridValue } from '../src/config/types.js';
 
 /** The flags that set config fields, the fields they set, and their help. */
 export const FIELD_FLAGS = [
@@ -20,7 +20,7 @@ export const FIELD_FLAGS = [
 export type FieldFlag = (typeof FIELD_FLAGS)[number][0];
 export type FieldFlagArgs = Partial<Record<FieldFlag, number>>;
 
-/** Adds the field flags (numbers; the schema judges their values, src/cli/flag-conventions.ts refuses non-numbers); `describe` overrides their help. */
+/** Adds the field flags (numbers; the schema judges their values, cli/flag-conventions.ts refuses non-numbers); `describe` overrides their help. */
 export function withFieldFlags<T>(y: Argv<T>, describe: Partial<Record<FieldFlag, string>> = {}): Argv<T & FieldFlagArgs> {
   let out = y as Argv<T & FieldFlagArgs>;
   for (const [flag, , help] of FIELD_FLAGS) out = out.option(flag, { type: 'number', describe: describe[flag] ?? help }) as Argv<T & FieldFlagArgs>;

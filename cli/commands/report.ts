@@ -3,39 +3,35 @@
  * src/aggregate/) and renders its report (src/report/) from the Parquet files alone — no Temporal
  * server, no network. Writes RUN/report/index.html, RUN/report/report.md and RUN/report/figures/.
  */
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { withRunDir } from '../flag-conventions.js';
+import { defineCommand, note } from '../command.js';
 
 interface ReportArgs {
   runDir: string;
   aggregate: boolean;
 }
 
-const note = (line: string): void => void process.stderr.write(`${line}\n`);
-
-export const reportCommand: CommandModule<object, ReportArgs> = {
+export const reportCommand = defineCommand<ReportArgs>({
   command: 'report <run-dir>',
   describe: 'aggregate a run folder and write its report (HTML, Markdown, SVG figures) from the Parquet files alone',
-  builder: (y: Argv) =>
-    y
-      .example('$0 report runs/quickstart', 'writes runs/quickstart/report/index.html')
-      .positional('run-dir', { type: 'string', describe: 'run folder', demandOption: true })
+  examples: [['$0 report runs/quickstart', 'writes runs/quickstart/report/index.html']],
+  flags: (y) =>
+    withRunDir(y)
       .option('aggregate', {
         type: 'boolean',
         default: true,
         describe: 'recompute summary and fits first (--no-aggregate renders the tables as they are)',
-      }) as unknown as Argv<ReportArgs>,
-  handler: async (args: ArgumentsCamelCase<ReportArgs>) => {
-    await runReportCommand(args);
-  },
-};
+      }),
+  run: runReportCommand,
+});
 
-/** The command's work; throws the typed errors that the CLI reports (src/cli/report-error.ts). */
+/** The command's work; throws the typed errors that the CLI reports (cli/report-error.ts). */
 export async function runReportCommand(args: ReportArgs): Promise<void> {
   const [{ aggregateRun }, { checkRunFolder }, { initialKernelSlopes, writeReport }, { formatValue }] = await Promise.all([
-    import('../../aggregate/index.js'),
-    import('../../query/run-views.js'),
-    import('../../report/index.js'),
-    import('../../report/format.js'),
+    import('../../src/aggregate/index.js'),
+    import('../../src/query/run-views.js'),
+    import('../../src/report/index.js'),
+    import('../../src/report/format.js'),
   ]);
   checkRunFolder(args.runDir);
   if (args.aggregate) {

@@ -10,7 +10,7 @@ import type { Mat } from '../linalg/mat.js';
 import { mseLoss } from '../metrics/losses.js';
 import type { MlpParams } from '../model/params.js';
 import { empiricalNtk } from '../ntk/empirical.js';
-import { kernelRegression } from './kernel-regression.js';
+import { kernelRegression } from '../predict/kernel-regression.js';
 
 export interface EmpiricalKernelRegression {
   /** Θ̂(x*, X)(zI + Θ̂)⁻¹ y on the test inputs, M × k. */

@@ -2,18 +2,18 @@
  * `ntk-sweep kernel CONFIG.yaml [--width W] [--depth D] [--seed S] [--lr L] [--steps T]
  *  [--backend B] (--out FILE.parquet | --format json)`: the train-set kernels of one configuration —
  * analytic NTK and NNGP, empirical NTK at step 0 and, with --steps, at step T — as rows
- * `kind, step, row, values` (src/io/kernel-table.ts).
+ * `kind, step, row, values` (src/tables/kernel-table.ts).
  *
  * Gridded fields take their first value unless a flag sets them (a note on stderr says which).
  * Diverged training is a result, not an error: a warning, the step-0 rows, exit code 0.
  * Nothing is written unless everything succeeded (the file is written under a temporary name and
  * renamed into place).
  */
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { BACKEND_NAMES, type BackendName } from '../../backend/names.js';
-import type { SweepConfig } from '../../config/types.js';
-import { checkWritable, writeFileAtomic } from '../../io/atomic-write.js';
-import type { KernelsForConfig } from '../../kernels-for-config.js';
+import { BACKEND_NAMES, type BackendName } from '../../src/backend/names.js';
+import type { SweepConfig } from '../../src/config/types.js';
+import { checkWritable, writeFileAtomic } from '../../src/io/atomic-write.js';
+import type { KernelsForConfig } from '../../src/kernels-for-config.js';
+import { defineCommand, note, printOut } from '../command.js';
 import { withJsonAlias } from '../flag-conventions.js';
 import { flagAssignments, unsetAxisNotes, withFieldFlags, type FieldFlagArgs } from '../field-flags.js';
 import { UsageError } from '../usage-error.js';
@@ -25,16 +25,16 @@ interface KernelArgs extends FieldFlagArgs {
   backend?: BackendName;
 }
 
-const note = (line: string): void => void process.stderr.write(`${line}\n`);
-
-export const kernelCommand: CommandModule<object, KernelArgs> = {
+export const kernelCommand = defineCommand<KernelArgs>({
   command: 'kernel <config>',
   describe: 'write the train-set kernels (analytic NTK and NNGP, empirical NTK) of one configuration',
-  builder: (y: Argv) =>
+  examples: [
+    ['$0 kernel configs/quickstart.yaml --width 256 --out k.parquet', 'kernels at width 256 into a Parquet file'],
+    ['$0 kernel configs/quickstart.yaml --steps 100 --json', 'also after 100 steps of training, as JSON on stdout'],
+  ],
+  flags: (y) =>
     withFieldFlags(
       withJsonAlias(y)
-        .example('$0 kernel configs/quickstart.yaml --width 256 --out k.parquet', 'kernels at width 256 into a Parquet file')
-        .example('$0 kernel configs/quickstart.yaml --steps 100 --json', 'also after 100 steps of training, as JSON on stdout')
         .positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true }),
       { steps: 'train this many steps and add the empirical NTK at that step (default: step 0 only)' },
     )
@@ -43,18 +43,16 @@ export const kernelCommand: CommandModule<object, KernelArgs> = {
       .option('backend', {
         choices: BACKEND_NAMES,
         describe: 'TensorFlow.js backend (default: the config’s execution.backend, auto unless set)',
-      }) as unknown as Argv<KernelArgs>,
-  handler: async (args: ArgumentsCamelCase<KernelArgs>) => {
-    await runKernel(args);
-  },
-};
+      }),
+  run: runKernel,
+});
 
-/** The command's work; throws the typed errors that the CLI reports (src/cli/report-error.ts). */
+/** The command's work; throws the typed errors that the CLI reports (cli/report-error.ts). */
 export async function runKernel(args: KernelArgs): Promise<void> {
   if (args.format === 'parquet' && !args.out) {
     throw new UsageError('ntk-sweep kernel: --out FILE.parquet is required (or print JSON with --format json)');
   }
-  const { loadConfig, resolveTrial } = await import('../../config/loader.js');
+  const { loadConfig, resolveTrial } = await import('../../src/config/loader.js');
   const loaded = loadConfig(args.config);
 
   const assignments = flagAssignments(args);
@@ -66,7 +64,7 @@ export async function runKernel(args: KernelArgs): Promise<void> {
   if (args.out) checkWritable(args.out);
 
   // TensorFlow.js is loaded only now, so bad input is reported without waiting for it.
-  const { kernelsForConfig } = await import('../../kernels-for-config.js');
+  const { kernelsForConfig } = await import('../../src/kernels-for-config.js');
   const steps = args.steps !== undefined ? config.train.steps : 0;
   const result = await kernelsForConfig(config, { configDir: loaded.dir, steps, backend: args.backend });
 
@@ -86,9 +84,9 @@ export async function runKernel(args: KernelArgs): Promise<void> {
   if (args.format === 'json') {
     const text = `${JSON.stringify(toJson(config, result))}\n`;
     if (args.out) writeFileAtomic(args.out, text);
-    else await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+    else await printOut(text);
   } else {
-    const { kernelTableToParquet, makeKernelTable } = await import('../../io/kernel-table.js');
+    const { kernelTableToParquet, makeKernelTable } = await import('../../src/tables/kernel-table.js');
     const table = makeKernelTable(result.kernels, metadata(config, result));
     writeFileAtomic(args.out!, kernelTableToParquet(table));
   }

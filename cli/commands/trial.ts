@@ -12,14 +12,14 @@
  */
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { BACKEND_NAMES, type BackendName } from '../../backend/names.js';
-import type { TrialPoint } from '../../config/expand.js';
-import type { Assignment, LoadedConfig } from '../../config/loader.js';
-import { runDirOf } from '../../config/summary.js';
-import type { SweepConfig } from '../../config/types.js';
-import { OutputError } from '../../io/atomic-write.js';
-import type { ExecuteTrialResult } from '../../trial/execute-trial.js';
+import { BACKEND_NAMES, type BackendName } from '../../src/backend/names.js';
+import type { TrialPoint } from '../../src/config/expand.js';
+import type { Assignment, LoadedConfig } from '../../src/config/loader.js';
+import { runDirOf } from '../../src/config/summary.js';
+import type { SweepConfig } from '../../src/config/types.js';
+import { OutputError } from '../../src/io/atomic-write.js';
+import type { ExecuteTrialResult } from '../../src/trial/execute-trial.js';
+import { defineCommand, note, printOut } from '../command.js';
 import { anyFieldFlag, flagAssignments, unsetAxisNotes, withFieldFlags, type FieldFlagArgs } from '../field-flags.js';
 import { UsageError } from '../usage-error.js';
 
@@ -34,16 +34,16 @@ interface TrialArgs extends FieldFlagArgs {
 // One key for the positional and the flag: `trial CONFIG RUN_DIR` as the other commands take a run folder, `--run-dir RUN_DIR` kept.
 const RUN_DIR_HELP = 'run folder to write the tables into (default: the config’s output); --run-dir DIR is the same';
 
-const note = (line: string): void => void process.stderr.write(`${line}\n`);
-
-export const trialCommand: CommandModule<object, TrialArgs> = {
+export const trialCommand = defineCommand<TrialArgs>({
   command: 'trial <config> [run-dir]',
   describe: 'run one trial of a sweep in this process and write its tables into the run folder',
-  builder: (y: Argv) =>
+  examples: [
+    ['$0 trial configs/quickstart.yaml --width 64 --seed 1', 'one trial, written into the config’s run folder'],
+    ['$0 trial configs/quickstart.yaml --trial 3f2a runs/try', 'the grid point whose id starts 3f2a, into runs/try'],
+  ],
+  flags: (y) =>
     withFieldFlags(
       y
-        .example('$0 trial configs/quickstart.yaml --width 64 --seed 1', 'one trial, written into the config’s run folder')
-        .example('$0 trial configs/quickstart.yaml --trial 3f2a runs/try', 'the grid point whose id starts 3f2a, into runs/try')
         .positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true })
         .positional('run-dir', { type: 'string', describe: RUN_DIR_HELP }),
     )
@@ -56,15 +56,13 @@ export const trialCommand: CommandModule<object, TrialArgs> = {
       .option('checkpoint-every', {
         type: 'number',
         describe: 'save a checkpoint every N steps (RUN/checkpoints), so that an interrupted run resumes',
-      }) as unknown as Argv<TrialArgs>,
-  handler: async (args: ArgumentsCamelCase<TrialArgs>) => {
-    await runTrialCommand(args);
-  },
-};
+      }),
+  run: runTrialCommand,
+});
 
 /** The grid point whose id is `id` or starts with it (unique); a UsageError saying how to list ids otherwise. */
 export async function findPoint(loaded: LoadedConfig, id: string): Promise<TrialPoint> {
-  const { expandGrid } = await import('../../config/expand.js');
+  const { expandGrid } = await import('../../src/config/expand.js');
   const points = expandGrid(loaded, { yes: true });
   const exact = points.find((p) => p.trialId === id);
   if (exact) return exact;
@@ -84,7 +82,7 @@ export async function findPoint(loaded: LoadedConfig, id: string): Promise<Trial
  * there it would be read, aggregated and reported as one of the sweep's trials.
  */
 async function refuseOffGrid(loaded: LoadedConfig, config: SweepConfig, assignments: readonly Assignment[], runDir: string): Promise<void> {
-  const [{ trialIdOf }, { expandGrid }] = await Promise.all([import('../../config/ids.js'), import('../../config/expand.js')]);
+  const [{ trialIdOf }, { expandGrid }] = await Promise.all([import('../../src/config/ids.js'), import('../../src/config/expand.js')]);
   if (runDir !== runDirOf(loaded.config)) return;
   const id = trialIdOf(config);
   if (expandGrid(loaded, { yes: true }).some((p) => p.trialId === id)) return;
@@ -107,7 +105,7 @@ function checkRunDir(runDir: string): void {
   }
 }
 
-/** The command's work; throws the typed errors the CLI reports (src/cli/report-error.ts). */
+/** The command's work; throws the typed errors the CLI reports (cli/report-error.ts). */
 export async function runTrialCommand(args: TrialArgs): Promise<void> {
   if (args.trial !== undefined && anyFieldFlag(args)) {
     throw new UsageError('ntk-sweep trial: give --trial ID or parameter flags (--width, --depth, --lr, --seed, --steps), not both');
@@ -115,7 +113,7 @@ export async function runTrialCommand(args: TrialArgs): Promise<void> {
   if (args.checkpointEvery !== undefined && !(Number.isInteger(args.checkpointEvery) && args.checkpointEvery > 0)) {
     throw new UsageError(`ntk-sweep trial: --checkpoint-every must be a positive whole number of steps, got ${args.checkpointEvery}`);
   }
-  const { loadConfig, resolveTrial } = await import('../../config/loader.js');
+  const { loadConfig, resolveTrial } = await import('../../src/config/loader.js');
   const loaded = loadConfig(args.config);
   let point: TrialPoint | undefined;
   let config: SweepConfig;
@@ -125,19 +123,19 @@ export async function runTrialCommand(args: TrialArgs): Promise<void> {
     config = resolveTrial(loaded, point.assignments);
   } else {
     config = resolveTrial(loaded, assignments);
-    const { checkOverrideSizes } = await import('../../config/size-limits.js');
+    const { checkOverrideSizes } = await import('../../src/config/size-limits.js');
     checkOverrideSizes(loaded, config, assignments);
   }
   const runDir = args.runDir !== undefined ? path.resolve(args.runDir) : runDirOf(config);
   if (!point && assignments.length > 0) await refuseOffGrid(loaded, config, assignments, runDir);
   if (!point) for (const line of unsetAxisNotes(loaded, assignments, 'the trial command runs one trial')) note(line);
   // The data set before the run folder: bad data leaves nothing behind, not even an empty folder.
-  const { checkTrialData } = await import('../../data/check-data.js');
+  const { checkTrialData } = await import('../../src/data/check-data.js');
   checkTrialData(config, loaded.dir);
   checkRunDir(runDir);
 
   // TensorFlow.js is loaded only now, so bad input is reported without waiting for it.
-  const { executeTrial } = await import('../../trial/execute-trial.js');
+  const { executeTrial } = await import('../../src/trial/execute-trial.js');
   const result = await executeTrial({
     runDir,
     loaded,
@@ -147,7 +145,7 @@ export async function runTrialCommand(args: TrialArgs): Promise<void> {
     onNote: note,
   });
   const text = `${summaryLines(result, point, config, runDir).join('\n')}\n`;
-  await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+  await printOut(text);
 }
 
 const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined ? 'n/a' : v.toPrecision(digits));
