@@ -15,12 +15,11 @@ import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowH
 import { ApplicationFailure } from '@temporalio/common';
 import type { SweepActivities } from '../activities/index.js';
 import type { BackendName } from '../src/backend/select.js';
-import { EXIT_BAD_INPUT, EXIT_DISK_FULL, EXIT_INTERRUPTED, EXIT_SERVER_LOST, EXIT_SWEEP_FAILED } from '../src/cli/exit-codes.js';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SERVER_LOST, EXIT_SWEEP_FAILED, exitCodeOf } from '../src/cli/exit-codes.js';
+import { DISK_FULL_FAILURE, failureKind } from '../src/failure-kinds.js';
 import type { sweepWorkflow } from '../workflows/sweep.js';
 import {
   CPU_QUEUE,
-  BAD_INPUT_TYPES,
-  DISK_FULL_FAILURE,
   RESUME_SIGNAL,
   sweepWorkflowId,
   type SweepInput,
@@ -345,7 +344,7 @@ async function onCluster(plan: SweepPlan, opts: SweepCommandOptions, conn: Conne
   if (opts.detach) {
     if (opts.json) process.stdout.write(`${JSON.stringify({ sweep_id: plan.sweepId, workflow_id: handle.workflowId, attached, run_dir: plan.runDir })}\n`);
     note(`detached; the sweep runs on the cluster's workers. Follow it with:\n  ${follow}`);
-    return 0;
+    return EXIT_OK;
   }
   const stop = interruption();
   try {
@@ -401,13 +400,13 @@ function report(
   if (outcome.kind === 'failed') {
     const cause = outcome.error instanceof WorkflowFailedError ? outcome.error.cause : undefined;
     const why = cause?.message ?? outcome.error.message;
-    const bad = cause instanceof ApplicationFailure && (BAD_INPUT_TYPES as readonly string[]).includes(cause.type ?? '');
-    if (cause instanceof ApplicationFailure && cause.type === DISK_FULL_FAILURE) {
+    const type = cause instanceof ApplicationFailure ? cause.type : undefined;
+    if (type === DISK_FULL_FAILURE) {
       note(`the sweep ${plan.sweepId} stopped: ${why}\nFree space on that disk, then continue with:\n  ntk-sweep resume ${plan.runDir}`);
-      return EXIT_DISK_FULL;
+    } else {
+      note(`the sweep ${plan.sweepId} failed: ${why}`);
     }
-    note(`the sweep ${plan.sweepId} failed: ${why}`);
-    return bad ? EXIT_BAD_INPUT : EXIT_SWEEP_FAILED;
+    return failureKind(type) ? exitCodeOf(type) : EXIT_SWEEP_FAILED;
   }
   const r = outcome.result;
   if (opts.json) {
@@ -423,7 +422,7 @@ function report(
     if (r.aggregateError) note(`warning: the aggregation failed: ${r.aggregateError}`);
     if (r.failed > 0 || r.status === 'cancelled') note(`run the missing and failed trials with: ntk-sweep resume ${plan.runDir}`);
   }
-  return r.failed > 0 ? reportFailedTrials(plan.runDir, note) : 0;
+  return r.failed > 0 ? reportFailedTrials(plan.runDir, note) : EXIT_OK;
 }
 
 export function resultJson(r: SweepResult): Record<string, unknown> {
@@ -470,7 +469,7 @@ async function detachEmbedded(plan: SweepPlan, opts: SweepCommandOptions): Promi
         `the sweep ${plan.sweepId} runs in the background (pid ${child.pid}, log ${logFile}).\n` +
           `  follow it: ntk-sweep status ${plan.runDir}\n  stop it:   ntk-sweep cancel ${plan.runDir}`,
       );
-      return 0;
+      return EXIT_OK;
     }
     if (exited !== undefined) break;
     await new Promise((r) => setTimeout(r, 200));

@@ -1,8 +1,8 @@
 /**
- * Typed failures of the core. Each names what was wrong in words a user can act on.
- * The orchestration layer maps the ones retrying cannot fix to non-retryable failures
- * (NON_RETRYABLE_TYPES in workflows/shared.ts).
+ * Typed failures of the core. Each names what was wrong in words a user can act on; how each is
+ * treated (exit code, retried or not) is declared by its name in src/failure-kinds.ts.
  */
+import type { FailureName } from './failure-kinds.js';
 
 /** One located problem in a config file (1-based line and column). */
 export interface ConfigProblem {
@@ -21,7 +21,7 @@ export function formatProblem(p: ConfigProblem): string {
 
 /** A config that cannot be used; carries every problem found, not just the first. */
 export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+  override readonly name = 'ConfigError' satisfies FailureName;
   constructor(readonly problems: ConfigProblem[]) {
     super(problems.map(formatProblem).join('\n'));
   }
@@ -29,20 +29,12 @@ export class ConfigError extends Error {
 
 /** A dataset that cannot be built or read (missing file, malformed CSV, NaN values). */
 export class DatasetError extends Error {
-  override readonly name = 'DatasetError';
-}
-
-/** Training produced a non-finite loss; `step` is the first step whose loss was NaN or ±inf. */
-export class DivergedError extends Error {
-  override readonly name = 'DivergedError';
-  constructor(readonly step: number, readonly loss: number) {
-    super(`training diverged at step ${step} (loss ${loss})`);
-  }
+  override readonly name = 'DatasetError' satisfies FailureName;
 }
 
 /** A compute backend that was asked for and cannot be initialised here. */
 export class BackendError extends Error {
-  override readonly name = 'BackendError';
+  override readonly name = 'BackendError' satisfies FailureName;
   /** The reason in a few words (`no Vulkan loader (libvulkan.so.1)`), for the one line `auto` prints per skipped backend. */
   readonly short: string;
   constructor(message: string, short?: string) {
@@ -56,10 +48,5 @@ export class BackendError extends Error {
  * space is freed, so a sweep stops rather than failing trial after trial. The message names the disk.
  */
 export class DiskFullError extends Error {
-  override readonly name = 'DiskFullError';
-}
-
-/** True for errors a user caused (printed without a stack trace by the CLI). */
-export function isUserError(e: unknown): e is ConfigError | DatasetError | BackendError {
-  return e instanceof ConfigError || e instanceof DatasetError || e instanceof BackendError;
+  override readonly name = 'DiskFullError' satisfies FailureName;
 }

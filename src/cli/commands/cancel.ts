@@ -4,10 +4,10 @@
  * stops launching until `ntk-sweep resume`.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { setCommandExitCode } from '../../../orchestration/exit-code.js';
+import type { OutcomeArgs } from '../command-outcome.js';
 import { serverOptions, toControlOptions, type ServerArgs } from './sweep-options.js';
 
-interface CancelArgs extends ServerArgs {
+interface CancelArgs extends ServerArgs, OutcomeArgs {
   target: string;
   now?: boolean;
 }
@@ -25,7 +25,7 @@ export const cancelSweepCommand: CommandModule<object, CancelArgs> = {
     ) as unknown as Argv<CancelArgs>,
   handler: async (args: ArgumentsCamelCase<CancelArgs>) => {
     const { cancelCommand } = await import('../../../orchestration/control.js');
-    setCommandExitCode(await cancelCommand(args.target, toControlOptions(args)));
+    args.outcome.exitCode = await cancelCommand(args.target, toControlOptions(args));
   },
 };
 
@@ -36,6 +36,6 @@ export const pauseSweepCommand: CommandModule<object, CancelArgs> = {
     serverOptions(y.example('$0 pause runs/quickstart', 'then: $0 resume runs/quickstart').positional('target', { type: 'string', describe: 'run folder, or sweep id', demandOption: true })) as unknown as Argv<CancelArgs>,
   handler: async (args: ArgumentsCamelCase<CancelArgs>) => {
     const { pauseCommand } = await import('../../../orchestration/control.js');
-    setCommandExitCode(await pauseCommand(args.target, toControlOptions(args)));
+    args.outcome.exitCode = await pauseCommand(args.target, toControlOptions(args));
   },
 };

@@ -4,10 +4,10 @@
  * only the trials whose outputs are missing or failed. Lifts a pause. Options as `run`.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { setCommandExitCode } from '../../../orchestration/exit-code.js';
+import type { OutcomeArgs } from '../command-outcome.js';
 import { sweepOptions, toSweepOptions, type SweepArgs } from './sweep-options.js';
 
-interface ResumeArgs extends SweepArgs {
+interface ResumeArgs extends SweepArgs, OutcomeArgs {
   target: string;
 }
 
@@ -20,6 +20,6 @@ export const resumeSweepCommand: CommandModule<object, ResumeArgs> = {
     ) as unknown as Argv<ResumeArgs>,
   handler: async (args: ArgumentsCamelCase<ResumeArgs>) => {
     const { resumeCommand } = await import('../../../orchestration/launch.js');
-    setCommandExitCode(await resumeCommand(args.target, toSweepOptions(args)));
+    args.outcome.exitCode = await resumeCommand(args.target, toSweepOptions(args));
   },
 };

@@ -5,10 +5,10 @@
  * or a missing Temporal CLI is reported before anything starts or is written.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { setCommandExitCode } from '../../../orchestration/exit-code.js';
+import type { OutcomeArgs } from '../command-outcome.js';
 import { sweepOptions, toSweepOptions, type SweepArgs } from './sweep-options.js';
 
-interface RunArgs extends SweepArgs {
+interface RunArgs extends SweepArgs, OutcomeArgs {
   config: string;
   yes?: boolean;
 }
@@ -26,6 +26,6 @@ export const runSweepCommand: CommandModule<object, RunArgs> = {
     ) as unknown as Argv<RunArgs>,
   handler: async (args: ArgumentsCamelCase<RunArgs>) => {
     const { runCommand } = await import('../../../orchestration/launch.js');
-    setCommandExitCode(await runCommand(args.config, toSweepOptions(args)));
+    args.outcome.exitCode = await runCommand(args.config, toSweepOptions(args));
   },
 };

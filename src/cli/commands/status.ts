@@ -5,11 +5,11 @@
  * file read in full: a content checksum that does not match makes its trial one to run again.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { setCommandExitCode } from '../../../orchestration/exit-code.js';
 import { withJsonAlias } from '../flag-conventions.js';
+import type { OutcomeArgs } from '../command-outcome.js';
 import { serverOptions, toControlOptions, type ServerArgs } from './sweep-options.js';
 
-interface StatusArgs extends ServerArgs {
+interface StatusArgs extends ServerArgs, OutcomeArgs {
   target?: string;
   format: 'text' | 'json';
   json?: boolean;
@@ -30,6 +30,6 @@ export const statusSweepCommand: CommandModule<object, StatusArgs> = {
     ) as unknown as Argv<StatusArgs>,
   handler: async (args: ArgumentsCamelCase<StatusArgs>) => {
     const { statusCommand } = await import('../../../orchestration/control.js');
-    setCommandExitCode(await statusCommand(args.target, toControlOptions(args)));
+    args.outcome.exitCode = await statusCommand(args.target, toControlOptions(args));
   },
 };
