@@ -106,7 +106,7 @@ function noopActivities(): SweepActivities {
   return {
     ...real,
     runTrial: async (input) => ({ trialId: input.trialId, status: 'ok', skipped: false, startedFromStep: 0, stepsComputed: 0, wallMs: 0 }),
-    aggregate: async () => ({ ran: false, wrote: [] }),
+    aggregate: async () => ({ wrote: [] }),
   };
 }
 

@@ -152,8 +152,6 @@ export interface SweepResult extends TrialCounts {
 }
 
 export interface AggregateResult {
-  /** False when this build has no aggregation (the report hook is then a no-op). */
-  ran: boolean;
   /** What was written, relative to the run folder. */
   wrote: string[];
 }

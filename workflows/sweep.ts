@@ -213,7 +213,8 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
   let aggregated = false;
   let aggregateError: string | undefined;
   try {
-    aggregated = (await aggregation.aggregate(ref)).ran;
+    await aggregation.aggregate(ref);
+    aggregated = true;
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     if (isDiskFull(err)) throw ApplicationFailure.nonRetryable(err.cause!.message, DISK_FULL_FAILURE);
