@@ -14,7 +14,7 @@ import type { TrialStatus, TrialTables } from '../tables/rows.js';
 import { writeTrialTables } from '../tables/write.js';
 import { CheckpointError } from './checkpoint-error.js';
 import { deleteCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint-store.js';
-import { runTrial } from './run-trial.js';
+import { computeTrial } from './compute-trial.js';
 import { checkTrial } from '../tables/read.js';
 import type { TrialCheckpoint, TrialTimings } from './types.js';
 
@@ -81,7 +81,7 @@ export async function executeTrial(input: ExecuteTrialInput): Promise<ExecuteTri
   }
 
   const run = (from: TrialCheckpoint | undefined): Promise<TrialTables> =>
-    runTrial(config, {
+    computeTrial(config, {
       configDir: loaded.dir,
       sweepId: input.sweepId ?? sweepIdOf(loaded),
       trialId,
