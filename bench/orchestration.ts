@@ -17,7 +17,7 @@ import path from 'node:path';
 import { createActivities, type SweepActivities } from '../activities/index.js';
 import { connectClient } from '../orchestration/connect.js';
 import { startEmbedded } from '../orchestration/embedded.js';
-import { startOrAttach } from '../orchestration/launch.js';
+import { startOrAttach } from '../orchestration/start-sweep.js';
 import { checkRunFolder, planFromConfig, writeLaunchFiles } from '../orchestration/run-folder.js';
 import { findTemporalCli } from '../orchestration/temporal-cli.js';
 import { sweepWorkflowId, type RunTrialResult, type SweepResult } from '../workflows/shared.js';

@@ -5,7 +5,7 @@
 import type { Argv } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../backend/names.js';
 import { resolveSecurity, SECURITY_ENV, SECURITY_FLAGS, type TransportSecurity } from '../../../orchestration/connection-options.js';
-import type { SweepCommandOptions } from '../../../orchestration/launch.js';
+import type { SweepCommandOptions } from '../../../orchestration/sweep-command-options.js';
 import type { ProgressMode } from '../../../orchestration/progress.js';
 import { withJsonAlias } from '../flag-conventions.js';
 import { UsageError } from '../usage-error.js';
