@@ -1,6 +1,6 @@
 /**
  * Options shared by `run` and `resume` (and the server options of `status`, `cancel`, `pause`),
- * and their translation to orchestration/launch.ts's options.
+ * and their translation to orchestration/sweep-command-options.ts.
  */
 import type { Argv } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../backend/names.js';
