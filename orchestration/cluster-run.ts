@@ -12,7 +12,12 @@ import { announce, resumeIfPaused, startOrAttach } from './start-sweep.js';
 import type { SweepCommandOptions } from './sweep-command-options.js';
 
 /** `run`/`resume` with --address (`fresh`: a `run`, which writes the launch files). */
-export async function runOnCluster(plan: SweepPlan, opts: SweepCommandOptions & { address: string }, namespace: string, fresh: boolean): Promise<number> {
+export async function runOnCluster(
+  plan: SweepPlan,
+  opts: SweepCommandOptions & { address: string },
+  namespace: string,
+  fresh: boolean,
+): Promise<number> {
   // Reachable before anything is written.
   const conn = await connectClient({ address: opts.address, namespace, security: opts.security, embeddedAlternative: true });
   try {
@@ -23,7 +28,12 @@ export async function runOnCluster(plan: SweepPlan, opts: SweepCommandOptions & 
   }
 }
 
-async function onCluster(plan: SweepPlan, opts: SweepCommandOptions & { address: string }, conn: ConnectedClient, fresh: boolean): Promise<number> {
+async function onCluster(
+  plan: SweepPlan,
+  opts: SweepCommandOptions & { address: string },
+  conn: ConnectedClient,
+  fresh: boolean,
+): Promise<number> {
   const { handle, attached } = await startOrAttach(conn.client, plan, opts);
   announce(plan, attached, `the Temporal server at ${opts.address}`);
   if (!fresh) await resumeIfPaused(conn, handle);

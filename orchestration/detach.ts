@@ -15,7 +15,13 @@ import type { SweepCommandOptions } from './sweep-command-options.js';
 import { PROJECT_ROOT } from './temporal-cli.js';
 
 /** What a detached launch on a cluster says (the sweep is started already): how to follow it. */
-export function detachedOnCluster(plan: SweepPlan, opts: SweepCommandOptions, workflowId: string, attached: boolean, follow: string): number {
+export function detachedOnCluster(
+  plan: SweepPlan,
+  opts: SweepCommandOptions,
+  workflowId: string,
+  attached: boolean,
+  follow: string,
+): number {
   if (opts.json) process.stdout.write(`${JSON.stringify({ sweep_id: plan.sweepId, workflow_id: workflowId, attached, run_dir: plan.runDir })}\n`);
   note(`detached; the sweep runs on the cluster's workers. Follow it with:\n  ${follow}`);
   return EXIT_OK;

@@ -21,7 +21,13 @@ import { clearSweepEnd, recordSweepEnd } from './sweep-state.js';
 import type { TemporalCli } from './temporal-cli.js';
 
 /** `run`/`resume` on the embedded server (`fresh`: a `run`); goes round again whenever it takes the sweep over. */
-export async function runEmbedded(plan: SweepPlan, opts: SweepCommandOptions, cli: TemporalCli, namespace: string, fresh: boolean): Promise<number> {
+export async function runEmbedded(
+  plan: SweepPlan,
+  opts: SweepCommandOptions,
+  cli: TemporalCli,
+  namespace: string,
+  fresh: boolean,
+): Promise<number> {
   for (let takeover = false; ; takeover = true) {
     const code = await onEmbedded(plan, opts, cli, namespace, fresh, takeover);
     if (code !== TAKE_OVER) return code;

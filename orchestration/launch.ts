@@ -17,7 +17,15 @@ import type { TransportSecurity } from './connection-options.js';
 import { detachEmbedded } from './detach.js';
 import { runEmbedded } from './embedded-run.js';
 import { TemporalSetupError } from './errors.js';
-import { checkRunFolder, findRunFolders, isRunFolder, planFromConfig, planFromRunFolder, writeLaunchFiles, type SweepPlan } from './run-folder.js';
+import {
+  checkRunFolder,
+  findRunFolders,
+  isRunFolder,
+  planFromConfig,
+  planFromRunFolder,
+  writeLaunchFiles,
+  type SweepPlan,
+} from './run-folder.js';
 import type { SweepCommandOptions } from './sweep-command-options.js';
 import { findTemporalCli } from './temporal-cli.js';
 
