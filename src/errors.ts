@@ -1,6 +1,8 @@
 /**
- * Typed failures of the core. Each names what was wrong in words a user can act on; how each is
- * treated (exit code, retried or not) is declared by its name in src/failure-kinds.ts.
+ * Every typed failure of the core, in one module. Each names what was wrong in words a user can act
+ * on; how each is treated (exit code, retried or not) is declared by its name in src/failure-kinds.ts.
+ * (The CLI's UsageError and the orchestration's TemporalSetupError live in their layers, with kinds
+ * declared there too.)
  */
 import type { FailureName } from './failure-kinds.js';
 
@@ -49,4 +51,39 @@ export class BackendError extends Error {
  */
 export class DiskFullError extends Error {
   override readonly name = 'DiskFullError' satisfies FailureName;
+}
+
+/**
+ * A value given outside the config file (a command-line flag such as `--width -3`) that the
+ * config's schema refuses. Each line names where the value came from and what was wrong.
+ */
+export class OverrideError extends Error {
+  override readonly name = 'OverrideError' satisfies FailureName;
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'));
+  }
+}
+
+/** A path that is not a readable run folder (missing, not a folder, or without the tables an operation needs). */
+export class RunFolderError extends Error {
+  override readonly name = 'RunFolderError' satisfies FailureName;
+}
+
+/** A query DuckDB refused or could not run; the message is DuckDB's, with a hint when a table is absent. */
+export class QueryError extends Error {
+  override readonly name = 'QueryError' satisfies FailureName;
+}
+
+/** A file that could not be written (unwritable folder, disk full), in words. */
+export class OutputError extends Error {
+  override readonly name = 'OutputError' satisfies FailureName;
+}
+
+/**
+ * A checkpoint that does not belong to the trial being run (another trial id, other layer sizes, a
+ * step the run never logs) or cannot be read. Callers start the trial over instead (docs/design.md §11:
+ * a bad checkpoint costs time, never the trial), so it has no failure kind.
+ */
+export class CheckpointError extends Error {
+  override readonly name = 'CheckpointError';
 }

@@ -13,7 +13,7 @@
 import * as arrow from 'apache-arrow';
 import { quotedIdentifier as qi, quotedString as qs, type DuckDBConnection } from '@duckdb/node-api';
 import type { TrialParams } from '../tables/rows.js';
-import { RunFolderError } from '../query/errors.js';
+import { RunFolderError } from '../errors.js';
 
 /** The trial parameters that may form a group (TrialParams without width and seed), in column order. */
 export const GROUP_CANDIDATES = [

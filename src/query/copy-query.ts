@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { quotedString } from '@duckdb/node-api';
-import { OutputError, checkWritable } from '../io/atomic-write.js';
-import { QueryError } from './errors.js';
+import { checkWritable } from '../io/atomic-write.js';
 import { checkOneStatement, explainQueryError, trimStatement } from './run-sql.js';
 import { withUnifiedSchemas, type RunDatabase } from './run-views.js';
+import { OutputError, QueryError } from '../errors.js';
 
 export const EXPORT_FORMATS = ['csv', 'json', 'parquet'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

@@ -12,7 +12,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, quotedIdentifier, quotedString, type DuckDBConnection } from '@duckdb/node-api';
-import { RunFolderError } from './errors.js';
+import { RunFolderError } from '../errors.js';
 
 /** Every table a run folder may hold, each in a folder of that name (src/tables/rows.ts). */
 export const RUN_TABLES = ['trials', 'curves', 'kernels', 'predictions', 'spectra', 'modes', 'analytic', 'summary', 'fits'] as const;

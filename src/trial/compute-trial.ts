@@ -28,7 +28,6 @@ import { ensemblePrediction } from '../predict/ensemble.js';
 import { gdPredictor } from '../predict/gd-prediction.js';
 import type { CurveRow, TrialRow, TrialTables } from '../tables/rows.js';
 import { analyticRows, computeAnalyticPart, type AnalyticPart } from './analytic-part.js';
-import { CheckpointError } from './checkpoint-error.js';
 import { allFinite, empiricalKernelRows, splitKernels, type SplitKernels } from './kernel-splits.js';
 import { LinearPredictions } from './linear-predictions.js';
 import { PhaseClock } from './phase-clock.js';
@@ -36,6 +35,7 @@ import { regressionTestLoss } from './regression-loss.js';
 import { curveRow, modeRows, netOutputs, predictionRows, residual, spectrumRows, type StepState } from './step-rows.js';
 import { trialParamsOf } from './trial-params.js';
 import type { ComputeTrialOptions, TrialCheckpoint, TrialRowsSoFar } from './types.js';
+import { CheckpointError } from '../errors.js';
 
 export { MODES_TOP, SPECTRUM_TOP } from './step-rows.js';
 

@@ -12,11 +12,11 @@ import type { LoadedConfig } from '../config/loader.js';
 import type { SweepConfig } from '../config/types.js';
 import type { TrialStatus, TrialTables } from '../tables/rows.js';
 import { writeTrialTables } from '../tables/write.js';
-import { CheckpointError } from './checkpoint-error.js';
 import { deleteCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint-store.js';
 import { computeTrial } from './compute-trial.js';
 import { checkTrial } from '../tables/read.js';
 import type { TrialCheckpoint, TrialTimings } from './types.js';
+import { CheckpointError } from '../errors.js';
 
 export interface ExecuteTrialInput {
   runDir: string;

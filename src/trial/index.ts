@@ -4,5 +4,5 @@ export { computeTrial, checkResume, loggedSteps, checkpointInterval, SPECTRUM_TO
 export { executeTrial, type ExecuteTrialInput, type ExecuteTrialResult } from './execute-trial.js';
 export { saveCheckpoint, loadCheckpoint, deleteCheckpoint, checkpointDir, CHECKPOINTS_DIR, type CheckpointLoad } from './checkpoint-store.js';
 export { encodeCheckpoint, decodeCheckpoint, type EncodedCheckpoint } from './checkpoint-codec.js';
-export { CheckpointError } from './checkpoint-error.js';
+export { CheckpointError } from '../errors.js';
 export { emptyTimings } from './phase-clock.js';

@@ -18,10 +18,10 @@ import type { TrialPoint } from '../../config/expand.js';
 import type { Assignment, LoadedConfig } from '../../config/loader.js';
 import { runDirOf } from '../../config/summary.js';
 import type { SweepConfig } from '../../config/types.js';
-import { OutputError } from '../../io/atomic-write.js';
 import type { ExecuteTrialResult } from '../../trial/execute-trial.js';
 import { anyFieldFlag, flagAssignments, unsetAxisNotes, withFieldFlags, type FieldFlagArgs } from '../field-flags.js';
 import { UsageError } from '../usage-error.js';
+import { OutputError } from '../../errors.js';
 
 interface TrialArgs extends FieldFlagArgs {
   config: string;

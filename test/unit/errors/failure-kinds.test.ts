@@ -13,11 +13,17 @@ import { TemporalSetupError } from '../../../orchestration/errors.js';
 import { EXIT_BAD_INPUT, EXIT_DISK_FULL, EXIT_UNEXPECTED } from '../../../src/cli/exit-codes.js';
 import { reportError } from '../../../src/cli/report-error.js';
 import { UsageError } from '../../../src/cli/usage-error.js';
-import { OverrideError } from '../../../src/config/override-error.js';
-import { BackendError, ConfigError, DatasetError, DiskFullError } from '../../../src/errors.js';
+import {
+  BackendError,
+  ConfigError,
+  DatasetError,
+  DiskFullError,
+  OutputError,
+  OverrideError,
+  QueryError,
+  RunFolderError,
+} from '../../../src/errors.js';
 import { FAILURE_KINDS, isBadInputType, NON_RETRYABLE_TYPES } from '../../../src/failure-kinds.js';
-import { OutputError } from '../../../src/io/atomic-write.js';
-import { QueryError, RunFolderError } from '../../../src/query/errors.js';
 
 const problem = { file: 'a.yaml', line: 3, column: 5, path: 'model.width', message: 'expected a number' };
 
