@@ -1,9 +1,6 @@
 /**
  * `aggregate` (CPU queue): the sweep's last step — the summary and fits tables over every trial of
  * the run folder (src/aggregate aggregateRun: RUN/summary/summary.parquet, RUN/fits/fits.parquet).
- *
- * The report hook: the report (docs/design.md §10) is built from these tables; once src/report exposes a
- * `writeReport(runDir)`, it is called here, after aggregateRun, and its files join `wrote`.
  */
 import path from 'node:path';
 import { aggregateRun } from '../src/aggregate/index.js';
@@ -11,5 +8,5 @@ import type { AggregateResult, RunRef } from '../workflows/shared.js';
 
 export async function aggregate(ref: RunRef): Promise<AggregateResult> {
   const out = await aggregateRun(ref.runDir);
-  return { ran: true, wrote: [out.summaryFile, out.fitsFile].map((f) => path.relative(ref.runDir, f)) };
+  return { wrote: [out.summaryFile, out.fitsFile].map((f) => path.relative(ref.runDir, f)) };
 }

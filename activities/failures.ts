@@ -1,12 +1,12 @@
 /**
- * Core errors as Temporal failures (CONVENTIONS 6): a config or data set that cannot be used, or a
- * full disk, is non-retryable (retrying cannot fix it); anything else is retried per the sweep's
- * policy. Every failure carries the attempt it ended, so the workflow can record how many were made.
+ * Errors as Temporal failures (CONVENTIONS 6), by the error's name as the SDK does
+ * (`ApplicationFailure.fromError`), with its kind from src/failure-kinds.ts: bad input that retrying
+ * cannot fix, or a full disk, is non-retryable; anything else is retried per the sweep's policy.
+ * Every failure carries the attempt it ended, so the workflow can record how many were made.
  */
 import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
-import { ConfigError, DatasetError, DiskFullError, RunFolderError } from '../src/errors.js';
+import { DISK_FULL_FAILURE, NON_RETRYABLE_TYPES } from '../src/failure-kinds.js';
 import { isDiskFull } from '../src/io/disk-full.js';
-import { DISK_FULL_FAILURE, NON_RETRYABLE_TYPES } from '../workflows/shared.js';
 
 const nonRetryable = new Set<string>(NON_RETRYABLE_TYPES);
 
@@ -14,13 +14,12 @@ const nonRetryable = new Set<string>(NON_RETRYABLE_TYPES);
 export function toFailure(e: unknown, attempt: number): unknown {
   if (e instanceof CancelledFailure || e instanceof ApplicationFailure) return e;
   const err = e instanceof Error ? e : new Error(String(e));
-  const full = isDiskFull(err);
-  const type = full
-    ? DISK_FULL_FAILURE
-    : e instanceof ConfigError ? 'ConfigError' : e instanceof DatasetError ? 'DatasetError' : e instanceof RunFolderError ? 'RunFolderError' : err.name;
-  return ApplicationFailure.create({
-    // A full disk met below the layers that name it (e.g. creating a folder) still says so first.
-    message: full && !(err instanceof DiskFullError) ? `the disk is full: ${err.message}` : err.message,
+  // A full disk met below the layers that name it (e.g. creating a folder) still says so first.
+  const unnamedFullDisk = err.name !== DISK_FULL_FAILURE && isDiskFull(err);
+  // The name, not the constructor's (the SDK's default): an error from an executor thread is rebuilt as an Error with its name.
+  const type = unnamedFullDisk ? DISK_FULL_FAILURE : err.name;
+  return ApplicationFailure.fromError(err, {
+    message: unnamedFullDisk ? `the disk is full: ${err.message}` : err.message,
     type,
     nonRetryable: nonRetryable.has(type),
     details: [{ attempt }],

@@ -9,7 +9,7 @@
  *    parameters already on the device and, end to end, with their upload;
  *  - trial: one quickstart-sized trial (configs/quickstart.yaml at width 4096, depth 2, seed 0:
  *    training, 3 kernel snapshots on every split, analytic kernels and predictions) through
- *    runTrial, on the backend and on wasm (the CPU);
+ *    computeTrial, on the backend and on wasm (the CPU);
  *  - peers (with --peers PYTHON): bench/peers/gpu_jax_torch.py, JAX (jit) and PyTorch (eager), same
  *    machine, same run, and the ratios ours / peer.
  *
@@ -49,7 +49,7 @@ import { empiricalNtk, empiricalNtkOfTensors } from '../src/ntk/empirical.js';
 // From the modules, not src/trial/index.ts: the index also brings the run-folder writer, which this
 // benchmark does not use and which reads package.json files at load time (absent in a GPU bundle).
 import { emptyTimings } from '../src/trial/phase-clock.js';
-import { runTrial } from '../src/trial/run-trial.js';
+import { computeTrial } from '../src/trial/compute-trial.js';
 
 type Section = 'check' | 'gd' | 'ntk' | 'trial';
 const SECTIONS: readonly Section[] = ['check', 'gd', 'ntk', 'trial'];
@@ -288,7 +288,7 @@ async function trialOn(backend: BackendName, s: Sizes['trial'], configFile: stri
   const config = resolveTrial(loaded, assignments);
   const timings = emptyTimings();
   const t0 = performance.now();
-  const tables = await runTrial(config, {
+  const tables = await computeTrial(config, {
     configDir: loaded.dir, sweepId: 'bench-gpu', trialId: `bench-gpu-${backend}`, analyticId: null, backend, timings,
   });
   const wall = ms(t0) / 1000;

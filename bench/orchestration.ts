@@ -17,7 +17,7 @@ import path from 'node:path';
 import { createActivities, type SweepActivities } from '../activities/index.js';
 import { connectClient } from '../connection/connect.js';
 import { startEmbedded } from '../orchestration/embedded.js';
-import { startOrAttach } from '../orchestration/launch.js';
+import { startOrAttach } from '../orchestration/start-sweep.js';
 import { checkRunFolder, planFromConfig, writeLaunchFiles } from '../orchestration/run-folder.js';
 import { findTemporalCli } from '../orchestration/temporal-cli.js';
 import { sweepWorkflowId, type RunTrialResult, type SweepResult } from '../workflows/shared.js';
@@ -106,7 +106,7 @@ function noopActivities(): SweepActivities {
   return {
     ...real,
     runTrial: async (input) => ({ trialId: input.trialId, status: 'ok', skipped: false, startedFromStep: 0, stepsComputed: 0, wallMs: 0 }),
-    aggregate: async () => ({ ran: false, wrote: [] }),
+    aggregate: async () => ({ wrote: [] }),
   };
 }
 

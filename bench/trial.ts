@@ -12,7 +12,7 @@ import { analyticIdOf, sweepIdOf, trialIdOf } from '../src/config/ids.js';
 import { loadConfig, resolveTrial } from '../src/config/loader.js';
 import { writeTrialTables } from '../src/tables/write.js';
 import { emptyTimings } from '../src/trial/phase-clock.js';
-import { runTrial } from '../src/trial/run-trial.js';
+import { computeTrial } from '../src/trial/compute-trial.js';
 import type { TrialTimings } from '../src/trial/types.js';
 
 const CONFIG = 'configs/quickstart.yaml';
@@ -60,7 +60,7 @@ export async function run(): Promise<void> {
     const timings = emptyTimings();
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    const tables = await runTrial(config, { configDir: loaded.dir, ...ids, backend: 'wasm', timings });
+    const tables = await computeTrial(config, { configDir: loaded.dir, ...ids, backend: 'wasm', timings });
     const total = (performance.now() - t0) / 1000;
     const totalCpu = cpuSeconds(c0);
     const dir = mkdtempSync(path.join(tmpdir(), 'ntk-bench-trial-'));
@@ -94,7 +94,7 @@ export async function run(): Promise<void> {
     ['setup (data, θ₀, f₀)', 'setup'],
   ];
   for (const [label, k] of parts) console.log(`| ${label} | ${fmt(m(k))} | ${((100 * m(k)) / compute).toFixed(1)}% |`);
-  console.log(`| **trial compute (runTrial)** | ${fmt(compute)} | 100% |`);
+  console.log(`| **trial compute (computeTrial)** | ${fmt(compute)} | 100% |`);
   const write = m('write');
   console.log(`| writing its tables (writeTrialTables, ${(m('bytes') / 1024).toFixed(0)} KiB of Parquet) | ${fmt(write)} | ${((100 * write) / compute).toFixed(1)}% |`);
   console.log('');

@@ -5,7 +5,7 @@
  * cli/report-error.ts reports.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { setCommandExitCode } from '../orchestration/exit-code.js';
+import type { OutcomeArgs } from './command-outcome.js';
 
 export interface CommandSpec<A> {
   /** The usage, yargs style: `run <config>`, `status [target]`. */
@@ -26,7 +26,8 @@ export function defineCommand<A>(spec: CommandSpec<A>): CommandModule<object, A>
     builder: (y: Argv) => spec.flags(spec.examples.reduce((acc, [line, what]) => acc.example(line, what), y)) as unknown as Argv<A>,
     handler: async (args: ArgumentsCamelCase<A>) => {
       const code = await spec.run(args);
-      if (code !== undefined) setCommandExitCode(code);
+      // cli/main.ts hands every parse its own outcome (yargs context, merged into the arguments).
+      if (code !== undefined) (args as unknown as OutcomeArgs).outcome.exitCode = code;
     },
   };
 }

@@ -18,8 +18,8 @@ import { resumeSweepCommand } from './commands/resume.js';
 import { statusSweepCommand } from './commands/status.js';
 import { cancelSweepCommand, pauseSweepCommand } from './commands/cancel.js';
 import { workerCommand } from './commands/worker.js';
-import { takeCommandExitCode } from '../orchestration/exit-code.js';
 import { NTK_SWEEP_VERSION } from '../src/tables/versions.js';
+import type { CommandOutcome } from './command-outcome.js';
 import { flagConventions } from './flag-conventions.js';
 import { reportError } from './report-error.js';
 import { UsageError } from './usage-error.js';
@@ -60,11 +60,11 @@ export async function main(argv: string[]): Promise<number> {
       // recommendCommands() says only "Did you mean X?"; name what was not understood first.
       throw new UsageError(`ntk-sweep: ${msg.startsWith('Did you mean') ? `unknown command '${argv[0]}'. ${msg}` : msg}`);
     });
+  const outcome: CommandOutcome = {};
   try {
-    await parser.parseAsync();
+    await parser.parseAsync(argv, { outcome });
   } catch (e) {
-    takeCommandExitCode();
     return reportError(e);
   }
-  return takeCommandExitCode() || EXIT_OK;
+  return outcome.exitCode ?? EXIT_OK;
 }

@@ -1,9 +1,8 @@
 /**
  * Messages between the pool (./pool.ts) and an executor thread (./executor-thread.ts), and errors
- * carried across the thread boundary with their type, so that the activity still tells a bad
+ * carried across the thread boundary with their name, so that the activity still tells a bad
  * config (non-retryable) from anything else (activities/failures.ts).
  */
-import { BackendError, ConfigError, DatasetError, RunFolderError, type ConfigProblem } from '../src/errors.js';
 import type { TrialOutcome, TrialTask } from './task.js';
 
 /**
@@ -34,7 +33,6 @@ export interface WireError {
   message: string;
   stack?: string;
   code?: string;
-  problems?: ConfigProblem[];
 }
 
 export function toWire(e: unknown): WireError {
@@ -44,23 +42,16 @@ export function toWire(e: unknown): WireError {
     message: err.message,
     stack: err.stack,
     code: (err as NodeJS.ErrnoException).code,
-    problems: e instanceof ConfigError ? e.problems : undefined,
   };
 }
 
-/** The error as thrown in the thread: the core's typed errors by class, others by name and code. */
+/**
+ * The error as thrown in the thread, by name (how its kind is found: src/failure-kinds.ts), with
+ * its code (a full disk's ENOSPC) and stack; a config's problems are in its message.
+ */
 export function fromWire(w: WireError): Error {
-  const typed: Error =
-    w.name === 'ConfigError' && w.problems
-      ? new ConfigError(w.problems)
-      : w.name === 'DatasetError'
-        ? new DatasetError(w.message)
-        : w.name === 'RunFolderError'
-          ? new RunFolderError(w.message)
-          : w.name === 'BackendError'
-            ? new BackendError(w.message)
-            : Object.assign(new Error(w.message), { name: w.name });
-  if (w.code) (typed as NodeJS.ErrnoException).code = w.code;
-  if (w.stack) typed.stack = w.stack;
-  return typed;
+  const err = Object.assign(new Error(w.message), { name: w.name });
+  if (w.code) (err as NodeJS.ErrnoException).code = w.code;
+  if (w.stack) err.stack = w.stack;
+  return err;
 }

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { WorkflowFailedError, WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
+import { EXIT_OK } from '../src/exit-codes.js';
 import { readManifest } from '../src/tables/manifest.js';
 import { trialStates } from '../src/tables/read.js';
 import { CANCEL_SIGNAL, PAUSE_SIGNAL, sweepWorkflowId, type SweepResult } from '../workflows/shared.js';
@@ -108,10 +109,10 @@ async function printWorkflowStatus(
         const hint = gone ? `its ntk-sweep process is gone; continue with: ntk-sweep resume ${t.runDir}` : 'are the cpu-queue workers up?';
         out(`${t.sweepId}: running, but no worker answered (${hint})`);
       }
-      return 0;
+      return EXIT_OK;
     }
     out(opts.json ? JSON.stringify(statusOfProgress(p, t.runDir)) : progressLine(p));
-    return 0;
+    return EXIT_OK;
   }
   let result: SweepResult | undefined;
   let error: string | undefined;
@@ -128,7 +129,7 @@ async function printWorkflowStatus(
         (d.closeTime ? ` (finished ${d.closeTime.toISOString()})` : ''),
     );
   } else out(`${t.sweepId}: ${s.state}${d.closeTime ? ` at ${d.closeTime.toISOString()}` : ''}${error ? `: ${error}` : ''}`);
-  return 0;
+  return EXIT_OK;
 }
 
 /** The counts of a run folder's tables (with `deep`, every file read in full and its checksum checked). */
@@ -151,7 +152,7 @@ async function printOfflineStatus(t: Target, opts: ControlOptions): Promise<numb
         (left > 0 ? `; continue with: ntk-sweep resume ${runDir}` : ''),
     );
   }
-  return 0;
+  return EXIT_OK;
 }
 
 /** Without a target: every sweep on the cluster (--address), else every run folder under ./runs. */
@@ -170,16 +171,16 @@ async function listRuns(opts: ControlOptions): Promise<number> {
     } finally {
       await c.close();
     }
-    return 0;
+    return EXIT_OK;
   }
   const root = path.resolve('runs');
   const runs = existsSync(root) ? readdirSync(root).map((n) => path.join(root, n)).filter(isRunFolder) : [];
   if (runs.length === 0) {
     out('no run folders under ./runs (name one: ntk-sweep status RUN_DIR, or --address HOST:PORT for a cluster)');
-    return 0;
+    return EXIT_OK;
   }
   for (const r of runs) await statusCommand(r, opts);
-  return 0;
+  return EXIT_OK;
 }
 
 /** `ntk-sweep cancel RUN_DIR|SWEEP_ID [--now]` */
@@ -191,7 +192,7 @@ export async function cancelCommand(target: string, opts: ControlOptions & { now
     const d = await describe(c, t.sweepId);
     if (!d || d.status.name !== 'RUNNING') {
       out(`${t.sweepId} is not running${d ? ` (${d.status.name.toLowerCase()})` : ''}: nothing to cancel`);
-      return 0;
+      return EXIT_OK;
     }
     const handle = c.client.workflow.getHandle(sweepWorkflowId(t.sweepId));
     if (opts.now) {
@@ -204,7 +205,7 @@ export async function cancelCommand(target: string, opts: ControlOptions & { now
   } finally {
     await c.close();
   }
-  return 0;
+  return EXIT_OK;
 }
 
 /**
@@ -215,7 +216,7 @@ async function cancelOffline(t: Target): Promise<number> {
   const runDir = t.runDir!;
   if (!existsSync(serverDbFile(runDir)) || damagedDatabase(runDir)) {
     out(`${t.sweepId} is not running: nothing to cancel`);
-    return 0;
+    return EXIT_OK;
   }
   const cli = await findTemporalCli();
   const lock = tryLaunchLock(runDir);
@@ -242,7 +243,7 @@ async function cancelOffline(t: Target): Promise<number> {
     await server.stop();
     lock.release();
   }
-  return 0;
+  return EXIT_OK;
 }
 
 /** `ntk-sweep pause RUN_DIR|SWEEP_ID`: no new trials start until `ntk-sweep resume`. */
@@ -256,5 +257,5 @@ export async function pauseCommand(target: string, opts: ControlOptions): Promis
   } finally {
     await c.close();
   }
-  return 0;
+  return EXIT_OK;
 }

@@ -4,14 +4,14 @@
  * fix it) is exit 2, as when `validate` or `run` refuse it up front.
  */
 import { EXIT_BAD_INPUT } from '../src/exit-codes.js';
+import { isBadInputType } from '../src/failure-kinds.js';
 import { failedTrials } from '../src/tables/read.js';
-import { BAD_INPUT_TYPES } from '../workflows/shared.js';
 
 /** At most this many failed trials are listed. */
 const MAX_LISTED = 10;
 
-/** The `error` of a failed trial, as the workflow writes it: `<type>: <message>`. */
-const isBadInput = (error: string): boolean => BAD_INPUT_TYPES.some((t) => error.startsWith(`${t}: `));
+/** The type of a failed trial's `error`, which the workflow writes as `<type>: <message>`. */
+const typeOf = (error: string): string => error.split(': ', 1)[0];
 
 /** Writes why each failed trial of `runDir` failed; returns 2 when any failed for bad input, else 0. */
 export function reportFailedTrials(runDir: string, write: (line: string) => void): number {
@@ -20,5 +20,5 @@ export function reportFailedTrials(runDir: string, write: (line: string) => void
     write(`trial ${f.trialId} failed: ${f.error.split('\n').join('\n  ')}`);
   }
   if (failed.length > MAX_LISTED) write(`… and ${failed.length - MAX_LISTED} more failed trials (ntk-sweep query ${runDir} "SELECT trial_id, error FROM trials WHERE status = 'failed'")`);
-  return failed.some((f) => isBadInput(f.error)) ? EXIT_BAD_INPUT : 0;
+  return failed.some((f) => isBadInputType(typeOf(f.error))) ? EXIT_BAD_INPUT : 0;
 }

@@ -12,10 +12,10 @@ import { canonicalJson, expandGrid, loadConfig, parseConfig, sweepIdOf, type Loa
 import { runDirOf } from '../src/config/summary.js';
 import { checkSweepData } from '../src/data/check-data.js';
 import { checkWritable, writeFileAtomic } from '../src/io/atomic-write.js';
-import { RunFolderError } from '../src/errors.js';
 import { MANIFEST_FILE, readManifest, writeManifest } from '../src/tables/manifest.js';
 import { runConfigFile } from '../src/config/run-config.js';
 import { serverDir } from './dev-server.js';
+import { RunFolderError } from '../src/errors.js';
 
 /** RUN/.temporal/launch.json */
 export interface LaunchRecord {

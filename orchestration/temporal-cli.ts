@@ -14,6 +14,7 @@
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exitCodeOf } from '../src/exit-codes.js';
 import { TemporalSetupError } from '../connection/errors.js';
 import { cacheDir, projectRoot } from '../src/project-root.js';
 
@@ -141,6 +142,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     process.stdout.write(`${cli.path}\n`);
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
-    process.exitCode = 2;
+    process.exitCode = exitCodeOf((e as Error).name);
   }
 }

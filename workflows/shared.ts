@@ -1,7 +1,7 @@
 /**
  * The names and shapes shared by the sweep workflow, its activities, the workers and the CLI:
- * task queues, workflow ids, signal/query names, failure types, and every input/result type.
- * No runtime imports, so the workflow bundle may include it (docs/design.md §8, CONVENTIONS 2).
+ * task queues, workflow ids, signal/query names, and every input/result type (failure types:
+ * src/failure-kinds.ts). No runtime imports, so the workflow bundle may include it (docs/design.md §8, CONVENTIONS 2).
  */
 
 /** Task queue of `runTrial` (training: the GPU hosts). */
@@ -21,15 +21,6 @@ export const PROGRESS_QUERY = 'progress';
 export const PAUSE_SIGNAL = 'pause';
 export const RESUME_SIGNAL = 'resume';
 export const CANCEL_SIGNAL = 'cancel';
-
-/** A full disk (src/errors.ts DiskFullError): the sweep stops at once, and `resume` goes on once space is freed. */
-export const DISK_FULL_FAILURE = 'DiskFullError';
-
-/** Failures of the user's input (ApplicationFailure.type): the command that meets one exits 2 (src/exit-codes.ts). */
-export const BAD_INPUT_TYPES = ['ConfigError', 'DatasetError', 'RunFolderError'] as const;
-
-/** Failure types that retrying cannot fix (ApplicationFailure.type). Diverged training is a result, not a failure. */
-export const NON_RETRYABLE_TYPES = [...BAD_INPUT_TYPES, DISK_FULL_FAILURE] as const;
 
 /** Where a sweep's files are, as every worker sees them. */
 export interface RunRef {
@@ -161,8 +152,6 @@ export interface SweepResult extends TrialCounts {
 }
 
 export interface AggregateResult {
-  /** False when this build has no aggregation (the report hook is then a no-op). */
-  ran: boolean;
   /** What was written, relative to the run folder. */
   wrote: string[];
 }

@@ -22,12 +22,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SweepActivities } from '../activities/index.js';
+// The one runtime import from src/: a table of names, without imports or I/O.
+import { CONFIG_FAILURE, DISK_FULL_FAILURE, NON_RETRYABLE_TYPES } from '../src/failure-kinds.js';
 import {
   CANCEL_SIGNAL,
   CPU_QUEUE,
-  DISK_FULL_FAILURE,
   GPU_QUEUE,
-  NON_RETRYABLE_TYPES,
   PAUSE_SIGNAL,
   PROGRESS_QUERY,
   RESUME_SIGNAL,
@@ -111,7 +111,7 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
     if (plan.sweepId !== input.sweepId) {
       throw ApplicationFailure.nonRetryable(
         `${input.runDir} now holds sweep ${plan.sweepId}, not ${input.sweepId}: its config.yaml was changed after launch`,
-        'ConfigError',
+        CONFIG_FAILURE,
       );
     }
     phase = 'running';
@@ -213,7 +213,8 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
   let aggregated = false;
   let aggregateError: string | undefined;
   try {
-    aggregated = (await aggregation.aggregate(ref)).ran;
+    await aggregation.aggregate(ref);
+    aggregated = true;
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     if (isDiskFull(err)) throw ApplicationFailure.nonRetryable(err.cause!.message, DISK_FULL_FAILURE);

@@ -1,11 +1,11 @@
 /**
  * Options shared by `run` and `resume` (and the server options of `status`, `cancel`, `pause`),
- * and their translation to orchestration/launch.ts's options.
+ * and their translation to orchestration/sweep-command-options.ts.
  */
 import type { Argv } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../src/backend/names.js';
 import { resolveSecurity, SECURITY_ENV, SECURITY_FLAGS, type TransportSecurity } from '../../connection/connection-options.js';
-import type { SweepCommandOptions } from '../../orchestration/launch.js';
+import type { SweepCommandOptions } from '../../orchestration/sweep-command-options.js';
 import type { ProgressMode } from '../../orchestration/progress.js';
 import { withJsonAlias } from '../flag-conventions.js';
 import { UsageError } from '../usage-error.js';

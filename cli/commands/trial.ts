@@ -17,11 +17,11 @@ import type { TrialPoint } from '../../src/config/expand.js';
 import type { Assignment, LoadedConfig } from '../../src/config/loader.js';
 import { runDirOf } from '../../src/config/summary.js';
 import type { SweepConfig } from '../../src/config/types.js';
-import { OutputError } from '../../src/io/atomic-write.js';
 import type { ExecuteTrialResult } from '../../src/trial/execute-trial.js';
 import { defineCommand, note, printOut } from '../command.js';
 import { anyFieldFlag, flagAssignments, unsetAxisNotes, withFieldFlags, type FieldFlagArgs } from '../field-flags.js';
 import { UsageError } from '../usage-error.js';
+import { OutputError } from '../../src/errors.js';
 
 interface TrialArgs extends FieldFlagArgs {
   config: string;

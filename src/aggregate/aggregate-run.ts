@@ -14,14 +14,14 @@ import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { quotedString } from '@duckdb/node-api';
-import { OutputError, writeFileAtomic } from '../io/atomic-write.js';
-import { RunFolderError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { openRun, withUnifiedSchemas, type RunDatabase } from '../query/run-views.js';
 import { computeFits, type FitOptions } from './fits.js';
 import { fitsTableToParquet, makeFitsTable } from './fits-table.js';
 import { describeColumns, findGroupAxes, type GroupAxis } from './group-axes.js';
 import type { FitRow } from './schemas.js';
 import { addCandidateColumns, buildSummary, copyTrialRows, curveMetrics, prepareTrials, summarySelect, trialMetrics, type SummaryMetrics } from './summary-sql.js';
+import { OutputError, RunFolderError } from '../errors.js';
 
 export interface AggregateOptions extends Partial<FitOptions> {
   /** Use this open database instead of opening one on `runDir`. */

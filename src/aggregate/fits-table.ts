@@ -1,6 +1,6 @@
 /**
  * Fits rows as an Arrow table ({@link fitsSchema}) and Parquet bytes (zstd, through parquet-wasm,
- * the Arrow schema kept). {@link makeFitsTable} / {@link fitsTableToRows} are inverses.
+ * the Arrow schema kept).
  */
 import * as arrow from 'apache-arrow';
 import { Compression, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
@@ -16,7 +16,7 @@ function axisValue(v: unknown, type: arrow.DataType): unknown {
   return String(v);
 }
 
-/** The fits as an Arrow table with the group axes as columns. Inverse: {@link fitsTableToRows}. */
+/** The fits as an Arrow table with the group axes as columns. */
 export function makeFitsTable(rows: readonly FitRow[], axes: readonly GroupAxis[]): arrow.Table {
   const groupFields = axes.map((a) => new arrow.Field(a.name, a.arrow, true));
   const schema = fitsSchema(groupFields);
@@ -34,19 +34,6 @@ export function makeFitsTable(rows: readonly FitRow[], axes: readonly GroupAxis[
     children: schema.fields.map((fl) => columns[fl.name].data[0] ?? arrow.makeData({ type: fl.type, length: 0 })),
   });
   return new arrow.Table(schema, [new arrow.RecordBatch(schema, data)]);
-}
-
-/** Fits rows of a fits table (inverse of {@link makeFitsTable}); `axes` names the group columns. */
-export function fitsTableToRows(table: arrow.Table, axes: readonly string[]): FitRow[] {
-  return table.toArray().map((r: Record<string, unknown>) => {
-    const row = { ...(r.toJSON ? (r as unknown as { toJSON(): Record<string, unknown> }).toJSON() : r) };
-    const groupValues: Record<string, unknown> = {};
-    for (const a of axes) {
-      groupValues[a] = typeof row[a] === 'bigint' ? Number(row[a]) : row[a];
-      delete row[a];
-    }
-    return { ...row, groupValues } as unknown as FitRow;
-  });
 }
 
 /** Parquet bytes of the fits table. */

@@ -3,8 +3,8 @@
  * run folder. Inverse of `aggregateRun`'s writing.
  */
 import { openRun, type RunDatabase } from '../query/run-views.js';
-import { RunFolderError } from '../errors.js';
 import { SUMMARY_FIELDS, FIT_FIELDS, type FitRow, type SummaryRow } from './schemas.js';
+import { RunFolderError } from '../errors.js';
 
 async function readRows<T>(runDir: string, table: 'summary' | 'fits', fixed: readonly string[], where?: string): Promise<T[]> {
   const db: RunDatabase = await openRun(runDir);

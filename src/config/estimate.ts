@@ -19,9 +19,9 @@
  * Calibration against measured peaks: docs/sweep-config.md ("Sizes that cannot fit").
  */
 import { totalmem } from 'node:os';
-import { OverrideError } from './override-error.js';
 import { DEFAULT_BLOCK_BYTES } from '../ntk/empirical.js';
-import type { SweepConfig } from './types.js';
+import type { SweepConfig } from '../config/types.js';
+import { OverrideError } from '../errors.js';
 
 /** The sizes an estimate depends on. */
 export interface TrialSizes {

@@ -2,8 +2,6 @@
 export type * from './types.js';
 export { loadConfig, parseConfig, resolveTrial, type Assignment, type LoadedConfig } from './loader.js';
 export { GRID_FIELDS, GRID_SHORT_NAMES, gridFieldOf } from './grid.js';
-export { OverrideError } from './override-error.js';
-export { DATASET_KINDS, TARGET_KINDS, TOP_LEVEL_KEYS } from './schema.js';
 export { didYouMean, editDistance, suggest } from './did-you-mean.js';
 export { analyticIdOf, canonicalJson, canonicalParams, sweepIdOf, trialIdOf } from './ids.js';
 export {
@@ -14,3 +12,4 @@ export {
   trialCount,
   type TrialPoint,
 } from './expand.js';
+export { OverrideError } from '../errors.js';

@@ -9,12 +9,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, formatProblem, type ConfigProblem } from '../errors.js';
+import { ConfigError, formatProblem, type ConfigProblem, OverrideError } from '../errors.js';
 import { describe } from './describe.js';
 import { GRID_FIELDS, gridFieldOf, parseGrid } from './grid.js';
 import { issuesToProblems, type PathProblem } from './issues.js';
 import { formatPath, hasPath, locate, parseYaml, type ParsedYaml } from './locations.js';
-import { OverrideError } from './override-error.js';
 import { checkTrialSizes } from './size-limits.js';
 import { fillDefaultKinds, makeConfigSchema, MAX_NAME_LENGTH, type ConfigSchema } from './schema.js';
 import type { GridAxis, GridValue, SweepConfig } from './types.js';

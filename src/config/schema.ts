@@ -21,8 +21,6 @@ import type {
   TrainConfig,
 } from './types.js';
 
-export const DATASET_KINDS = ['circle', 'sphere', 'gaussian', 'csv'] as const;
-export const TARGET_KINDS = ['sin', 'teacher', 'linear', 'product', 'column'] as const;
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
 /** σ_w² = 2, σ_b = 0.1: the reference setting of docs/design.md §3 and §5 (σ_w² = 2 keeps ReLU variances fixed). */
@@ -267,9 +265,6 @@ const outputSchema = nonEmptyString().superRefine((s, ctx) => {
 });
 
 // ---- the whole file --------------------------------------------------------------------------
-
-/** Top-level keys of a sweep config. */
-export const TOP_LEVEL_KEYS = ['name', 'seed', 'dataset', 'model', 'grid', 'train', 'ntk', 'execution', 'output'] as const;
 
 /** The input dimension a dataset config implies, if known without reading files. */
 function inputDim(d: DatasetConfig): number | undefined {

@@ -5,7 +5,7 @@
  * or when it could not finish within `trial_timeout` even at the fastest rate its backend reaches.
  * The problem is located at the field that makes it too large (its grid value when gridded).
  */
-import { ConfigError } from '../errors.js';
+import { ConfigError, OverrideError } from '../errors.js';
 import {
   estimateTrial,
   formatBytes,
@@ -20,7 +20,6 @@ import {
 import { valuePlace } from './expand.js';
 import type { Assignment, LoadedConfig } from './loader.js';
 import { formatPath, locate } from './locations.js';
-import { OverrideError } from './override-error.js';
 import type { SweepConfig } from './types.js';
 
 /** Grid fields a trial's size grows with, and the size each sets (`log_every` shrinks it). */

@@ -22,8 +22,6 @@ export type TargetConfig =
   /** CSV columns, one per model output. YAML: `column: y` or `column: [y1, y2]`. */
   | { kind: 'column'; columns: string[] };
 
-export type TargetKind = TargetConfig['kind'];
-
 interface DatasetCommon {
   /** Training points N. */
   nTrain: number;
@@ -53,8 +51,6 @@ export type DatasetConfig =
       /** Hex SHA-256 of the file, filled in by the loader: the trial id hashes the content, not the path. */
       fileSha256?: string;
     });
-
-export type DatasetKind = DatasetConfig['kind'];
 
 export interface ModelConfig {
   width: number;

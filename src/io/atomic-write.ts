@@ -7,13 +7,8 @@ import { accessSync, closeSync, constants, existsSync, fsyncSync, openSync, rena
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import type { DiskFullError } from '../errors.js';
+import { OutputError, type DiskFullError } from '../errors.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
-
-/** The error of a file that could not be written (unwritable folder, disk full), in words. */
-export class OutputError extends Error {
-  override readonly name = 'OutputError';
-}
 
 /** The temporary name `file` is written under: hidden, in the same folder, never ending in the final extension. */
 function tempNameFor(file: string): string {

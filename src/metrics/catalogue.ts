@@ -95,11 +95,6 @@ export function metricTheory(metric: string): MetricTheory | undefined {
   return BY_NAME.get(metric) ?? BY_NAME.get(metric.replace(/^final_/, ''));
 }
 
-/** Whether the aggregation fits a slope for this metric (unknown metrics: yes, with no theory line). */
-export function isFitted(metric: string): boolean {
-  return metricTheory(metric)?.fitted ?? true;
-}
-
 /** Metrics (with their `final_` forms) that get no slope, for the aggregation's SQL. */
 export function unfittedMetrics(): string[] {
   return METRIC_CATALOGUE.filter((m) => !m.fitted).flatMap((m) => [m.metric, `final_${m.metric}`]);

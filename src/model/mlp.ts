@@ -67,8 +67,7 @@ export function dense(h: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, a: number,
  * The forward pass with what the backward passes need.
  * `inputs[l]` is the input of dense layer l (x for l = 0, φ(z^l) for l ≥ 1), `pre[l]` the
  * pre-activation z^l with inputs[l] = φ(pre[l]) (l ≥ 1; `pre[0]` is undefined), `out` = f(x).
- * Every tensor in it is new (x is not included twice) except `inputs[0]` = x; dispose with
- * {@link disposeTrace}.
+ * Every tensor in it is new (x is not included twice) except `inputs[0]` = x.
  */
 export interface ForwardTrace {
   inputs: tf.Tensor2D[];
@@ -90,11 +89,6 @@ export function forwardTrace(spec: MlpSpec, tp: TfParams, x: tf.Tensor2D, act?: 
   }
   const out = dense(h, tp.weights[spec.depth], tp.biases[spec.depth], weight[spec.depth], bias);
   return { inputs, pre, out };
-}
-
-/** Disposes a trace's tensors except inputs[0] (the caller's x). */
-export function disposeTrace(t: ForwardTrace): void {
-  tf.dispose([...t.inputs.slice(1), ...(t.pre.filter((z) => z !== undefined) as tf.Tensor[]), t.out]);
 }
 
 /** f(x) as a tensor (N × k), intermediate tensors freed. */

@@ -7,9 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { quotedString } from '@duckdb/node-api';
-import { OutputError, checkWritable } from '../io/atomic-write.js';
+import { checkWritable } from '../io/atomic-write.js';
 import { checkOneStatement, explainQueryError, trimStatement } from './run-sql.js';
 import { withUnifiedSchemas, type RunDatabase } from './run-views.js';
+import { OutputError } from '../errors.js';
 
 export const EXPORT_FORMATS = ['csv', 'json', 'parquet'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -28,7 +29,7 @@ export function exportTempFile(file: string): string {
 
 /**
  * Writes the rows of one statement to `file` in `format`, through `tmp` (renamed into place).
- * Throws a QueryError (./errors.ts) (bad SQL, or a statement that is not a query: ./sandbox.ts) or
+ * Throws a QueryError (src/errors.ts) (bad SQL, or a statement that is not a query: ./sandbox.ts) or
  * OutputError (unwritable `file`).
  */
 export async function copyQuery(db: RunDatabase, sql: string, format: ExportFormat, file: string, tmp = exportTempFile(file)): Promise<void> {

@@ -1,5 +1,4 @@
 /** SQL over a run folder with DuckDB: views per table, running one statement, printing and exporting its rows. */
-export { QueryError } from './errors.js';
 export {
   RUN_TABLES,
   checkRunFolder,
@@ -17,3 +16,4 @@ export { checkOneStatement, explainQueryError, runSql, trimStatement, type Query
 export { cellText, formatTable, MAX_CELL_CHARS } from './format-table.js';
 export { EXPORT_FORMATS, copyQuery, exportTempFile, type ExportFormat } from './copy-query.js';
 export { checkReadStatement, lockDown } from './sandbox.js';
+export { QueryError, RunFolderError } from '../errors.js';

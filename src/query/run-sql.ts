@@ -4,9 +4,9 @@
  * a table the run folder lacks.
  */
 import { DuckDBTypeId, type DuckDBResultReader } from '@duckdb/node-api';
-import { QueryError } from './errors.js';
 import { RUN_TABLES, presentTables, withUnifiedSchemas, type RunDatabase } from './run-views.js';
 import { checkReadStatement, isPermissionError, openDirectlyHint } from './sandbox.js';
+import { QueryError } from '../errors.js';
 
 /** The rows of a query, as DuckDB values (`String(v)` renders each as DuckDB does). */
 export interface QueryResult {

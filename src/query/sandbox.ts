@@ -16,8 +16,8 @@
  */
 import path from 'node:path';
 import { StatementType, quotedString } from '@duckdb/node-api';
-import { QueryError } from './errors.js';
 import { isSchemaMismatch, type RunDatabase } from './run-views.js';
+import { QueryError } from '../errors.js';
 
 /** What a user who needs more does instead, for the end of every refusal. */
 export function openDirectlyHint(runDir: string): string {

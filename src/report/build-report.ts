@@ -13,7 +13,6 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { OutputError } from '../io/atomic-write.js';
 import { openRun, type RunDatabase } from '../query/run-views.js';
 import type { ReportContent } from './content.js';
 import { reportHtml } from './html.js';
@@ -21,6 +20,7 @@ import { reportMarkdown } from './markdown.js';
 import { loadReportData } from './queries.js';
 import type { ReportData } from './report-data.js';
 import { buildContent } from './sections.js';
+import { OutputError } from '../errors.js';
 
 export const REPORT_DIR = 'report';
 

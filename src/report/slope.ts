@@ -7,9 +7,9 @@
  * const [s] = await initialKernelSlopes('runs/quickstart'); // s.slope ≈ −0.5
  */
 import { openRun } from '../query/run-views.js';
-import { RunFolderError } from '../errors.js';
 import { HEADLINE_METRIC } from './sections.js';
 import { rowsOf } from './queries.js';
+import { RunFolderError } from '../errors.js';
 
 export interface KernelSlope {
   group: string;

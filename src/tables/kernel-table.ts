@@ -11,8 +11,6 @@ import type { KernelKind, KernelSnapshot } from '../kernels-for-config.js';
 import { makeMat } from '../linalg/mat.js';
 import { arrowToParquet, parquetToArrow } from './parquet.js';
 
-export const KERNEL_KINDS: readonly KernelKind[] = ['analytic_ntk', 'analytic_nngp', 'empirical'];
-
 /** The Arrow schema of the table (fields not nullable). */
 export function kernelTableSchema(metadata: Record<string, string> = {}): arrow.Schema {
   return new arrow.Schema(

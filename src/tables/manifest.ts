@@ -7,9 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
-import { OutputError, writeFileAtomic } from '../io/atomic-write.js';
-import { RunFolderError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { toolVersions } from './versions.js';
+import { OutputError, RunFolderError } from '../errors.js';
 
 /** Version of the manifest's own layout; bumped when its fields change incompatibly. */
 export const MANIFEST_VERSION = 1;

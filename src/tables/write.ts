@@ -20,12 +20,13 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { OutputError, writeFileAtomic, writeFileAtomicAsync } from '../io/atomic-write.js';
+import { writeFileAtomic, writeFileAtomicAsync } from '../io/atomic-write.js';
 import { makeTable } from './arrow-rows.js';
 import { SIBLING_TABLES, analyticFile, checkId, trialFile } from './layout.js';
 import { arrowToParquet, inspectParquetFile, verifyParquetChecksum } from './parquet.js';
 import type { TrialRow, TrialTables } from './rows.js';
 import { META, type RowsOf, type TableName } from './schemas.js';
+import { OutputError } from '../errors.js';
 
 /** fsync a folder so that the renames and removals in it survive a crash. */
 function syncDir(dir: string): void {

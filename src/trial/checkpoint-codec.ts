@@ -7,8 +7,8 @@
  */
 import { z } from 'zod';
 import type { KernelRow } from '../tables/rows.js';
-import { CheckpointError } from './checkpoint-error.js';
 import type { TrialCheckpoint } from './types.js';
+import { CheckpointError } from '../errors.js';
 
 export const CHECKPOINT_FORMAT = 'ntk-sweep-trial-checkpoint';
 export const CHECKPOINT_VERSION = 1;

@@ -12,11 +12,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { OutputError, writeFileAtomic } from '../io/atomic-write.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { checkId } from '../tables/layout.js';
-import { CheckpointError } from './checkpoint-error.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
 import type { TrialCheckpoint } from './types.js';
+import { OutputError, CheckpointError } from '../errors.js';
 
 /** RUN/checkpoints */
 export const CHECKPOINTS_DIR = 'checkpoints';

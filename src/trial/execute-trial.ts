@@ -12,11 +12,11 @@ import type { LoadedConfig } from '../config/loader.js';
 import type { SweepConfig } from '../config/types.js';
 import type { TrialStatus, TrialTables } from '../tables/rows.js';
 import { writeTrialTables } from '../tables/write.js';
-import { CheckpointError } from './checkpoint-error.js';
 import { deleteCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint-store.js';
-import { runTrial } from './run-trial.js';
+import { computeTrial } from './compute-trial.js';
 import { checkTrial } from '../tables/read.js';
 import type { TrialCheckpoint, TrialTimings } from './types.js';
+import { CheckpointError } from '../errors.js';
 
 export interface ExecuteTrialInput {
   runDir: string;
@@ -81,7 +81,7 @@ export async function executeTrial(input: ExecuteTrialInput): Promise<ExecuteTri
   }
 
   const run = (from: TrialCheckpoint | undefined): Promise<TrialTables> =>
-    runTrial(config, {
+    computeTrial(config, {
       configDir: loaded.dir,
       sweepId: input.sweepId ?? sweepIdOf(loaded),
       trialId,

@@ -54,7 +54,7 @@ export interface TrialTimings {
   checkpoints: number;
 }
 
-export interface RunTrialOptions {
+export interface ComputeTrialOptions {
   /** Folder that relative data paths start from (the config file's folder). */
   configDir: string;
   sweepId: string;

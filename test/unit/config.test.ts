@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { editDistance, suggest } from '../../src/config/did-you-mean.js';
 import { loadConfig, parseConfig, resolveTrial } from '../../src/config/loader.js';
-import { OverrideError } from '../../src/config/override-error.js';
+import { OverrideError } from '../../src/errors.js';
 import { ConfigError, formatProblem } from '../../src/errors.js';
 
 /** The formatted problems of a config that must fail. */

@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
-import { OutputError, writeFileAtomic } from '../../src/io/atomic-write.js';
+import { OutputError } from '../../src/errors.js';
+import { writeFileAtomic } from '../../src/io/atomic-write.js';
 import {
   kernelTableToParquet,
   kernelTableToSnapshots,

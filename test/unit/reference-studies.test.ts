@@ -14,7 +14,7 @@ import { selectBackend } from '../../src/backend/select.js';
 import { analyticIdOf, sweepIdOf, trialIdOf } from '../../src/config/ids.js';
 import { loadConfig, resolveTrial, type Assignment } from '../../src/config/loader.js';
 import { writeTrialTables } from '../../src/tables/write.js';
-import { runTrial } from '../../src/trial/run-trial.js';
+import { computeTrial } from '../../src/trial/compute-trial.js';
 
 await selectBackend('wasm');
 
@@ -45,7 +45,7 @@ async function runStudy(name: string): Promise<{ fits: FitRow[]; run: string; st
     for (let seed = 0; seed < seeds; seed++) {
       const config = resolveTrial(loaded, [{ path: 'model.width', value: width }, { path: 'seed', value: seed }, ...over]);
       steps = config.train.steps;
-      const t = await runTrial(config, { configDir: loaded.dir, sweepId: sweepIdOf(loaded), trialId: trialIdOf(config), analyticId: analyticIdOf(config) });
+      const t = await computeTrial(config, { configDir: loaded.dir, sweepId: sweepIdOf(loaded), trialId: trialIdOf(config), analyticId: analyticIdOf(config) });
       assert.equal(t.trials.status, 'ok', `${name} width ${width} seed ${seed}`);
       lrOverCrit.push(t.trials.lr_over_crit!);
       await writeTrialTables(run, t);

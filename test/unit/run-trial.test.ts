@@ -26,8 +26,8 @@ import { empiricalNtk } from '../../src/ntk/empirical.js';
 import { criticalLearningRate, eigh, ensemblePrediction, gdPrediction, kernelRegression } from '../../src/predict/index.js';
 import type { TrialTables } from '../../src/tables/rows.js';
 import { loadCheckpoint, saveCheckpoint } from '../../src/trial/checkpoint-store.js';
-import { loggedSteps, MODES_TOP, runTrial, SPECTRUM_TOP } from '../../src/trial/run-trial.js';
-import type { RunTrialOptions, TrialCheckpoint } from '../../src/trial/types.js';
+import { loggedSteps, MODES_TOP, computeTrial, SPECTRUM_TOP } from '../../src/trial/compute-trial.js';
+import type { ComputeTrialOptions, TrialCheckpoint } from '../../src/trial/types.js';
 
 await selectBackend('wasm');
 
@@ -38,7 +38,7 @@ function trialConfig(over: Assignment[] = []): SweepConfig {
   return resolveTrial(loaded, [{ path: 'model.width', value: 64 }, ...over]);
 }
 
-function optionsFor(config: SweepConfig, extra: Partial<RunTrialOptions> = {}): RunTrialOptions {
+function optionsFor(config: SweepConfig, extra: Partial<ComputeTrialOptions> = {}): ComputeTrialOptions {
   return { configDir: loaded.dir, sweepId: sweepIdOf(loaded), trialId: trialIdOf(config), analyticId: analyticIdOf(config), ...extra };
 }
 
@@ -50,7 +50,7 @@ const close = (a: number | null, b: number, rel = 1e-9, what = ''): void => {
 
 test('row counts of every table follow from the config', async () => {
   const config = trialConfig();
-  const t = await runTrial(config, optionsFor(config));
+  const t = await computeTrial(config, optionsFor(config));
   const n = config.dataset.nTrain;
   const m = config.dataset.nTest;
   const p = config.ntk.probe!.n;
@@ -88,7 +88,7 @@ test('row counts of every table follow from the config', async () => {
 test('without analytic kernels, predictions and probe: those rows and columns are absent, the rest is there', async () => {
   const config = trialConfig([{ path: 'model.outputs', value: 2 }]);
   config.ntk = { snapshots: [0, 40], analytic: false, predictions: false };
-  const t = await runTrial(config, { ...optionsFor(config), analyticId: null });
+  const t = await computeTrial(config, { ...optionsFor(config), analyticId: null });
   const n = config.dataset.nTrain;
   const m = config.dataset.nTest;
   assert.equal(t.kernels.length, 2 * (n + m));
@@ -122,7 +122,7 @@ async function independent(config: SweepConfig) {
 
 test('metrics equal src/metrics and src/predict applied to an independent run', async () => {
   const config = trialConfig();
-  const t = await runTrial(config, optionsFor(config));
+  const t = await computeTrial(config, optionsFor(config));
   const { data, spec, p0, at, res } = await independent(config);
   const lr = config.train.lr;
   const an = analyticKernels(spec, data.xTrain);
@@ -207,7 +207,7 @@ test('metrics equal src/metrics and src/predict applied to an independent run', 
 
 test('a diverged trial is a result: status, step, the tables up to that step', async () => {
   const config = trialConfig([{ path: 'train.lr', value: 1e4 }]);
-  const t = await runTrial(config, optionsFor(config));
+  const t = await computeTrial(config, optionsFor(config));
   const { res } = await independent(config);
   assert.equal(res.status, 'diverged');
   assert.equal(t.trials.status, 'diverged');
@@ -235,13 +235,13 @@ function comparable(t: TrialTables): unknown {
 
 test('a run resumed from a checkpoint gives the uninterrupted run’s tables bit for bit', async () => {
   const config = trialConfig();
-  const whole = await runTrial(config, optionsFor(config));
+  const whole = await computeTrial(config, optionsFor(config));
 
   // Interrupt after the checkpoint at step 20 (as a killed worker would: onProgress throws at 25).
   const saved: TrialCheckpoint[] = [];
   const runDir = mkdtempSync(path.join(tmpdir(), 'ntk-resume-'));
   await assert.rejects(
-    runTrial(config, optionsFor(config, {
+    computeTrial(config, optionsFor(config, {
       checkpointEvery: 8, // rounded up to 10, a multiple of log_every
       onCheckpoint: async (c) => {
         saved.push(c);
@@ -263,10 +263,10 @@ test('a run resumed from a checkpoint gives the uninterrupted run’s tables bit
   const disk = (loadedCkpt as { checkpoint: TrialCheckpoint }).checkpoint;
   assert.deepEqual(disk, mem, 'the store round-trips a checkpoint exactly');
   let firstStep: number | undefined;
-  const resumed = await runTrial(config, optionsFor(config, { resume: disk, onProgress: (s) => void (firstStep ??= s) }));
+  const resumed = await computeTrial(config, optionsFor(config, { resume: disk, onProgress: (s) => void (firstStep ??= s) }));
   assert.equal(firstStep, 20, 'training restarted at the checkpoint, not at 0');
   assert.deepStrictEqual(comparable(resumed), comparable(whole));
   assert.equal(resumed.trials.attempts, 2);
   assert.equal(resumed.trials.started_at.getTime(), mem.startedAt.getTime());
-  assert.deepStrictEqual(comparable(await runTrial(config, optionsFor(config, { resume: mem }))), comparable(whole));
+  assert.deepStrictEqual(comparable(await computeTrial(config, optionsFor(config, { resume: mem }))), comparable(whole));
 });

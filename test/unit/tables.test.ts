@@ -11,8 +11,8 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
-import { OutputError, writeFileAtomicAsync } from '../../src/io/atomic-write.js';
-import { RunFolderError } from '../../src/errors.js';
+import { OutputError, RunFolderError } from '../../src/errors.js';
+import { writeFileAtomicAsync } from '../../src/io/atomic-write.js';
 import {
   SIBLING_TABLES,
   TABLE_NAMES,

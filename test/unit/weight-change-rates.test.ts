@@ -17,7 +17,7 @@ import { analyticIdOf, sweepIdOf, trialIdOf } from '../../src/config/ids.js';
 import { loadConfig } from '../../src/config/loader.js';
 import { metricTheory } from '../../src/metrics/catalogue.js';
 import { writeTrialTables } from '../../src/tables/write.js';
-import { runTrial } from '../../src/trial/run-trial.js';
+import { computeTrial } from '../../src/trial/compute-trial.js';
 
 await selectBackend('wasm');
 
@@ -27,7 +27,7 @@ let steps = 0;
 for (const point of expandGrid(loaded)) {
   const config = resolvePoint(loaded, point);
   steps = config.train.steps;
-  const tables = await runTrial(config, { configDir: loaded.dir, sweepId: sweepIdOf(loaded), trialId: trialIdOf(config), analyticId: analyticIdOf(config) });
+  const tables = await computeTrial(config, { configDir: loaded.dir, sweepId: sweepIdOf(loaded), trialId: trialIdOf(config), analyticId: analyticIdOf(config) });
   await writeTrialTables(run, tables);
 }
 const { fits } = await aggregateRun(run, { resamples: 200 });

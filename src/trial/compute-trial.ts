@@ -1,10 +1,10 @@
 /**
- * One trial end to end, in-process (docs/design.md §2–§5, §7): the data set, θ₀ from the seed, full-batch
+ * The computation of one trial, in-process, writing no files (docs/design.md §2–§5, §7): the data set, θ₀ from the seed, full-batch
  * gradient descent with losses every log_every steps, empirical NTK snapshots on every split, the
  * analytic NNGP/NTK (float64, once), the linearised predictions with Θ_∞ and with Θ̂₀ from the
  * network's own f₀, the infinite-width ensemble, and the metrics of §5 — returned as the rows of
- * the run folder's tables (src/tables/rows.ts). The unit every sweep runs; the Temporal activity
- * is a few lines around it (./execute-trial.ts).
+ * the run folder's tables (src/tables/rows.ts). ./execute-trial.ts's executeTrial runs it against a
+ * run folder (skip, resume, write); the Temporal activity `runTrial` and `ntk-sweep trial` call that.
  *
  * Divergence (a NaN/inf loss) is a result: status `diverged`, the tables up to that step.
  * Checkpoints (θ_t and the rows of the steps before t) are handed out every `checkpointEvery`
@@ -27,14 +27,14 @@ import { ensemblePrediction } from '../predict/ensemble.js';
 import { gdPredictor } from '../predict/gd-prediction.js';
 import type { CurveRow, TrialRow, TrialTables } from '../tables/rows.js';
 import { analyticRows, computeAnalyticPart, type AnalyticPart } from './analytic-part.js';
-import { CheckpointError } from './checkpoint-error.js';
 import { allFinite, empiricalKernelRows, splitKernels, type SplitKernels } from './kernel-splits.js';
 import { LinearPredictions } from './linear-predictions.js';
 import { PhaseClock } from './phase-clock.js';
 import { regressionTestLoss } from './regression-loss.js';
 import { curveRow, modeRows, netOutputs, predictionRows, residual, spectrumRows, type StepState } from './step-rows.js';
 import { trialParamsOf } from './trial-params.js';
-import type { RunTrialOptions, TrialCheckpoint, TrialRowsSoFar } from './types.js';
+import type { ComputeTrialOptions, TrialCheckpoint, TrialRowsSoFar } from './types.js';
+import { CheckpointError } from '../errors.js';
 
 export { MODES_TOP, SPECTRUM_TOP } from './step-rows.js';
 
@@ -79,9 +79,9 @@ export function checkResume(ckpt: TrialCheckpoint, trialId: string, spec: MlpSpe
  * failure of onCheckpoint/onProgress; a diverged run is returned with status `diverged`.
  *
  * @example
- * const tables = await runTrial(config, { configDir: loaded.dir, sweepId, trialId: trialIdOf(config), analyticId: analyticIdOf(config) });
+ * const tables = await computeTrial(config, { configDir: loaded.dir, sweepId, trialId: trialIdOf(config), analyticId: analyticIdOf(config) });
  */
-export async function runTrial(config: SweepConfig, opts: RunTrialOptions): Promise<TrialTables> {
+export async function computeTrial(config: SweepConfig, opts: ComputeTrialOptions): Promise<TrialTables> {
   const attemptStart = performance.now();
   const clock = new PhaseClock(opts.timings);
   const resume = opts.resume;
@@ -201,7 +201,7 @@ export async function runTrial(config: SweepConfig, opts: RunTrialOptions): Prom
   const onLog = async (entry: TrainLogEntry): Promise<void> => {
     const t = entry.step;
     const state = pending;
-    if (!state || state.step !== t) throw new Error(`runTrial: no observation for logged step ${t}`);
+    if (!state || state.step !== t) throw new Error(`computeTrial: no observation for logged step ${t}`);
     pending = undefined;
     await clock.time('metrics', () => {
       rows.curves.push(curveRow(trialId, entry, state, data, linAnalytic?.at(t), linEmpirical?.at(t)));
