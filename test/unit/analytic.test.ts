@@ -10,8 +10,8 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { analyticKernels } from '../../src/ntk/analytic.js';
 import { gaussHermite } from '../../src/ntk/gauss-hermite.js';
 import { gaussLegendre } from '../../src/ntk/gauss-legendre.js';
-import { erfDual, quadratureDual, reluDual, sinDual } from '../../src/ntk/dual-activations.js';
-import { scalarActivation } from '../../src/ntk/scalar-activations.js';
+import { dualActivation, quadratureDual } from '../../src/ntk/dual-activations.js';
+import { activation } from '../../src/activations/index.js';
 import { circleGrid, circleInputs, gaussianInputs, sphereInputs } from '../../src/data/inputs.js';
 import { relFrobenius, sliceRows, stackRows, type Mat } from '../../src/linalg/mat.js';
 import { makeRng } from '../../src/rng.js';
@@ -56,7 +56,7 @@ test('Gauss–Legendre rule integrates x^k on [−1, 1] exactly for k ≤ 2n −
 });
 
 test('erf: closed form and quadrature agree to 1e-10', () => {
-  const closed = erfDual();
+  const closed = dualActivation('erf', { method: 'closed-form' });
   const quad = quadratureDual('erf');
   const a = new Float64Array(2);
   const b = new Float64Array(2);
@@ -80,8 +80,8 @@ test('relu and sin: closed forms and the panel quadrature agree to 1e-13 at vari
   const d1 = new Float64Array(2);
   const d2 = new Float64Array(2);
   for (const [name, closed, variances] of [
-    ['relu', reluDual(), [0.01, 1, 30, 1e4]],
-    ['sin', sinDual(), [0.01, 1, 10]],
+    ['relu', dualActivation('relu', { method: 'closed-form' }), [0.01, 1, 30, 1e4]],
+    ['sin', dualActivation('sin', { method: 'closed-form' }), [0.01, 1, 10]],
   ] as const) {
     const quad = quadratureDual(name);
     for (const q of variances) {
@@ -101,7 +101,7 @@ test('relu and sin: closed forms and the panel quadrature agree to 1e-13 at vari
 
 test('tanh dual: quadrature within 4 standard errors of a Monte Carlo estimate', () => {
   const rng = makeRng(11, 'mc-tanh');
-  const act = scalarActivation('tanh');
+  const act = activation('tanh').scalar;
   const quad = quadratureDual('tanh');
   const q = new Float64Array(2);
   const M = 200_000;
@@ -162,9 +162,9 @@ test('sin: the kernel recursion matches the closed form e^{−(q11+q22)/2} sinh 
 
 test('sin: the closed form does not overflow at large variances (sinh q12 alone would)', () => {
   const out = new Float64Array(2);
-  sinDual().expect(1e4, 1e4, 1e4, out);
+  dualActivation('sin', { method: 'closed-form' }).expect(1e4, 1e4, 1e4, out);
   assert.ok(Math.abs(out[0] - 0.5) <= 1e-15 && Math.abs(out[1] - 0.5) <= 1e-15, `${out}`);
-  sinDual().expect(1e4, 1e4, 0.5e4, out);
+  dualActivation('sin', { method: 'closed-form' }).expect(1e4, 1e4, 0.5e4, out);
   assert.ok(out[0] === 0 && out[1] === 0, `${out}`); // e^{−2500}: below the smallest double
 });
 
