@@ -9,9 +9,10 @@ import { gelu } from './gelu.js';
 import { relu } from './relu.js';
 import { sin } from './sin.js';
 import { softplus } from './softplus.js';
+import { swish } from './swish.js';
 import { tanh } from './tanh.js';
 
-export const ACTIVATION_LIST = [relu, erf, tanh, gelu, softplus, sin] as const;
+export const ACTIVATION_LIST = [relu, erf, tanh, gelu, softplus, sin, swish] as const;
 
 export type ActivationName = (typeof ACTIVATION_LIST)[number]['name'];
 
