@@ -20,7 +20,7 @@ import { reportHtml } from './html.js';
 import { reportMarkdown } from './markdown.js';
 import { loadReportData } from './queries.js';
 import type { ReportData } from './report-data.js';
-import { buildContent } from './sections.js';
+import { buildContent } from './sections/index.js';
 
 export const REPORT_DIR = 'report';
 

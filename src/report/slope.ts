@@ -8,7 +8,7 @@
  */
 import { openRun } from '../query/run-views.js';
 import { RunFolderError } from '../query/errors.js';
-import { HEADLINE_METRIC } from './sections.js';
+import { HEADLINE_METRIC } from './sections/index.js';
 import { rowsOf } from './queries.js';
 
 export interface KernelSlope {

@@ -21,17 +21,17 @@ import {
   type ReportContent,
   type Section,
   type TableBlock,
-} from './content.js';
-import { manifestEntries } from './manifest.js';
-import { groupDepth, type FitPoint, type ReportData, type TrialListing } from './report-data.js';
-import { renderSvg } from './render-svg.js';
-import { convergenceSpec, type DrawnLine } from './specs/convergence.js';
-import { agreement, exponentText, metricTheory } from '../metrics/catalogue.js';
-import { LAYER_ROLES } from '../metrics/weights.js';
-import { kernelAngleSpec } from './specs/kernel-angle.js';
-import { LOSS_CURVES, lossCurvesSpec } from './specs/loss-curves.js';
-import { eigenRank, spectraSpec } from './specs/spectra.js';
-import { TOP_RANKS } from './queries.js';
+} from '../content.js';
+import { manifestEntries } from '../manifest.js';
+import { groupDepth, type FitPoint, type ReportData, type TrialListing } from '../report-data.js';
+import { renderSvg } from '../render-svg.js';
+import { convergenceSpec, type DrawnLine } from '../specs/convergence.js';
+import { agreement, exponentText, metricTheory } from '../../metrics/catalogue.js';
+import { LAYER_ROLES } from '../../metrics/weights.js';
+import { kernelAngleSpec } from '../specs/kernel-angle.js';
+import { LOSS_CURVES, lossCurvesSpec } from '../specs/loss-curves.js';
+import { eigenRank, spectraSpec } from '../specs/spectra.js';
+import { TOP_RANKS } from '../queries.js';
 
 /** The metric the headline is about, and its theory slope at initialisation. */
 export const HEADLINE_METRIC = 'kernel_rel_err';
