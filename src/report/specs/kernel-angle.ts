@@ -7,7 +7,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalyticAnglePoint, AnglePoint } from '../report-data.js';
-import { MARKS, panelGrid, stepLabel, styleLegend } from './common.js';
+import { MARKS, bandLayer, facetedSpec, onlyKind, panelGrid, stepLabel, styleLegend } from './common.js';
 
 const STYLES = {
   empirical: { label: 'empirical: mean, band ± one sd', dash: [] },
@@ -91,37 +91,28 @@ export function kernelAngleSpec(
     scale: { scheme: 'viridis' },
     legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolOpacity: 1 },
   };
-  const only = (kind: string) => [{ filter: { field: 'kind', equal: kind } }];
   const strokeDash = styleLegend(analyticSeries > 0 ? [STYLES.empirical, STYLES.analytic] : [STYLES.empirical]);
-  const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    data: { values: rows },
+  const spec = facetedSpec({
+    rows,
     facet: panelGrid(groups.size),
-    spec: {
-      width: 300,
-      height: 220,
-      layer: [
-        {
-          name: MARKS.kernelBand,
-          transform: only('empirical'),
-          mark: { type: 'area', opacity: 0.15 },
-          encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color },
-        },
-        {
-          name: MARKS.kernel,
-          transform: only('empirical'),
-          mark: { type: 'line', strokeWidth: 1.5 },
-          encoding: { x, y, color, strokeDash },
-        },
-        {
-          name: MARKS.analytic,
-          transform: only('analytic'),
-          mark: { type: 'line', color: 'black', strokeWidth: 1.3 },
-          encoding: { x, y, strokeDash },
-        },
-      ],
-    },
-  } as unknown as TopLevelSpec;
+    width: 300,
+    height: 220,
+    layer: [
+      bandLayer({ name: MARKS.kernelBand, kind: 'empirical', opacity: 0.15, x, y, color }),
+      {
+        name: MARKS.kernel,
+        transform: onlyKind('empirical'),
+        mark: { type: 'line', strokeWidth: 1.5 },
+        encoding: { x, y, color, strokeDash },
+      },
+      {
+        name: MARKS.analytic,
+        transform: onlyKind('analytic'),
+        mark: { type: 'line', color: 'black', strokeWidth: 1.3 },
+        encoding: { x, y, strokeDash },
+      },
+    ],
+  });
   return {
     spec,
     series: new Set(points.map((p) => `${p.group}\u0000${p.width}\u0000${p.step}`)).size,

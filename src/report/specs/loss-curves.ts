@@ -5,7 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { SummaryPoint } from '../report-data.js';
-import { MARKS, logDomain, panelGrid } from './common.js';
+import { MARKS, facetedSpec, logScale, panelGrid } from './common.js';
 
 /** The curves drawn: metric → its panel and which curve it is. */
 export const LOSS_CURVES: Readonly<Record<string, { split: 'train' | 'test'; curve: string }>> = {
@@ -36,33 +36,29 @@ export function lossCurvesSpec(points: SummaryPoint[], groups: ReadonlyMap<strin
     step: p.step,
     loss: p.mean,
   }));
-  const yDomain = logDomain(rows.map((r) => r.loss), 1.3);
-  const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    data: { values: rows },
+  const spec = facetedSpec({
+    rows,
     facet: panelGrid(groups.size),
-    spec: {
-      width: 300,
-      height: 210,
-      layer: [
-        {
-          name: MARKS.curves,
-          mark: { type: 'line', strokeWidth: 1.5 },
-          encoding: {
-            x: { field: 'step', type: 'quantitative', title: 'step' },
-            y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { type: 'log', ...(yDomain ? { domain: yDomain } : {}) } },
-            color: { field: 'width', type: 'ordinal', title: 'width', scale: { scheme: 'viridis' } },
-            strokeDash: {
-              field: 'curve',
-              type: 'nominal',
-              title: null,
-              scale: { domain: ['network', 'prediction (Θ∞)'], range: [[1, 0], [5, 3]] },
-            },
+    width: 300,
+    height: 210,
+    layer: [
+      {
+        name: MARKS.curves,
+        mark: { type: 'line', strokeWidth: 1.5 },
+        encoding: {
+          x: { field: 'step', type: 'quantitative', title: 'step' },
+          y: { field: 'loss', type: 'quantitative', title: 'loss', scale: logScale(rows.map((r) => r.loss), 1.3) },
+          color: { field: 'width', type: 'ordinal', title: 'width', scale: { scheme: 'viridis' } },
+          strokeDash: {
+            field: 'curve',
+            type: 'nominal',
+            title: null,
+            scale: { domain: ['network', 'prediction (Θ∞)'], range: [[1, 0], [5, 3]] },
           },
         },
-      ],
-    },
-  } as unknown as TopLevelSpec;
+      },
+    ],
+  });
   return {
     spec,
     series: new Set(positive.map((p) => `${p.group}\u0000${p.width}\u0000${p.metric}`)).size,
