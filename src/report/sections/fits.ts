@@ -2,17 +2,7 @@
  * The fits tables and theory captions every convergence section shares: a fit's row, its theory
  * cell and agreement from the metric catalogue (src/metrics/catalogue.ts), and the order metrics are shown in.
  */
-import {
-  CONSTANTS,
-  cite,
-  codeValue,
-  constant,
-  strong,
-  value,
-  type Constant,
-  type Inline,
-  type TableBlock,
-} from '../content.js';
+import { CONSTANTS, cite, codeValue, constant, strong, value, type Constant, type Inline, type TableBlock } from '../content.js';
 import { groupDepth, type FitPoint, type ReportData } from '../report-data.js';
 import type { DrawnLine } from '../specs/convergence.js';
 import { agreement, exponentText, metricTheory } from '../../metrics/catalogue.js';

@@ -1,13 +1,5 @@
 /** The headline: the slope of kernel_rel_err against width at initialisation. */
-import {
-  cite,
-  code,
-  constant,
-  para,
-  value,
-  type Block,
-  type Section,
-} from '../content.js';
+import { cite, code, constant, para, value, type Block, type Section } from '../content.js';
 import type { FitPoint, ReportData } from '../report-data.js';
 import { metricTheory } from '../../metrics/catalogue.js';
 import { exponentConstant, fitKey, fitTable } from './fits.js';

@@ -1,14 +1,7 @@
 /** Trials whose learning rate is above η_crit. */
-import {
-  cite,
-  code,
-  para,
-  value,
-  type Block,
-  type Section,
-} from '../content.js';
+import { cite, code, para, value, type Block, type Section } from '../content.js';
 import type { ReportData } from '../report-data.js';
-import { trialCells } from './trials.js';
+import { trialTable } from './trials.js';
 
 export function learningRates(d: ReportData): Section {
   const blocks: Block[] = [];
@@ -23,28 +16,17 @@ export function learningRates(d: ReportData): Section {
         cite('arXiv:2003.02218'),
         ').',
       ]),
-      {
-        kind: 'table',
-        id: 'flagged-lr',
-        columns: ['trial', ...d.groupAxes, 'width', 'seed', 'status', 'lr', 'η_crit', 'lr / η_crit'],
-        rows: d.flagged.map((t) =>
-          trialCells(t, d.groupAxes, (k) => [
-            value(t.lr, 'trials', k, 'lr'),
-            value(t.eta_crit, 'trials', k, 'eta_crit'),
-            value(t.lr_over_crit, 'trials', k, 'lr_over_crit', 'sig3'),
-          ]),
-        ),
-      },
+      ...trialTable(
+        d,
+        { id: 'flagged-lr', trials: d.flagged, total: d.flaggedTotal, where: 'lr > eta_crit' },
+        ['lr', 'η_crit', 'lr / η_crit'],
+        (t, k) => [
+          value(t.lr, 'trials', k, 'lr'),
+          value(t.eta_crit, 'trials', k, 'eta_crit'),
+          value(t.lr_over_crit, 'trials', k, 'lr_over_crit', 'sig3'),
+        ],
+      ),
     );
-    if (d.flagged.length < d.flaggedTotal) {
-      blocks.push(
-        para([
-          'Only the first of them are listed; all: ',
-          code(`ntk-sweep query RUN "SELECT * FROM trials WHERE lr > eta_crit"`),
-          '.',
-        ]),
-      );
-    }
   }
   return { id: 'learning-rates', title: 'Learning rates above η_crit', blocks };
 }

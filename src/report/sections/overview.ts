@@ -1,13 +1,5 @@
 /** The overview: trial counts by status, widths, seeds and groups, and warnings of what went wrong. */
-import {
-  code,
-  para,
-  strong,
-  value,
-  type Block,
-  type Inline,
-  type Section,
-} from '../content.js';
+import { code, para, strong, value, type Block, type Inline, type Section } from '../content.js';
 import type { ReportData } from '../report-data.js';
 
 export function overview(d: ReportData): Section {

@@ -1,11 +1,5 @@
 /** The run: backends and devices, the manifest, the config as launched. */
-import {
-  code,
-  para,
-  value,
-  type Block,
-  type Section,
-} from '../content.js';
+import { code, para, value, type Block, type Section } from '../content.js';
 import { manifestEntries } from '../manifest.js';
 import type { ReportData } from '../report-data.js';
 
