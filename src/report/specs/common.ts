@@ -151,18 +151,18 @@ export function widthLogLogAxes(
   };
 }
 
+/** A layer named `name` (its marks' class in the SVG) drawing the rows of one kind. */
+export function layerOf(name: string, kind: string, mark: object, encoding: object) {
+  return { name, transform: onlyKind(kind), mark, encoding };
+}
+
 /** A band layer between the rows' `lo` and `hi` (of one kind), under the lines drawn through `y`. */
 export function bandLayer(band: { name: string; kind: string; opacity: number; x: object; y: object; color: object; detail?: object }) {
-  return {
-    name: band.name,
-    transform: onlyKind(band.kind),
-    mark: { type: 'area', opacity: band.opacity },
-    encoding: {
-      x: band.x,
-      y: { ...band.y, field: 'lo' },
-      y2: { field: 'hi' },
-      color: band.color,
-      ...(band.detail ? { detail: band.detail } : {}),
-    },
-  };
+  return layerOf(band.name, band.kind, { type: 'area', opacity: band.opacity }, {
+    x: band.x,
+    y: { ...band.y, field: 'lo' },
+    y2: { field: 'hi' },
+    color: band.color,
+    ...(band.detail ? { detail: band.detail } : {}),
+  });
 }

@@ -12,7 +12,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { metricTheory, type MetricTheory } from '../../metrics/catalogue.js';
 import type { FitPoint, SummaryPoint } from '../report-data.js';
-import { MARKS, bandLayer, facetedSpec, logBand, onlyKind, panelFacet, stepLabel, stepOrder, styleLegend, widthLogLogAxes } from './common.js';
+import { MARKS, bandLayer, facetedSpec, layerOf, logBand, panelFacet, stepLabel, stepOrder, styleLegend, widthLogLogAxes } from './common.js';
 
 /** The line styles of the figure, as its legend names them. */
 export const LINE_STYLES = {
@@ -131,40 +131,20 @@ export function convergenceSpec(input: ConvergenceInput): ConvergencePlot {
     height: 200,
     layer: [
       bandLayer({ name: MARKS.band, kind: 'mean', opacity: 0.18, x, y, color, detail: { field: 'group' } }),
-      {
-        name: MARKS.theory,
-        transform: onlyKind('theory'),
-        mark: { type: 'line', color: '#888', strokeWidth: 1.2 },
-        encoding: { x, y, strokeDash, detail: { field: 'group' } },
-      },
-      {
-        name: MARKS.fit,
-        transform: onlyKind('fit'),
-        mark: { type: 'line', strokeWidth: 1.2 },
-        encoding: { x, y, color, strokeDash },
-      },
-      {
-        name: MARKS.means,
-        transform: onlyKind('mean'),
-        mark: { type: 'line', strokeWidth: 1.8 },
-        encoding: { x, y, color, strokeDash },
-      },
-      {
-        name: MARKS.points,
-        transform: onlyKind('mean'),
-        mark: { type: 'point', filled: true, size: 30 },
-        encoding: {
-          x,
-          y,
-          color,
-          tooltip: [
-            { field: 'group' },
-            { field: 'width' },
-            { field: 'y', title: 'mean', format: '.4g' },
-            { field: 'n', title: 'seeds' },
-          ],
-        },
-      },
+      layerOf(MARKS.theory, 'theory', { type: 'line', color: '#888', strokeWidth: 1.2 }, { x, y, strokeDash, detail: { field: 'group' } }),
+      layerOf(MARKS.fit, 'fit', { type: 'line', strokeWidth: 1.2 }, { x, y, color, strokeDash }),
+      layerOf(MARKS.means, 'mean', { type: 'line', strokeWidth: 1.8 }, { x, y, color, strokeDash }),
+      layerOf(MARKS.points, 'mean', { type: 'point', filled: true, size: 30 }, {
+        x,
+        y,
+        color,
+        tooltip: [
+          { field: 'group' },
+          { field: 'width' },
+          { field: 'y', title: 'mean', format: '.4g' },
+          { field: 'n', title: 'seeds' },
+        ],
+      }),
     ],
   });
 

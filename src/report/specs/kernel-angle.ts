@@ -7,7 +7,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalyticAnglePoint, AnglePoint } from '../report-data.js';
-import { MARKS, bandLayer, facetedSpec, onlyKind, panelGrid, stepLabel, styleLegend } from './common.js';
+import { MARKS, bandLayer, facetedSpec, layerOf, panelGrid, stepLabel, styleLegend } from './common.js';
 
 const STYLES = {
   empirical: { label: 'empirical: mean, band ± one sd', dash: [] },
@@ -99,18 +99,8 @@ export function kernelAngleSpec(
     height: 220,
     layer: [
       bandLayer({ name: MARKS.kernelBand, kind: 'empirical', opacity: 0.15, x, y, color }),
-      {
-        name: MARKS.kernel,
-        transform: onlyKind('empirical'),
-        mark: { type: 'line', strokeWidth: 1.5 },
-        encoding: { x, y, color, strokeDash },
-      },
-      {
-        name: MARKS.analytic,
-        transform: onlyKind('analytic'),
-        mark: { type: 'line', color: 'black', strokeWidth: 1.3 },
-        encoding: { x, y, strokeDash },
-      },
+      layerOf(MARKS.kernel, 'empirical', { type: 'line', strokeWidth: 1.5 }, { x, y, color, strokeDash }),
+      layerOf(MARKS.analytic, 'analytic', { type: 'line', color: 'black', strokeWidth: 1.3 }, { x, y, strokeDash }),
     ],
   });
   return {

@@ -6,7 +6,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalyticEigen, SummaryPoint } from '../report-data.js';
-import { MARKS, bandLayer, facetedSpec, logBand, onlyKind, panelGrid, stepLabel, stepOrder, styleLegend, widthLogLogAxes } from './common.js';
+import { MARKS, bandLayer, facetedSpec, layerOf, logBand, panelGrid, stepLabel, stepOrder, styleLegend, widthLogLogAxes } from './common.js';
 
 const STYLES = {
   empirical: { label: 'empirical: mean over seeds', dash: [] },
@@ -86,19 +86,9 @@ export function spectraSpec(points: SummaryPoint[], analytic: AnalyticEigen[], g
     height: 210,
     layer: [
       bandLayer({ name: `${MARKS.eigen}_band`, kind: 'empirical', opacity: 0.15, x, y, color }),
-      {
-        name: MARKS.eigenAnalytic,
-        transform: onlyKind('analytic'),
-        mark: { type: 'rule', strokeWidth: 1 },
-        encoding: { y, color, strokeDash },
-      },
-      { name: MARKS.eigen, transform: onlyKind('empirical'), mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y, color, strokeDash } },
-      {
-        name: MARKS.eigenPoints,
-        transform: onlyKind('empirical'),
-        mark: { type: 'point', filled: true, size: 25 },
-        encoding: { x, y, color },
-      },
+      layerOf(MARKS.eigenAnalytic, 'analytic', { type: 'rule', strokeWidth: 1 }, { y, color, strokeDash }),
+      layerOf(MARKS.eigen, 'empirical', { type: 'line', strokeWidth: 1.5 }, { x, y, color, strokeDash }),
+      layerOf(MARKS.eigenPoints, 'empirical', { type: 'point', filled: true, size: 25 }, { x, y, color }),
     ],
   });
   return {
