@@ -50,6 +50,14 @@ export function styleLegend(styles: readonly { label: string; dash: readonly num
   };
 }
 
+/** The line style of Θ∞, drawn beside the empirical kernel's (the kernel-angle and spectra figures). */
+export const ANALYTIC_STYLE = { label: 'Θ∞ (analytic)', dash: [5, 3] } as const;
+
+/** The legend of a figure of empirical lines (`empirical`'s style) and, when drawn, Θ∞'s. */
+export function empiricalAnalyticLegend(empirical: { label: string; dash: readonly number[] }, analyticDrawn: boolean) {
+  return styleLegend(analyticDrawn ? [empirical, ANALYTIC_STYLE] : [empirical]);
+}
+
 /** The panel label of a step: `t = 300`, or `final` for the trials' final values (step null). */
 export function stepLabel(step: number | null): string {
   return step === null ? 'final' : `t = ${step}`;
@@ -96,6 +104,9 @@ export const panelFacet = (title: string | null) => ({
     sort: { field: 'order', op: 'min' as const },
   },
 });
+
+/** A colour legend whose entries are lines (a band's pale fill would otherwise make each a pale dot). */
+export const LINE_LEGEND = { symbolType: 'stroke', symbolStrokeWidth: 2, symbolOpacity: 1 } as const;
 
 /** The rows of one kind, as a layer's transform. */
 export const onlyKind = (kind: string) => [{ filter: { field: 'kind', equal: kind } }];

@@ -12,7 +12,19 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { metricTheory, type MetricTheory } from '../../metrics/catalogue.js';
 import type { FitPoint, SummaryPoint } from '../report-data.js';
-import { MARKS, bandLayer, facetedSpec, layerOf, logBand, panelFacet, stepLabel, stepOrder, styleLegend, widthLogLogAxes } from './common.js';
+import {
+  LINE_LEGEND,
+  MARKS,
+  bandLayer,
+  facetedSpec,
+  layerOf,
+  logBand,
+  panelFacet,
+  stepLabel,
+  stepOrder,
+  styleLegend,
+  widthLogLogAxes,
+} from './common.js';
 
 /** The line styles of the figure, as its legend names them. */
 export const LINE_STYLES = {
@@ -117,7 +129,7 @@ export function convergenceSpec(input: ConvergenceInput): ConvergencePlot {
     type: 'nominal',
     title: input.colorTitle ?? 'group',
     sort: input.groupOrder.filter((g) => groups.has(g)),
-    legend: groups.size <= 1 ? null : { symbolType: 'stroke', symbolStrokeWidth: 2, symbolOpacity: 1, symbolLimit: groups.size },
+    legend: groups.size <= 1 ? null : { ...LINE_LEGEND, symbolLimit: groups.size },
   };
   // One legend names every line style drawn (solid, dashed, dotted, dash-dotted); the band is the caption's.
   const styles = (Object.keys(LINE_STYLES) as LineStyle[]).filter((k) => rows.some((r) => r.style === LINE_STYLES[k].label));

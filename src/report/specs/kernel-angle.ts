@@ -7,11 +7,21 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalyticAnglePoint, AnglePoint } from '../report-data.js';
-import { MARKS, bandLayer, facetedSpec, layerOf, panelGrid, stepLabel, styleLegend } from './common.js';
+import {
+  ANALYTIC_STYLE,
+  LINE_LEGEND,
+  MARKS,
+  bandLayer,
+  empiricalAnalyticLegend,
+  facetedSpec,
+  layerOf,
+  panelGrid,
+  stepLabel,
+} from './common.js';
 
 const STYLES = {
   empirical: { label: 'empirical: mean, band ± one sd', dash: [] },
-  analytic: { label: 'Θ∞ (analytic)', dash: [5, 3] },
+  analytic: ANALYTIC_STYLE,
 } as const;
 
 export interface KernelAnglePlot {
@@ -89,9 +99,9 @@ export function kernelAngleSpec(
     type: 'ordinal',
     title: 'width',
     scale: { scheme: 'viridis' },
-    legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolOpacity: 1 },
+    legend: LINE_LEGEND,
   };
-  const strokeDash = styleLegend(analyticSeries > 0 ? [STYLES.empirical, STYLES.analytic] : [STYLES.empirical]);
+  const strokeDash = empiricalAnalyticLegend(STYLES.empirical, analyticSeries > 0);
   const spec = facetedSpec({
     rows,
     facet: panelGrid(groups.size),

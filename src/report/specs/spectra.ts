@@ -6,11 +6,24 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalyticEigen, SummaryPoint } from '../report-data.js';
-import { MARKS, bandLayer, facetedSpec, layerOf, logBand, panelGrid, stepLabel, stepOrder, styleLegend, widthLogLogAxes } from './common.js';
+import {
+  ANALYTIC_STYLE,
+  LINE_LEGEND,
+  MARKS,
+  bandLayer,
+  empiricalAnalyticLegend,
+  facetedSpec,
+  layerOf,
+  logBand,
+  panelGrid,
+  stepLabel,
+  stepOrder,
+  widthLogLogAxes,
+} from './common.js';
 
 const STYLES = {
   empirical: { label: 'empirical: mean over seeds', dash: [] },
-  analytic: { label: 'Θ∞ (analytic)', dash: [5, 3] },
+  analytic: ANALYTIC_STYLE,
 } as const;
 
 /** `eigenvalue_3` → 3, anything else → null. */
@@ -76,9 +89,9 @@ export function spectraSpec(points: SummaryPoint[], analytic: AnalyticEigen[], g
     type: 'nominal',
     title: 'rank',
     sort: [...ranks].sort((a, b) => a - b).map(rankLabel),
-    legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolOpacity: 1 },
+    legend: LINE_LEGEND,
   };
-  const strokeDash = styleLegend(analyticRules > 0 ? [STYLES.empirical, STYLES.analytic] : [STYLES.empirical]);
+  const strokeDash = empiricalAnalyticLegend(STYLES.empirical, analyticRules > 0);
   const spec = facetedSpec({
     rows,
     facet: panelGrid(groups.size),
