@@ -2,8 +2,7 @@
 import { cite, code, constant, para, strong, type Block, type Inline, type Section } from '../content.js';
 import { groupDepth, type ReportData } from '../report-data.js';
 import { convergenceSpec } from '../specs/convergence.js';
-import { metricTheory } from '../../metrics/catalogue.js';
-import { LAYER_ROLES } from '../../metrics/weights.js';
+import { METRIC_CATALOGUE, describeMetric, metricTheory } from '../../metrics/catalogue.js';
 import { figure, type Slug } from './figure.js';
 import { compareRank, exponentConstant, fitTable, metricRank, stepKey, theoryCaption } from './fits.js';
 
@@ -33,9 +32,11 @@ export async function convergence(d: ReportData, slug: Slug): Promise<Section> {
     const steps = new Set(fits.map((f) => stepKey(f.step)));
     const points = d.summary.filter((p) => p.source === source && p.metric === metric && steps.has(stepKey(p.step)));
     const plot = convergenceSpec({ source, metric, points, fits, groupOrder: d.groups.map((g) => g.group), depthOf: (g) => groupDepth(d, g) });
+    const theory = metricTheory(metric);
     const caption: Inline[] = [
       strong(code(metric)),
-      ` (${source === 'trials' ? 'final value of each trial' : 'per snapshot'}) against width, log-log. Solid: the mean over seeds; band: its `,
+      theory ? ` — ${describeMetric(theory)} — (` : ' (',
+      `${source === 'trials' ? 'final value of each trial' : 'per snapshot'}) against width, log-log. Solid: the mean over seeds; band: its `,
       constant('95%'),
       ' CI on the log scale (delta method on log mean); dashed: the least-squares fit of log mean on log width',
       ...theoryCaption(metric, plot.lines),
@@ -56,7 +57,7 @@ export async function convergence(d: ReportData, slug: Slug): Promise<Section> {
  * per-layer figure): a line per role (and group), each with its fit and its catalogue rate.
  */
 async function layerRoles(d: ReportData, slug: Slug): Promise<Block[]> {
-  const roles = LAYER_ROLES.map((role) => ({ role, metric: `weight_change_${role}` }));
+  const roles = METRIC_CATALOGUE.filter((t) => t.layerRole).map((t) => ({ role: t.layerRole!, metric: t.metric, theory: t }));
   const roleFits = d.fits.filter((f) => f.source === 'curves' && roles.some((r) => r.metric === f.metric) && f.step !== null);
   if (roleFits.length === 0) return [];
   const step = roleFits.reduce((m, f) => Math.max(m, f.step!), -Infinity);
@@ -84,21 +85,15 @@ async function layerRoles(d: ReportData, slug: Slug): Promise<Block[]> {
     theoryOf: (g) => (owner.has(g) ? metricTheory(owner.get(g)!.metric) : undefined),
     colorTitle: 'layer role',
   });
-  const source = metricTheory('weight_change_hidden')!.sources[0];
+  const source = roles[0].theory.sources[0];
   const caption: Inline[] = [
-    'Relative change of each layer role’s weights over training, ‖W(t) − W₀‖ / ‖W₀‖ (Frobenius norms; ',
-    code('weight_change_input'),
-    ', ',
-    code('weight_change_hidden'),
-    ' for the hidden layers together, ',
-    code('weight_change_output'),
+    `Relative change of each layer role’s weights over training, ${roles[0].theory.formula}, per role (`,
+    ...roles.flatMap((r, i) => [...(i > 0 ? ['; '] : []), code(r.metric), `: ${r.theory.label}`]),
     '), at the last step, against width, log-log: solid, the mean over seeds with its ',
     constant('95%'),
     ' CI band on the log scale; dashed, the fit; dotted grey, each role’s rate: ',
-    exponentConstant(metricTheory('weight_change_input')!.exponent(null)!),
-    ' for the input and output layers, ',
-    exponentConstant(metricTheory('weight_change_hidden')!.exponent(null)!),
-    ' for the hidden ones. Source: ',
+    ...roles.flatMap((r, i) => [...(i > 0 ? [', '] : []), exponentConstant(r.theory.exponent(null)!), ` for the ${r.role} layer${r.role === 'hidden' ? 's' : ''}`]),
+    '. Source: ',
     cite(source.arxiv),
     `, ${source.where}. The fits tables are under each role's own figure below.`,
   ];

@@ -5,29 +5,15 @@
 import { CONSTANTS, cite, codeValue, constant, strong, value, type Constant, type Inline, type TableBlock } from '../content.js';
 import { groupDepth, type FitPoint, type ReportData } from '../report-data.js';
 import type { DrawnLine } from '../specs/convergence.js';
-import { agreement, exponentText, metricTheory } from '../../metrics/catalogue.js';
+import { agreement, exponentText, metricOrder, metricTheory } from '../../metrics/catalogue.js';
 
-/** Metrics shown first, in this order; the others follow by name. */
-const METRIC_ORDER = [
-  'kernel_rel_err',
-  'kernel_drift',
-  'weight_change',
-  'weight_change_input',
-  'weight_change_hidden',
-  'weight_change_output',
-  'bias_change_input',
-  'bias_change_hidden',
-  'bias_change_output',
-  'pred_gap_analytic',
-  'pred_gap_linear',
-  'pred_gap_analytic_rel',
-  'pred_gap_linear_rel',
-  'train_loss',
-  'test_loss',
-];
+/** Sources shown first, in this order; metrics follow the catalogue's order (src/metrics/catalogue.ts), unknown ones by name. */
 const SOURCE_ORDER = ['curves', 'trials'];
 
 export const fitKey = (f: FitPoint) => ({ group: f.group, source: f.source, metric: f.metric, step: f.step });
+
+/** A catalogue label at the start of a sentence. */
+export const sentenceCase = (label: string): string => label.charAt(0).toUpperCase() + label.slice(1);
 
 /** An exponent as a report constant (the catalogue's exponents are −1/2, −1 and 0). */
 export function exponentConstant(p: number): Inline {
@@ -101,8 +87,7 @@ export function theoryCaption(metric: string, lines: readonly DrawnLine[]): Inli
 
 export function metricRank(source: string, metric: string): [number, number, string] {
   const s = SOURCE_ORDER.indexOf(source);
-  const m = METRIC_ORDER.indexOf(metric.replace(/^final_/, ''));
-  return [s < 0 ? SOURCE_ORDER.length : s, m < 0 ? METRIC_ORDER.length : m, metric];
+  return [s < 0 ? SOURCE_ORDER.length : s, metricOrder(metric), metric];
 }
 
 export function compareRank(a: [number, number, string], b: [number, number, string]): number {

@@ -1,8 +1,8 @@
 /** The headline: the slope of kernel_rel_err against width at initialisation. */
 import { cite, code, constant, para, value, type Block, type Section } from '../content.js';
 import type { FitPoint, ReportData } from '../report-data.js';
-import { metricTheory } from '../../metrics/catalogue.js';
-import { exponentConstant, fitKey, fitTable } from './fits.js';
+import { describeMetric, metricTheory } from '../../metrics/catalogue.js';
+import { exponentConstant, fitKey, fitTable, sentenceCase } from './fits.js';
 
 /** The metric the headline is about, and its theory slope at initialisation. */
 export const HEADLINE_METRIC = 'kernel_rel_err';
@@ -17,16 +17,17 @@ export function headlineFits(fits: FitPoint[]): FitPoint[] {
 
 export function headline(d: ReportData): Section {
   const fits = headlineFits(d.fits);
+  const theory = metricTheory(HEADLINE_METRIC)!;
   const blocks: Block[] = [];
   if (fits.length === 0) {
     blocks.push(para(['No fit of ', code(HEADLINE_METRIC), ' in this run (no kernel snapshots were aggregated).'], 'note'));
   } else {
     blocks.push(
       para([
-        'Relative Frobenius error of the empirical NTK against the analytic one at initialisation, ‖Θ̂₀ − Θ∞‖ / ‖Θ∞‖ (Frobenius norms), fitted as a power of the width. Theory: slope ',
-        exponentConstant(metricTheory(HEADLINE_METRIC)!.exponent(null)!),
+        `${sentenceCase(describeMetric(theory))}, at initialisation, fitted as a power of the width. Theory: slope `,
+        exponentConstant(theory.exponent(null)!),
         ' (the kernel is an average over the width’s units; ',
-        cite(metricTheory(HEADLINE_METRIC)!.sources[0].arxiv),
+        cite(theory.sources[0].arxiv),
         '). CI: ',
         constant('95%'),
         ' percentile bootstrap over seeds.',

@@ -4,16 +4,15 @@
  * 2019, arXiv:1902.06720). Log loss axis; panels train | test, a row per group.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { METRIC_CATALOGUE, type LossCurve } from '../../metrics/catalogue.js';
 import type { SummaryPoint } from '../report-data.js';
 import { MARKS, facetedSpec, logScale, panelGrid } from './common.js';
 
-/** The curves drawn: metric → its panel and which curve it is. */
-export const LOSS_CURVES: Readonly<Record<string, { split: 'train' | 'test'; curve: string }>> = {
-  train_loss: { split: 'train', curve: 'network' },
-  pred_train_loss_analytic: { split: 'train', curve: 'prediction (Θ∞)' },
-  test_loss: { split: 'test', curve: 'network' },
-  pred_test_loss_analytic: { split: 'test', curve: 'prediction (Θ∞)' },
-};
+/** The curves drawn: metric → its panel and which curve it is (the catalogue's loss curves). */
+export const LOSS_CURVES: Readonly<Record<string, LossCurve>> = Object.fromEntries(
+  METRIC_CATALOGUE.filter((t) => t.lossCurve).map((t) => [t.metric, t.lossCurve!]),
+);
+const CURVES: LossCurve['curve'][] = ['network', 'prediction (Θ∞)'];
 
 export interface LossCurvesPlot {
   spec: TopLevelSpec;
@@ -53,7 +52,7 @@ export function lossCurvesSpec(points: SummaryPoint[], groups: ReadonlyMap<strin
             field: 'curve',
             type: 'nominal',
             title: null,
-            scale: { domain: ['network', 'prediction (Θ∞)'], range: [[1, 0], [5, 3]] },
+            scale: { domain: CURVES, range: [[1, 0], [5, 3]] },
           },
         },
       },
