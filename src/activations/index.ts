@@ -27,7 +27,4 @@ export function activation(name: ActivationName): Activation<ActivationName> {
   return a;
 }
 
-/** The activations with a closed-form dual activation. */
-export const CLOSED_FORM_ACTIVATIONS: readonly ActivationName[] = ACTIVATION_LIST.filter((a) => a.dual).map((a) => a.name);
-
 export type { Activation, DualExpect, ScalarFns, TfOps } from './activation.js';
