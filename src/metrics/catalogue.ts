@@ -16,6 +16,8 @@
  * measurement here (test/unit/weight-change-rates.test.ts, test/report/quickstart-slope.test.ts).
  */
 
+import type { LayerRole } from './weights.js';
+
 export type ExponentStatus = 'rate' | 'bound' | 'depth-dependent' | 'none';
 
 /** A paper (arXiv id) and where in it the statement is, as text without numbers (the report checks). */
@@ -27,6 +29,14 @@ export interface TheorySource {
 export interface MetricTheory {
   /** Column name in `curves` (a trial's `final_<name>` shares the entry). */
   readonly metric: string;
+  /** What it measures, in words, as the report's captions say it. */
+  readonly label: string;
+  /** Its definition, where a formula says it better. */
+  readonly formula?: string;
+  /** The layer role whose weights it measures (the report's per-layer-role figure). */
+  readonly layerRole?: LayerRole;
+  /** A curve of the report's loss figure: its panel (split) and which curve it is. */
+  readonly lossCurve?: LossCurve;
   readonly status: ExponentStatus;
   /** The exponent at this depth (the bound for `bound`); null for `none`. */
   exponent(depth: number | null): number | null;
@@ -37,15 +47,33 @@ export interface MetricTheory {
   readonly fitted: boolean;
 }
 
+export interface LossCurve {
+  readonly split: 'train' | 'test';
+  readonly curve: 'network' | 'prediction (Θ∞)';
+}
+
 const LEE2019 = 'arXiv:1902.06720';
 const JACOT2018 = 'arXiv:1806.07572';
 const HANIN_NICA2019 = 'arXiv:1909.05989';
 
-const rate = (metric: string, p: number, ...sources: TheorySource[]): MetricTheory => ({
-  metric, status: 'rate', exponent: () => p, sources, fitted: true,
+type Words = string | { label: string; formula: string };
+const words = (w: Words) => (typeof w === 'string' ? { label: w } : w);
+
+const rate = (metric: string, w: Words, p: number, ...sources: TheorySource[]): MetricTheory => ({
+  metric, ...words(w), status: 'rate', exponent: () => p, sources, fitted: true,
 });
 
-const loss = (metric: string): MetricTheory => ({ metric, status: 'none', exponent: () => null, sources: [], fitted: false });
+const loss = (metric: string, label: string, lossCurve?: LossCurve): MetricTheory => ({
+  metric, label, status: 'none', exponent: () => null, sources: [], fitted: false, ...(lossCurve ? { lossCurve } : {}),
+});
+
+const weights = (role: LayerRole, which: string, p: number): MetricTheory => ({
+  ...rate(`weight_change_${role}`, { label: `relative change of ${which}`, formula: '‖W_t − W₀‖ / ‖W₀‖ (Frobenius norms)' }, p, PER_LAYER),
+  layerRole: role,
+});
+const biases = (role: LayerRole, which: string, p: number): MetricTheory => rate(`bias_change_${role}`, { label: `relative change of ${which}`, formula: '‖b_t − b₀‖ / ‖b₀‖' }, p, BIAS);
+
+const GAP = 'RMS over the test points of the trained network’s output minus its linearised prediction';
 
 const PER_LAYER: TheorySource = { arxiv: LEE2019, where: 'figure of the relative change of each layer’s weights over training' };
 const BIAS: TheorySource = { arxiv: LEE2019, where: 'the argument of its figure of per-layer weight changes, applied to the biases' };
@@ -55,37 +83,45 @@ const DRIFT_RATE: TheorySource = { arxiv: HANIN_NICA2019, where: 'the NTK’s ch
 const GAP_RATE: TheorySource = { arxiv: LEE2019, where: 'the linearisation with the analytic kernel differs by the kernel’s fluctuation at initialisation' };
 
 /**
- * The entries. weight_change: at depth one every parameter matrix has a side of fixed size and
- * moves by O(n^{−1/2}) relative to itself; from depth two the n × n hidden matrices hold almost all
- * of ‖θ₀‖ and move by O(n^{−1}) relative to themselves. The hidden units' biases move like the
- * input layer; the output bias does not shrink.
+ * The entries, in the order the report shows them. weight_change: at depth one every parameter
+ * matrix has a side of fixed size and moves by O(n^{−1/2}) relative to itself; from depth two the
+ * n × n hidden matrices hold almost all of ‖θ₀‖ and move by O(n^{−1}) relative to themselves. The
+ * hidden units' biases move like the input layer; the output bias does not shrink.
  */
 export const METRIC_CATALOGUE: readonly MetricTheory[] = [
-  rate('kernel_rel_err', -0.5, { arxiv: JACOT2018, where: 'the empirical NTK at initialisation converges to Θ∞, with fluctuations of a mean over the width’s units' }),
-  { metric: 'kernel_drift', status: 'bound', exponent: () => -0.5, observed: -1, sources: [KERNEL_BOUND, DRIFT_RATE], fitted: true },
+  rate('kernel_rel_err', { label: 'relative error of the empirical NTK against the analytic one', formula: '‖Θ̂_t − Θ∞‖ / ‖Θ∞‖ (Frobenius norms)' }, -0.5, {
+    arxiv: JACOT2018, where: 'the empirical NTK at initialisation converges to Θ∞, with fluctuations of a mean over the width’s units',
+  }),
   {
-    metric: 'weight_change', status: 'depth-dependent', exponent: (d) => (d === null ? null : d <= 1 ? -0.5 : -1),
-    sources: [PER_LAYER], fitted: true,
+    metric: 'kernel_drift', label: 'relative change of the empirical NTK since initialisation', formula: '‖Θ̂_t − Θ̂₀‖ / ‖Θ̂₀‖ (Frobenius norms)',
+    status: 'bound', exponent: () => -0.5, observed: -1, sources: [KERNEL_BOUND, DRIFT_RATE], fitted: true,
   },
-  rate('weight_change_input', -0.5, PER_LAYER),
-  rate('weight_change_hidden', -1, PER_LAYER),
-  rate('weight_change_output', -0.5, PER_LAYER),
-  rate('bias_change_input', -0.5, BIAS),
-  rate('bias_change_hidden', -0.5, BIAS),
-  rate('bias_change_output', 0, BIAS),
-  rate('pred_gap_analytic', -0.5, GAP_RATE),
-  rate('pred_gap_analytic_rel', -0.5, GAP_RATE),
-  { metric: 'pred_gap_linear', status: 'bound', exponent: () => -0.5, observed: -1, sources: [LINEAR_BOUND], fitted: true },
-  { metric: 'pred_gap_linear_rel', status: 'bound', exponent: () => -0.5, observed: -1, sources: [LINEAR_BOUND], fitted: true },
-  loss('train_loss'),
-  loss('test_loss'),
-  loss('pred_train_loss_analytic'),
-  loss('pred_test_loss_analytic'),
-  loss('pred_train_loss_linear'),
-  loss('pred_test_loss_linear'),
-  loss('test_loss_initial_kernel'),
-  loss('test_loss_after_kernel'),
-  loss('test_loss_analytic_kernel'),
+  {
+    metric: 'weight_change', label: 'relative change of all weights and biases', formula: '‖θ_t − θ₀‖₂ / ‖θ₀‖₂',
+    status: 'depth-dependent', exponent: (d) => (d === null ? null : d <= 1 ? -0.5 : -1), sources: [PER_LAYER], fitted: true,
+  },
+  weights('input', 'the input layer’s weights', -0.5),
+  weights('hidden', 'the hidden layers’ weights taken together', -1),
+  weights('output', 'the output layer’s weights', -0.5),
+  biases('input', 'the first hidden layer’s biases', -0.5),
+  biases('hidden', 'the other hidden layers’ biases', -0.5),
+  biases('output', 'the output bias', 0),
+  rate('pred_gap_analytic', `${GAP} with Θ∞`, -0.5, GAP_RATE),
+  { metric: 'pred_gap_linear', label: `${GAP} with Θ̂₀`, status: 'bound', exponent: () => -0.5, observed: -1, sources: [LINEAR_BOUND], fitted: true },
+  rate('pred_gap_analytic_rel', `${GAP} with Θ∞, relative to the RMS of the network’s output`, -0.5, GAP_RATE),
+  {
+    metric: 'pred_gap_linear_rel', label: `${GAP} with Θ̂₀, relative to the RMS of the network’s output`,
+    status: 'bound', exponent: () => -0.5, observed: -1, sources: [LINEAR_BOUND], fitted: true,
+  },
+  loss('train_loss', 'training loss', { split: 'train', curve: 'network' }),
+  loss('test_loss', 'test loss', { split: 'test', curve: 'network' }),
+  loss('pred_train_loss_analytic', 'training loss the linearised network with Θ∞ predicts', { split: 'train', curve: 'prediction (Θ∞)' }),
+  loss('pred_test_loss_analytic', 'test loss the linearised network with Θ∞ predicts', { split: 'test', curve: 'prediction (Θ∞)' }),
+  loss('pred_train_loss_linear', 'training loss the linearised network with Θ̂₀ predicts'),
+  loss('pred_test_loss_linear', 'test loss the linearised network with Θ̂₀ predicts'),
+  loss('test_loss_initial_kernel', 'test loss of kernel regression with the initial empirical NTK Θ̂₀'),
+  loss('test_loss_after_kernel', 'test loss of kernel regression with the empirical NTK at the end of training'),
+  loss('test_loss_analytic_kernel', 'test loss of kernel regression with Θ∞'),
 ];
 
 const BY_NAME = new Map(METRIC_CATALOGUE.map((m) => [m.metric, m]));
@@ -95,9 +131,20 @@ export function metricTheory(metric: string): MetricTheory | undefined {
   return BY_NAME.get(metric) ?? BY_NAME.get(metric.replace(/^final_/, ''));
 }
 
+/** The place of a metric (or its `final_` form) in the report's order: the catalogue's; unknown metrics after every known one. */
+export function metricOrder(metric: string): number {
+  const t = metricTheory(metric);
+  return t ? METRIC_CATALOGUE.indexOf(t) : METRIC_CATALOGUE.length;
+}
+
 /** Metrics (with their `final_` forms) that get no slope, for the aggregation's SQL. */
 export function unfittedMetrics(): string[] {
   return METRIC_CATALOGUE.filter((m) => !m.fitted).flatMap((m) => [m.metric, `final_${m.metric}`]);
+}
+
+/** What a metric measures, with its formula where it has one. */
+export function describeMetric(t: MetricTheory): string {
+  return t.formula ? `${t.label}, ${t.formula}` : t.label;
 }
 
 /** An exponent as the report prints it: −1/2, −1, 0. */

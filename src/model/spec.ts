@@ -1,7 +1,8 @@
 /** What an MLP is: the shared description used by training, empirical and analytic kernels. */
 
-export const ACTIVATIONS = ['relu', 'erf', 'tanh', 'gelu', 'softplus', 'sin'] as const;
-export type ActivationName = (typeof ACTIVATIONS)[number];
+import type { ActivationName } from '../activations/index.js';
+
+export { ACTIVATIONS, type ActivationName } from '../activations/index.js';
 
 export const PARAMETERIZATIONS = ['ntk', 'standard'] as const;
 /**

@@ -5,15 +5,15 @@
  *
  *     E[φ(u)φ(v)]   (the NNGP map)        E[φ'(u)φ'(v)]   (the derivative map of the NTK)
  *
- * Closed forms for ReLU (the arc-cosine kernel, Cho & Saul 2009), erf (Williams 1997) and sin;
- * nested one-dimensional quadrature adapted to the variances for any activation (tanh, gelu,
- * softplus, and as a cross-check of the closed forms; docs/quadrature.md). Every method clips the correlation c = q12/√(q11 q22) into
+ * Closed forms where an activation's file declares one (src/activations/: relu, erf, sin); nested
+ * one-dimensional quadrature adapted to the variances for any activation (the others, and as a
+ * cross-check of the closed forms; docs/quadrature.md). Every method clips the correlation c = q12/√(q11 q22) into
  * [−1, 1] first, so round-off can never take it outside the domain of arccos/arcsin or make the
  * conditional variance negative.
  */
-import type { ActivationName } from '../model/spec.js';
+import { activation, type ActivationName } from '../activations/index.js';
+import { correlation } from '../activations/activation.js';
 import { gaussianRule, RuleBuffer } from './gaussian-rules.js';
-import { scalarActivation } from './scalar-activations.js';
 
 export type DualMethod = 'closed-form' | 'quadrature';
 
@@ -28,86 +28,6 @@ export interface DualActivation {
   expect(q11: number, q22: number, q12: number, out: Float64Array): void;
 }
 
-/** c = q12/√(q11 q22) clipped into [−1, 1]; 0 when a variance is 0 (then u or v is constant). */
-export function correlation(q11: number, q22: number, q12: number): number {
-  const den = q11 * q22;
-  if (!(den > 0)) return 0;
-  const c = q12 / Math.sqrt(den);
-  return c > 1 ? 1 : c < -1 ? -1 : c;
-}
-
-const INV_2PI = 1 / (2 * Math.PI);
-
-/**
- * ReLU, the arc-cosine kernel of degree 1 and 0 (Cho & Saul 2009): with θ = arccos c,
- * E[φφ] = √(q11 q22)(sin θ + (π − θ) c)/(2π), E[φ'φ'] = (π − θ)/(2π).
- */
-export function reluDual(): DualActivation {
-  return {
-    name: 'relu',
-    method: 'closed-form',
-    expect(q11, q22, q12, out) {
-      if (!(q11 > 0 && q22 > 0)) {
-        out[0] = 0;
-        out[1] = 0;
-        return;
-      }
-      const n = Math.sqrt(q11 * q22);
-      let c = q12 / n;
-      c = c > 1 ? 1 : c < -1 ? -1 : c;
-      const theta = Math.acos(c);
-      // sin(arccos c) = √(1 − c²): one square root instead of a sine.
-      out[0] = n * (Math.sqrt(1 - c * c) + (Math.PI - theta) * c) * INV_2PI;
-      out[1] = (Math.PI - theta) * INV_2PI;
-    },
-  };
-}
-
-/**
- * erf (Williams 1997, "Computing with infinite networks"):
- * E[φφ] = (2/π) arcsin(2 q12 / √((1 + 2q11)(1 + 2q22))),
- * E[φ'φ'] = (4/π) / √((1 + 2q11)(1 + 2q22) − 4 q12²).
- */
-export function erfDual(): DualActivation {
-  return {
-    name: 'erf',
-    method: 'closed-form',
-    expect(q11, q22, q12, out) {
-      const c = correlation(q11, q22, q12);
-      const q = c * Math.sqrt(Math.max(q11, 0) * Math.max(q22, 0)); // the clipped covariance
-      const a = (1 + 2 * q11) * (1 + 2 * q22);
-      out[0] = (2 / Math.PI) * Math.asin((2 * q) / Math.sqrt(a));
-      out[1] = 4 / Math.PI / Math.sqrt(a - 4 * q * q);
-    },
-  };
-}
-
-/**
- * sin: E[sin u sin v] = e^{−(q11+q22)/2} sinh q12 and E[cos u cos v] = e^{−(q11+q22)/2} cosh q12
- * (from E[e^{i(u±v)}] = e^{−(q11+q22±2q12)/2}), written as differences of exponentials of
- * non-positive arguments so that nothing overflows at large variances.
- */
-export function sinDual(): DualActivation {
-  return {
-    name: 'sin',
-    method: 'closed-form',
-    expect(q11, q22, q12, out) {
-      const c = correlation(q11, q22, q12);
-      const q = c * Math.sqrt(Math.max(q11, 0) * Math.max(q22, 0));
-      const s = 0.5 * (Math.max(q11, 0) + Math.max(q22, 0));
-      const minus = Math.exp(-(s - q)); // e^{−(q11+q22−2q12)/2}
-      const plus = Math.exp(-(s + q));
-      out[0] = 0.5 * (minus - plus);
-      out[1] = 0.5 * (minus + plus);
-    },
-  };
-}
-
-const CLOSED_FORMS: Partial<Record<ActivationName, () => DualActivation>> = { relu: reluDual, erf: erfDual, sin: sinDual };
-
-/** Activations with a closed form here. */
-export const CLOSED_FORM_ACTIVATIONS = Object.keys(CLOSED_FORMS) as readonly ActivationName[];
-
 /**
  * Both expectations by nested one-dimensional rules, written through the conditional
  * decomposition u = σ1 z1, v = a z1 + b z2 with z1, z2 i.i.d. N(0, 1), σ1 = √q11, a = c√q22,
@@ -118,14 +38,14 @@ export const CLOSED_FORM_ACTIVATIONS = Object.keys(CLOSED_FORMS) as readonly Act
  * Each rule comes from src/ntk/gaussian-rules.ts: Gauss–Hermite while φ(σ z) is smooth on the
  * Gaussian's scale, otherwise Gauss–Legendre panels graded towards the point where the activation
  * turns (z1 = 0 outside; z2 = −a z1/b inside) and truncated at ±Z. The activation's feature
- * width ℓ (the half-width of its strip of analyticity, src/ntk/scalar-activations.ts) sets the
+ * width ℓ (the half-width of its strip of analyticity, ScalarFns in src/activations/activation.ts) sets the
  * finest panel, ℓ/σ in z, so the rule adapts to any pre-activation variance instead of needing a
  * Gauss–Hermite degree that grows like the variance. The mirrored outer half (z1 → −z1) comes from
  * the activation's reflection identities, since the inner rule at −z1 is the mirror image of the
  * one at z1.
  */
 export function quadratureDual(name: ActivationName): DualActivation {
-  const act = scalarActivation(name);
+  const act = activation(name).scalar;
   const { p, l, k, m } = act.reflect;
   const { kink } = act;
   const feature = kink ? 0 : act.feature;
@@ -199,11 +119,10 @@ export interface DualOptions {
 /** The dual activation of `name` by the requested method. */
 export function dualActivation(name: ActivationName, opts: DualOptions = {}): DualActivation {
   const method = opts.method ?? 'auto';
-  const closed = CLOSED_FORM_ACTIVATIONS.includes(name);
-  if (method === 'closed-form' && !closed) {
+  const closedForm = activation(name).dual;
+  if (method === 'closed-form' && !closedForm) {
     throw new RangeError(`no closed-form dual for activation ${name}; use method 'quadrature'`);
   }
-  const closedForm = CLOSED_FORMS[name];
-  if (closedForm && method !== 'quadrature') return closedForm();
+  if (closedForm && method !== 'quadrature') return { name, method: 'closed-form', expect: closedForm };
   return quadratureDual(name);
 }

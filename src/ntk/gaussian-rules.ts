@@ -85,7 +85,7 @@ function addPanel(out: RuleBuffer, lo: number, hi: number): void {
 
 const breaks: number[] = [];
 
-/** What the rule must resolve about f (see ScalarActivation in src/ntk/scalar-activations.ts). */
+/** What the rule must resolve about f (see ScalarFns in src/activations/activation.ts). */
 export interface Traits {
   readonly periodic: boolean;
   readonly kink: boolean;

@@ -19,7 +19,7 @@ import { reportHtml } from './html.js';
 import { reportMarkdown } from './markdown.js';
 import { loadReportData } from './queries.js';
 import type { ReportData } from './report-data.js';
-import { buildContent } from './sections.js';
+import { buildContent } from './sections/index.js';
 import { OutputError } from '../errors.js';
 
 export const REPORT_DIR = 'report';

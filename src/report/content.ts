@@ -1,6 +1,6 @@
 /**
  * The content model of a report: sections of paragraphs, tables and figures, built once
- * (./sections.ts) and written twice, as HTML (./html.ts) and as Markdown (./markdown.ts), so the
+ * (./sections/, one file per section) and written twice, as HTML (./html.ts) and as Markdown (./markdown.ts), so the
  * two always hold the same tables.
  *
  * Every number a reader sees is a {@link Value} that records where it came from: the table or view

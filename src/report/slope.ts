@@ -1,13 +1,13 @@
 /**
  * The headline number of a width study: the fitted log-log slope of `kernel_rel_err` against width
  * at initialisation (the first fitted step), per group, read from the run folder's `fits` table.
- * Theory: −1/2 (docs/design.md §5). The report prints the same rows (./sections.ts, `headlineFits`).
+ * Theory: −1/2 (docs/design.md §5). The report prints the same rows (./sections/headline.ts, `headlineFits`).
  *
  * @example
  * const [s] = await initialKernelSlopes('runs/quickstart'); // s.slope ≈ −0.5
  */
 import { openRun } from '../query/run-views.js';
-import { HEADLINE_METRIC } from './sections.js';
+import { HEADLINE_METRIC } from './sections/index.js';
 import { rowsOf } from './queries.js';
 import { RunFolderError } from '../errors.js';
 

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ROOT } from '../helpers/python.js';
 import { listing, outDir, runCli } from './run-cli.js';
+import { ACTIVATIONS } from '../../src/activations/index.js';
 
 const F = 'test/fixtures/cli';
 
@@ -41,7 +42,7 @@ test('unknown fields, with did-you-mean', () => {
 
 test('unknown activation, with did-you-mean', () => {
   assert.deepEqual(fails([`${F}/bad-activation.yaml`]), [
-    `${F}/bad-activation.yaml:4:15: model.activation: expected one of relu, erf, tanh, gelu, softplus, sin, found 'rleu' (did you mean 'relu'?)`,
+    `${F}/bad-activation.yaml:4:15: model.activation: expected one of ${ACTIVATIONS.join(', ')}, found 'rleu' (did you mean 'relu'?)`,
   ]);
 });
 

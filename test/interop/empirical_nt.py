@@ -34,6 +34,11 @@ def activation(name):
         return stax.Elementwise(fn=jax.nn.softplus)
     if name == 'sin':
         return stax.Sin()
+    # Any other activation is checked against the jax.nn function of the same name (e.g. swish),
+    # so adding one to src/activations/ needs no edit here.
+    fn = getattr(jax.nn, name, None)
+    if callable(fn):
+        return stax.Elementwise(fn=fn)
     raise ValueError(f'activation not supported: {name}')
 
 

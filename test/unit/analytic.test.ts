@@ -1,6 +1,6 @@
 /**
  * Analytic kernels without Python: the Gauss–Hermite and Gauss–Legendre rules against exact moments, closed
- * forms against quadrature, quadrature against Monte Carlo (within 4 standard errors), the sin
+ * forms against quadrature (every activation's quadrature against Monte Carlo: test/unit/activations/contract.test.ts), the sin
  * recursion against its own closed form, the docs/design.md §3 sanity value, symmetry, positive
  * semi-definiteness and the cross-block path.
  */
@@ -10,11 +10,9 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { analyticKernels } from '../../src/ntk/analytic.js';
 import { gaussHermite } from '../../src/ntk/gauss-hermite.js';
 import { gaussLegendre } from '../../src/ntk/gauss-legendre.js';
-import { erfDual, quadratureDual, reluDual, sinDual } from '../../src/ntk/dual-activations.js';
-import { scalarActivation } from '../../src/ntk/scalar-activations.js';
+import { dualActivation, quadratureDual } from '../../src/ntk/dual-activations.js';
 import { circleGrid, circleInputs, gaussianInputs, sphereInputs } from '../../src/data/inputs.js';
 import { relFrobenius, sliceRows, stackRows, type Mat } from '../../src/linalg/mat.js';
-import { makeRng } from '../../src/rng.js';
 import type { ActivationName, MlpSpec } from '../../src/model/spec.js';
 
 const mlp = (activation: ActivationName, depth: number, wStd: number, bStd: number, inputDim = 2): MlpSpec => ({
@@ -56,7 +54,7 @@ test('Gauss–Legendre rule integrates x^k on [−1, 1] exactly for k ≤ 2n −
 });
 
 test('erf: closed form and quadrature agree to 1e-10', () => {
-  const closed = erfDual();
+  const closed = dualActivation('erf', { method: 'closed-form' });
   const quad = quadratureDual('erf');
   const a = new Float64Array(2);
   const b = new Float64Array(2);
@@ -80,8 +78,8 @@ test('relu and sin: closed forms and the panel quadrature agree to 1e-13 at vari
   const d1 = new Float64Array(2);
   const d2 = new Float64Array(2);
   for (const [name, closed, variances] of [
-    ['relu', reluDual(), [0.01, 1, 30, 1e4]],
-    ['sin', sinDual(), [0.01, 1, 10]],
+    ['relu', dualActivation('relu', { method: 'closed-form' }), [0.01, 1, 30, 1e4]],
+    ['sin', dualActivation('sin', { method: 'closed-form' }), [0.01, 1, 10]],
   ] as const) {
     const quad = quadratureDual(name);
     for (const q of variances) {
@@ -95,38 +93,6 @@ test('relu and sin: closed forms and the panel quadrature agree to 1e-13 at vari
           assert.ok(Math.abs(a[t] - b[t]) <= 1e-13 * scale, `${name} ${[q11, q22, q12]} [${t}]: ${a[t]} vs ${b[t]}`);
         }
       }
-    }
-  }
-});
-
-test('tanh dual: quadrature within 4 standard errors of a Monte Carlo estimate', () => {
-  const rng = makeRng(11, 'mc-tanh');
-  const act = scalarActivation('tanh');
-  const quad = quadratureDual('tanh');
-  const q = new Float64Array(2);
-  const M = 200_000;
-  for (const [q11, q22, q12] of [[1, 1, 0.6], [0.5, 2, -0.7], [2.2, 1.4, 1.5]]) {
-    quad.expect(q11, q22, q12, q);
-    // (u, v) = (√q11 z1, ρ z1 + √(q22 − ρ²) z2) with ρ = q12/√q11.
-    const rho = q12 / Math.sqrt(q11);
-    const tau = Math.sqrt(q22 - rho * rho);
-    const sum = [0, 0];
-    const sumSq = [0, 0];
-    for (let m = 0; m < M; m++) {
-      const z1 = rng.normal();
-      const z2 = rng.normal();
-      const u = Math.sqrt(q11) * z1;
-      const v = rho * z1 + tau * z2;
-      const f = [act.phi(u) * act.phi(v), act.dphi(u) * act.dphi(v)];
-      for (let t = 0; t < 2; t++) {
-        sum[t] += f[t];
-        sumSq[t] += f[t] * f[t];
-      }
-    }
-    for (let t = 0; t < 2; t++) {
-      const mean = sum[t] / M;
-      const se = Math.sqrt((sumSq[t] / M - mean * mean) / M);
-      assert.ok(Math.abs(mean - q[t]) <= 4 * se, `cov ${[q11, q22, q12]} [${t}]: MC ${mean} ± ${se}, quadrature ${q[t]}`);
     }
   }
 });
@@ -162,9 +128,9 @@ test('sin: the kernel recursion matches the closed form e^{−(q11+q22)/2} sinh 
 
 test('sin: the closed form does not overflow at large variances (sinh q12 alone would)', () => {
   const out = new Float64Array(2);
-  sinDual().expect(1e4, 1e4, 1e4, out);
+  dualActivation('sin', { method: 'closed-form' }).expect(1e4, 1e4, 1e4, out);
   assert.ok(Math.abs(out[0] - 0.5) <= 1e-15 && Math.abs(out[1] - 0.5) <= 1e-15, `${out}`);
-  sinDual().expect(1e4, 1e4, 0.5e4, out);
+  dualActivation('sin', { method: 'closed-form' }).expect(1e4, 1e4, 0.5e4, out);
   assert.ok(out[0] === 0 && out[1] === 0, `${out}`); // e^{−2500}: below the smallest double
 });
 

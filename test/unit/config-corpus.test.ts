@@ -1,13 +1,14 @@
 /**
  * The corpus of broken configs (test/config-corpus/NAME.yaml) against their expected messages
  * (NAME.expected: the exact stderr lines of `ntk-sweep validate`, file:line:column included;
- * `{CORPUS}` stands for the corpus folder's absolute path). Every case goes through the loader and
+ * `{CORPUS}` stands for the corpus folder's absolute path, `{ACTIVATIONS}` for the list of activation names). Every case goes through the loader and
  * the grid expansion, as `validate` does; a handful also through the real CLI.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ACTIVATIONS } from '../../src/activations/index.js';
 import { expandGrid } from '../../src/config/expand.js';
 import { parseConfig } from '../../src/config/loader.js';
 import { ConfigError, formatProblem } from '../../src/errors.js';
@@ -27,7 +28,7 @@ function expectedLines(name: string): string[] {
   return text
     .split('\n')
     .filter((l) => l !== '')
-    .map((l) => l.split('{CORPUS}').join(CORPUS));
+    .map((l) => l.split('{CORPUS}').join(CORPUS).split('{ACTIVATIONS}').join(ACTIVATIONS.join(', ')));
 }
 
 /** What validate prints for a config: its problems, one line each (the file named as the CLI names it). */

@@ -11,6 +11,7 @@ import { editDistance, suggest } from '../../src/config/did-you-mean.js';
 import { loadConfig, parseConfig, resolveTrial } from '../../src/config/loader.js';
 import { OverrideError } from '../../src/errors.js';
 import { ConfigError, formatProblem } from '../../src/errors.js';
+import { ACTIVATIONS } from '../../src/activations/index.js';
 
 /** The formatted problems of a config that must fail. */
 function problemsOf(text: string, file = 'x.yaml', dir?: string): string[] {
@@ -126,7 +127,7 @@ test('several problems are reported at once, each at its exact place', () => {
     "x.yaml:1:7: name: expected a name of lower-case letters, digits and dashes, found 'Bad_Name'",
     "x.yaml:2:18: dataset.kind: expected one of circle, sphere, gaussian, csv, found 'circel' (did you mean 'circle'?)",
     "x.yaml:4:3: model.widht: unknown field 'widht' in model (did you mean 'width'?)",
-    "x.yaml:5:15: model.activation: expected one of relu, erf, tanh, gelu, softplus, sin, found 'rleu' (did you mean 'relu'?)",
+    `x.yaml:5:15: model.activation: expected one of ${ACTIVATIONS.join(', ')}, found 'rleu' (did you mean 'relu'?)`,
     'x.yaml:6:10: model.depth: expected a positive integer, found 0',
     'x.yaml:8:15: grid.width: expected a positive integer, found -128',
     'x.yaml:8:21: grid.width: expected a positive integer, found 2.5',
@@ -162,7 +163,7 @@ test('grid values are checked against their fields, and bad grid forms are named
     '  activation: [tanh]', //                       8
   ].join('\n');
   assert.deepEqual(problemsOf(text), [
-    "x.yaml:3:28: grid.model.activation: expected one of relu, erf, tanh, gelu, softplus, sin, found 'sine' (did you mean 'sin'?)",
+    `x.yaml:3:28: grid.model.activation: expected one of ${ACTIVATIONS.join(', ')}, found 'sine' (did you mean 'sin'?)`,
     'x.yaml:4:25: grid.seed.range[2]: expected a non-zero step, found 0',
     'x.yaml:5:10: grid.depth: expected a list of values or { range: [start, stop, step] }, found 3',
     'x.yaml:6:7: grid.lr: expected at least one value, found an empty list',

@@ -2,6 +2,7 @@
  * Pieces shared by the report's Vega-Lite specs: panel labels for steps, log-axis domains, and the
  * mark names that tests look for in the SVG (Vega writes a layer named `x` as `class="… x_marks"`).
  */
+import type { TopLevelSpec } from 'vega-lite';
 import type { SummaryPoint } from '../report-data.js';
 
 /** Mark (layer) names, as they appear in the SVG's class attributes with the suffix `_marks`. */
@@ -47,6 +48,14 @@ export function styleLegend(styles: readonly { label: string; dash: readonly num
     scale: { domain: styles.map((s) => s.label), range: styles.map((s) => [...s.dash]) },
     legend: { symbolType: 'stroke', symbolStrokeColor: '#555', symbolStrokeWidth: 1.5, symbolSize: 300, labelLimit: 320 },
   };
+}
+
+/** The line style of Θ∞, drawn beside the empirical kernel's (the kernel-angle and spectra figures). */
+export const ANALYTIC_STYLE = { label: 'Θ∞ (analytic)', dash: [5, 3] } as const;
+
+/** The legend of a figure of empirical lines (`empirical`'s style) and, when drawn, Θ∞'s. */
+export function empiricalAnalyticLegend(empirical: { label: string; dash: readonly number[] }, analyticDrawn: boolean) {
+  return styleLegend(analyticDrawn ? [empirical, ANALYTIC_STYLE] : [empirical]);
 }
 
 /** The panel label of a step: `t = 300`, or `final` for the trials' final values (step null). */
@@ -95,3 +104,76 @@ export const panelFacet = (title: string | null) => ({
     sort: { field: 'order', op: 'min' as const },
   },
 });
+
+/** A colour legend whose entries are lines (a band's pale fill would otherwise make each a pale dot). */
+export const LINE_LEGEND = { symbolType: 'stroke', symbolStrokeWidth: 2, symbolOpacity: 1 } as const;
+
+/** The rows of one kind, as a layer's transform. */
+export const onlyKind = (kind: string) => [{ filter: { field: 'kind', equal: kind } }];
+
+/**
+ * The scaffolding every figure shares: its rows, the facet of its panels, optionally how the panels
+ * share scales, and layers of one panel size.
+ */
+export function facetedSpec(figure: {
+  rows: readonly object[];
+  facet: object;
+  resolve?: object;
+  width: number;
+  height: number;
+  layer: readonly object[];
+}): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    data: { values: figure.rows },
+    facet: figure.facet,
+    ...(figure.resolve ? { resolve: figure.resolve } : {}),
+    spec: { width: figure.width, height: figure.height, layer: figure.layer },
+  } as unknown as TopLevelSpec;
+}
+
+/** A log scale over `values` (padded as {@link logDomain}), or Vega's own domain when none is positive. */
+export function logScale(values: number[], pad?: number) {
+  const domain = logDomain(values, pad);
+  return { type: 'log', ...(domain ? { domain } : {}) };
+}
+
+/**
+ * The axes of a quantity against width, log-log (the convergence and spectra figures): x through the
+ * widths drawn, with a tick at each; y through every row's `y`, `lo` and `hi`.
+ */
+export function widthLogLogAxes(
+  widths: number[],
+  rows: readonly Record<string, unknown>[],
+  yTitle: string,
+  opts: { gridLines?: boolean } = {},
+) {
+  const ys = rows.flatMap((r) => [r.y, r.lo ?? null, r.hi ?? null]).filter((v): v is number => typeof v === 'number');
+  const ticks = [...new Set(widths)].sort((a, b) => a - b);
+  return {
+    x: {
+      field: 'width',
+      type: 'quantitative',
+      title: 'width',
+      scale: logScale(widths),
+      axis: { values: ticks, format: 'd', ...(opts.gridLines ? { grid: true } : {}) },
+    },
+    y: { field: 'y', type: 'quantitative', title: yTitle, scale: logScale(ys, 1.3) },
+  };
+}
+
+/** A layer named `name` (its marks' class in the SVG) drawing the rows of one kind. */
+export function layerOf(name: string, kind: string, mark: object, encoding: object) {
+  return { name, transform: onlyKind(kind), mark, encoding };
+}
+
+/** A band layer between the rows' `lo` and `hi` (of one kind), under the lines drawn through `y`. */
+export function bandLayer(band: { name: string; kind: string; opacity: number; x: object; y: object; color: object; detail?: object }) {
+  return layerOf(band.name, band.kind, { type: 'area', opacity: band.opacity }, {
+    x: band.x,
+    y: { ...band.y, field: 'lo' },
+    y2: { field: 'hi' },
+    color: band.color,
+    ...(band.detail ? { detail: band.detail } : {}),
+  });
+}

@@ -12,7 +12,19 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { metricTheory, type MetricTheory } from '../../metrics/catalogue.js';
 import type { FitPoint, SummaryPoint } from '../report-data.js';
-import { MARKS, logBand, logDomain, panelFacet, stepLabel, stepOrder, styleLegend } from './common.js';
+import {
+  LINE_LEGEND,
+  MARKS,
+  bandLayer,
+  facetedSpec,
+  layerOf,
+  logBand,
+  panelFacet,
+  stepLabel,
+  stepOrder,
+  styleLegend,
+  widthLogLogAxes,
+} from './common.js';
 
 /** The line styles of the figure, as its legend names them. */
 export const LINE_STYLES = {
@@ -109,17 +121,7 @@ export function convergenceSpec(input: ConvergenceInput): ConvergencePlot {
     }
   }
 
-  const xDomain = logDomain(positive.map((p) => p.width));
-  const yDomain = logDomain(rows.flatMap((r) => [r.y, r.lo ?? null, r.hi ?? null]).filter((v): v is number => typeof v === 'number'), 1.3);
-  const widths = [...new Set(positive.map((p) => p.width))].sort((a, b) => a - b);
-  const x = {
-    field: 'width',
-    type: 'quantitative',
-    title: 'width',
-    scale: { type: 'log', ...(xDomain ? { domain: xDomain } : {}) },
-    axis: { values: widths, format: 'd', grid: true },
-  };
-  const y = { field: 'y', type: 'quantitative', title: input.metric, scale: { type: 'log', ...(yDomain ? { domain: yDomain } : {}) } };
+  const { x, y } = widthLogLogAxes(positive.map((p) => p.width), rows, input.metric, { gridLines: true });
   const groups = new Set(positive.map((p) => p.group));
   // One group (only width and seed vary): its name says nothing, so no legend.
   const color = {
@@ -127,65 +129,36 @@ export function convergenceSpec(input: ConvergenceInput): ConvergencePlot {
     type: 'nominal',
     title: input.colorTitle ?? 'group',
     sort: input.groupOrder.filter((g) => groups.has(g)),
-    legend: groups.size <= 1 ? null : { symbolType: 'stroke', symbolStrokeWidth: 2, symbolOpacity: 1, symbolLimit: groups.size },
+    legend: groups.size <= 1 ? null : { ...LINE_LEGEND, symbolLimit: groups.size },
   };
-  const only = (kind: string) => [{ filter: { field: 'kind', equal: kind } }];
   // One legend names every line style drawn (solid, dashed, dotted, dash-dotted); the band is the caption's.
   const styles = (Object.keys(LINE_STYLES) as LineStyle[]).filter((k) => rows.some((r) => r.style === LINE_STYLES[k].label));
   const strokeDash = styleLegend(styles.map((k) => LINE_STYLES[k]));
 
-  const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    data: { values: rows },
+  const spec = facetedSpec({
+    rows,
     facet: panelFacet(null),
     resolve: { scale: { y: 'shared' } },
-    spec: {
-      width: 260,
-      height: 200,
-      layer: [
-        {
-          name: MARKS.band,
-          transform: only('mean'),
-          mark: { type: 'area', opacity: 0.18 },
-          encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color, detail: { field: 'group' } },
-        },
-        {
-          name: MARKS.theory,
-          transform: only('theory'),
-          mark: { type: 'line', color: '#888', strokeWidth: 1.2 },
-          encoding: { x, y, strokeDash, detail: { field: 'group' } },
-        },
-        {
-          name: MARKS.fit,
-          transform: only('fit'),
-          mark: { type: 'line', strokeWidth: 1.2 },
-          encoding: { x, y, color, strokeDash },
-        },
-        {
-          name: MARKS.means,
-          transform: only('mean'),
-          mark: { type: 'line', strokeWidth: 1.8 },
-          encoding: { x, y, color, strokeDash },
-        },
-        {
-          name: MARKS.points,
-          transform: only('mean'),
-          mark: { type: 'point', filled: true, size: 30 },
-          encoding: {
-            x,
-            y,
-            color,
-            tooltip: [
-              { field: 'group' },
-              { field: 'width' },
-              { field: 'y', title: 'mean', format: '.4g' },
-              { field: 'n', title: 'seeds' },
-            ],
-          },
-        },
-      ],
-    },
-  } as unknown as TopLevelSpec;
+    width: 260,
+    height: 200,
+    layer: [
+      bandLayer({ name: MARKS.band, kind: 'mean', opacity: 0.18, x, y, color, detail: { field: 'group' } }),
+      layerOf(MARKS.theory, 'theory', { type: 'line', color: '#888', strokeWidth: 1.2 }, { x, y, strokeDash, detail: { field: 'group' } }),
+      layerOf(MARKS.fit, 'fit', { type: 'line', strokeWidth: 1.2 }, { x, y, color, strokeDash }),
+      layerOf(MARKS.means, 'mean', { type: 'line', strokeWidth: 1.8 }, { x, y, color, strokeDash }),
+      layerOf(MARKS.points, 'mean', { type: 'point', filled: true, size: 30 }, {
+        x,
+        y,
+        color,
+        tooltip: [
+          { field: 'group' },
+          { field: 'width' },
+          { field: 'y', title: 'mean', format: '.4g' },
+          { field: 'n', title: 'seeds' },
+        ],
+      }),
+    ],
+  });
 
   const series = new Set(positive.map((p) => groupStep(p.group, p.step))).size;
   return {

@@ -7,11 +7,21 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalyticAnglePoint, AnglePoint } from '../report-data.js';
-import { MARKS, panelGrid, stepLabel, styleLegend } from './common.js';
+import {
+  ANALYTIC_STYLE,
+  LINE_LEGEND,
+  MARKS,
+  bandLayer,
+  empiricalAnalyticLegend,
+  facetedSpec,
+  layerOf,
+  panelGrid,
+  stepLabel,
+} from './common.js';
 
 const STYLES = {
   empirical: { label: 'empirical: mean, band ± one sd', dash: [] },
-  analytic: { label: 'Θ∞ (analytic)', dash: [5, 3] },
+  analytic: ANALYTIC_STYLE,
 } as const;
 
 export interface KernelAnglePlot {
@@ -89,39 +99,20 @@ export function kernelAngleSpec(
     type: 'ordinal',
     title: 'width',
     scale: { scheme: 'viridis' },
-    legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolOpacity: 1 },
+    legend: LINE_LEGEND,
   };
-  const only = (kind: string) => [{ filter: { field: 'kind', equal: kind } }];
-  const strokeDash = styleLegend(analyticSeries > 0 ? [STYLES.empirical, STYLES.analytic] : [STYLES.empirical]);
-  const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    data: { values: rows },
+  const strokeDash = empiricalAnalyticLegend(STYLES.empirical, analyticSeries > 0);
+  const spec = facetedSpec({
+    rows,
     facet: panelGrid(groups.size),
-    spec: {
-      width: 300,
-      height: 220,
-      layer: [
-        {
-          name: MARKS.kernelBand,
-          transform: only('empirical'),
-          mark: { type: 'area', opacity: 0.15 },
-          encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color },
-        },
-        {
-          name: MARKS.kernel,
-          transform: only('empirical'),
-          mark: { type: 'line', strokeWidth: 1.5 },
-          encoding: { x, y, color, strokeDash },
-        },
-        {
-          name: MARKS.analytic,
-          transform: only('analytic'),
-          mark: { type: 'line', color: 'black', strokeWidth: 1.3 },
-          encoding: { x, y, strokeDash },
-        },
-      ],
-    },
-  } as unknown as TopLevelSpec;
+    width: 300,
+    height: 220,
+    layer: [
+      bandLayer({ name: MARKS.kernelBand, kind: 'empirical', opacity: 0.15, x, y, color }),
+      layerOf(MARKS.kernel, 'empirical', { type: 'line', strokeWidth: 1.5 }, { x, y, color, strokeDash }),
+      layerOf(MARKS.analytic, 'analytic', { type: 'line', color: 'black', strokeWidth: 1.3 }, { x, y, strokeDash }),
+    ],
+  });
   return {
     spec,
     series: new Set(points.map((p) => `${p.group}\u0000${p.width}\u0000${p.step}`)).size,

@@ -4,16 +4,15 @@
  * 2019, arXiv:1902.06720). Log loss axis; panels train | test, a row per group.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { METRIC_CATALOGUE, type LossCurve } from '../../metrics/catalogue.js';
 import type { SummaryPoint } from '../report-data.js';
-import { MARKS, logDomain, panelGrid } from './common.js';
+import { MARKS, facetedSpec, logScale, panelGrid } from './common.js';
 
-/** The curves drawn: metric → its panel and which curve it is. */
-export const LOSS_CURVES: Readonly<Record<string, { split: 'train' | 'test'; curve: string }>> = {
-  train_loss: { split: 'train', curve: 'network' },
-  pred_train_loss_analytic: { split: 'train', curve: 'prediction (Θ∞)' },
-  test_loss: { split: 'test', curve: 'network' },
-  pred_test_loss_analytic: { split: 'test', curve: 'prediction (Θ∞)' },
-};
+/** The curves drawn: metric → its panel and which curve it is (the catalogue's loss curves). */
+export const LOSS_CURVES: Readonly<Record<string, LossCurve>> = Object.fromEntries(
+  METRIC_CATALOGUE.filter((t) => t.lossCurve).map((t) => [t.metric, t.lossCurve!]),
+);
+const CURVES: LossCurve['curve'][] = ['network', 'prediction (Θ∞)'];
 
 export interface LossCurvesPlot {
   spec: TopLevelSpec;
@@ -36,33 +35,29 @@ export function lossCurvesSpec(points: SummaryPoint[], groups: ReadonlyMap<strin
     step: p.step,
     loss: p.mean,
   }));
-  const yDomain = logDomain(rows.map((r) => r.loss), 1.3);
-  const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    data: { values: rows },
+  const spec = facetedSpec({
+    rows,
     facet: panelGrid(groups.size),
-    spec: {
-      width: 300,
-      height: 210,
-      layer: [
-        {
-          name: MARKS.curves,
-          mark: { type: 'line', strokeWidth: 1.5 },
-          encoding: {
-            x: { field: 'step', type: 'quantitative', title: 'step' },
-            y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { type: 'log', ...(yDomain ? { domain: yDomain } : {}) } },
-            color: { field: 'width', type: 'ordinal', title: 'width', scale: { scheme: 'viridis' } },
-            strokeDash: {
-              field: 'curve',
-              type: 'nominal',
-              title: null,
-              scale: { domain: ['network', 'prediction (Θ∞)'], range: [[1, 0], [5, 3]] },
-            },
+    width: 300,
+    height: 210,
+    layer: [
+      {
+        name: MARKS.curves,
+        mark: { type: 'line', strokeWidth: 1.5 },
+        encoding: {
+          x: { field: 'step', type: 'quantitative', title: 'step' },
+          y: { field: 'loss', type: 'quantitative', title: 'loss', scale: logScale(rows.map((r) => r.loss), 1.3) },
+          color: { field: 'width', type: 'ordinal', title: 'width', scale: { scheme: 'viridis' } },
+          strokeDash: {
+            field: 'curve',
+            type: 'nominal',
+            title: null,
+            scale: { domain: CURVES, range: [[1, 0], [5, 3]] },
           },
         },
-      ],
-    },
-  } as unknown as TopLevelSpec;
+      },
+    ],
+  });
   return {
     spec,
     series: new Set(positive.map((p) => `${p.group}\u0000${p.width}\u0000${p.metric}`)).size,

@@ -6,11 +6,24 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalyticEigen, SummaryPoint } from '../report-data.js';
-import { MARKS, logBand, logDomain, panelGrid, stepLabel, stepOrder, styleLegend } from './common.js';
+import {
+  ANALYTIC_STYLE,
+  LINE_LEGEND,
+  MARKS,
+  bandLayer,
+  empiricalAnalyticLegend,
+  facetedSpec,
+  layerOf,
+  logBand,
+  panelGrid,
+  stepLabel,
+  stepOrder,
+  widthLogLogAxes,
+} from './common.js';
 
 const STYLES = {
   empirical: { label: 'empirical: mean over seeds', dash: [] },
-  analytic: { label: 'Θ∞ (analytic)', dash: [5, 3] },
+  analytic: ANALYTIC_STYLE,
 } as const;
 
 /** `eigenvalue_3` → 3, anything else → null. */
@@ -70,56 +83,27 @@ export function spectraSpec(points: SummaryPoint[], analytic: AnalyticEigen[], g
       }
     }
   }
-  const xDomain = logDomain(positive.map((p) => p.width));
-  const yDomain = logDomain(rows.flatMap((r) => [r.y, r.lo ?? null, r.hi ?? null]).filter((v): v is number => typeof v === 'number'), 1.3);
-  const widths = [...new Set(positive.map((p) => p.width))].sort((a, b) => a - b);
-  const x = {
-    field: 'width',
-    type: 'quantitative',
-    title: 'width',
-    scale: { type: 'log', ...(xDomain ? { domain: xDomain } : {}) },
-    axis: { values: widths, format: 'd' },
-  };
-  const y = { field: 'y', type: 'quantitative', title: 'eigenvalue', scale: { type: 'log', ...(yDomain ? { domain: yDomain } : {}) } };
+  const { x, y } = widthLogLogAxes(positive.map((p) => p.width), rows, 'eigenvalue');
   const color = {
     field: 'rank',
     type: 'nominal',
     title: 'rank',
     sort: [...ranks].sort((a, b) => a - b).map(rankLabel),
-    legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolOpacity: 1 },
+    legend: LINE_LEGEND,
   };
-  const only = (kind: string) => [{ filter: { field: 'kind', equal: kind } }];
-  const strokeDash = styleLegend(analyticRules > 0 ? [STYLES.empirical, STYLES.analytic] : [STYLES.empirical]);
-  const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    data: { values: rows },
+  const strokeDash = empiricalAnalyticLegend(STYLES.empirical, analyticRules > 0);
+  const spec = facetedSpec({
+    rows,
     facet: panelGrid(groups.size),
-    spec: {
-      width: 260,
-      height: 210,
-      layer: [
-        {
-          name: `${MARKS.eigen}_band`,
-          transform: only('empirical'),
-          mark: { type: 'area', opacity: 0.15 },
-          encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color },
-        },
-        {
-          name: MARKS.eigenAnalytic,
-          transform: only('analytic'),
-          mark: { type: 'rule', strokeWidth: 1 },
-          encoding: { y, color, strokeDash },
-        },
-        { name: MARKS.eigen, transform: only('empirical'), mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y, color, strokeDash } },
-        {
-          name: MARKS.eigenPoints,
-          transform: only('empirical'),
-          mark: { type: 'point', filled: true, size: 25 },
-          encoding: { x, y, color },
-        },
-      ],
-    },
-  } as unknown as TopLevelSpec;
+    width: 260,
+    height: 210,
+    layer: [
+      bandLayer({ name: `${MARKS.eigen}_band`, kind: 'empirical', opacity: 0.15, x, y, color }),
+      layerOf(MARKS.eigenAnalytic, 'analytic', { type: 'rule', strokeWidth: 1 }, { y, color, strokeDash }),
+      layerOf(MARKS.eigen, 'empirical', { type: 'line', strokeWidth: 1.5 }, { x, y, color, strokeDash }),
+      layerOf(MARKS.eigenPoints, 'empirical', { type: 'point', filled: true, size: 25 }, { x, y, color }),
+    ],
+  });
   return {
     spec,
     series: new Set(positive.map((p) => `${p.group}\u0000${p.metric}\u0000${p.step}`)).size,
