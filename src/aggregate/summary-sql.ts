@@ -61,7 +61,7 @@ export async function copyTrialRows(connection: DuckDBConnection, columns: reado
 /** Adds the candidate group columns of `trials` that agg_trial_rows lacks (when params_json could not tell the axes). */
 export async function addCandidateColumns(connection: DuckDBConnection, columns: readonly ColumnInfo[]): Promise<void> {
   const have = new Set((await describeColumns(connection, 'agg_trial_rows')).map((c) => c.name));
-  const add = columns.filter((c) => (GROUP_CANDIDATES as readonly string[]).includes(c.name) && !have.has(c.name)).map((c) => qi(c.name));
+  const add = columns.filter((c) => GROUP_CANDIDATES.includes(c.name) && !have.has(c.name)).map((c) => qi(c.name));
   if (add.length === 0) return;
   await connection.run(`
     CREATE OR REPLACE TEMP TABLE agg_trial_rows AS

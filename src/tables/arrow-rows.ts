@@ -5,7 +5,18 @@
  * back to number, timestamps back to Date, list columns back to typed arrays).
  */
 import * as arrow from 'apache-arrow';
-import { TABLE_COLUMNS, arrowType, tableSchema, type Column, type RowsOf, type TableName } from './schemas.js';
+import type { TrialParams } from '../config/parameters.js';
+import {
+  PARAMETER_COLUMN_DECLS,
+  TABLE_COLUMNS,
+  arrowType,
+  isSiblingTable,
+  tableSchema,
+  type Column,
+  type RowsOf,
+  type StoredRowsOf,
+  type TableName,
+} from './schemas.js';
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -68,16 +79,29 @@ function scalarValues(table: string, name: string, c: Column, values: readonly u
   });
 }
 
+const PARAMETER_NAMES: ReadonlySet<string> = new Set(Object.keys(PARAMETER_COLUMN_DECLS));
+
 /**
  * An Arrow table (one record batch) of `rows` with the schema of `table` and `meta` added to the
- * schema metadata. Inverse: {@link tableToRows}.
+ * schema metadata. The siblings of `trials` (curves, kernels, …) take their parameter columns from
+ * `params`, the trial's, one value for every row. Inverse: {@link tableToRows}.
  */
-export function makeTable<T extends TableName>(table: T, rows: readonly RowsOf[T][], meta: Record<string, string> = {}): arrow.Table {
+export function makeTable<T extends TableName>(
+  table: T,
+  rows: readonly RowsOf[T][],
+  meta: Record<string, string> = {},
+  params?: TrialParams,
+): arrow.Table {
   const schema = tableSchema(table, meta);
   const columns = TABLE_COLUMNS[table] as Record<string, Column>;
+  const fromParams = isSiblingTable(table);
+  if (fromParams && params === undefined) throw new TypeError(`${table}: the trial's parameters are needed for its parameter columns`);
   const children = schema.fields.map((f) => {
     const c = columns[f.name];
-    const values = rows.map((r) => (r as unknown as Record<string, unknown>)[f.name]);
+    const values =
+      fromParams && PARAMETER_NAMES.has(f.name)
+        ? new Array<unknown>(rows.length).fill((params as unknown as Record<string, unknown>)[f.name])
+        : rows.map((r) => (r as unknown as Record<string, unknown>)[f.name]);
     if (c.kind === 'list_float32' || c.kind === 'list_float64') return listData(table, f.name, c, values);
     const builder = arrow.makeBuilder({ type: f.type, nullValues: [null] });
     for (const v of scalarValues(table, f.name, c, values)) builder.append(v);
@@ -106,17 +130,17 @@ function cell(c: Column, vector: arrow.Vector, i: number): unknown {
 }
 
 /** The rows of an Arrow table of `table`'s schema (inverse of {@link makeTable}). Columns are found by name. */
-export function tableToRows<T extends TableName>(table: T, data: arrow.Table): RowsOf[T][] {
+export function tableToRows<T extends TableName>(table: T, data: arrow.Table): StoredRowsOf[T][] {
   const columns = Object.entries(TABLE_COLUMNS[table] as Record<string, Column>).map(([name, c]) => {
     const vector = data.getChild(name);
     if (!vector) throw new TypeError(`${table}: the table has no column ${name}`);
     return { name, c, vector };
   });
-  const out: RowsOf[T][] = [];
+  const out: StoredRowsOf[T][] = [];
   for (let i = 0; i < data.numRows; i++) {
     const row: Record<string, unknown> = {};
     for (const { name, c, vector } of columns) row[name] = cell(c, vector, i);
-    out.push(row as unknown as RowsOf[T]);
+    out.push(row as unknown as StoredRowsOf[T]);
   }
   return out;
 }

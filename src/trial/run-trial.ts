@@ -34,7 +34,7 @@ import { LinearPredictions } from './linear-predictions.js';
 import { PhaseClock } from './phase-clock.js';
 import { regressionTestLoss } from './regression-loss.js';
 import { curveRow, modeRows, netOutputs, predictionRows, residual, spectrumRows, type StepState } from './step-rows.js';
-import { trialParamsOf } from './trial-params.js';
+import { trialParamsOf } from '../config/parameters.js';
 import type { RunTrialOptions, TrialCheckpoint, TrialRowsSoFar } from './types.js';
 
 export { MODES_TOP, SPECTRUM_TOP } from './step-rows.js';
