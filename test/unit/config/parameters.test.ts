@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalParams, parseConfig } from '../../../src/config/index.js';
+import { canonicalParams, expandGrid, parseConfig, resolvePoint } from '../../../src/config/index.js';
+import { PARAM_PATHS } from '../../../src/aggregate/group-axes.js';
 import { gridFieldOf, parseGrid } from '../../../src/config/grid.js';
 import { PARAMETERS, PARAMETER_COLUMNS, PARAMETER_FLAGS, trialParamsOf, type Parameter } from '../../../src/config/parameters.js';
 import { CURVE_COLUMNS, KERNEL_COLUMNS, MODE_COLUMNS, PREDICTION_COLUMNS, SPECTRUM_COLUMNS, TABLE_COLUMNS } from '../../../src/tables/schemas.js';
@@ -68,4 +69,15 @@ test('the field flags are the parameters with help, named by their column', () =
     ['seed', 'seed'],
     ['steps', 'train.steps'],
   ]);
+});
+
+test('dataset.scale is sweepable, a column of every per-trial table and a group axis of the report', () => {
+  const loaded = parseConfig('dataset: { kind: gaussian }\ngrid: { width: [8, 16], dataset.scale: [0.5, 2] }\n', 'x.yaml', '.');
+  assert.deepEqual(loaded.config.grid.map((a) => a.path), ['model.width', 'dataset.scale']);
+  const scales = expandGrid(loaded).map((p) => trialParamsOf(resolvePoint(loaded, p)).scale);
+  assert.deepEqual(scales, [0.5, 2, 0.5, 2]);
+  for (const table of ['trials', 'curves', 'kernels', 'predictions', 'spectra', 'modes'] as const) {
+    assert.equal((TABLE_COLUMNS[table] as Record<string, { kind: string }>).scale?.kind, 'float64', table);
+  }
+  assert.equal(PARAM_PATHS.scale, 'dataset.scale');
 });
