@@ -4,7 +4,7 @@
  *
  * They are read from `params_json`, the trial's canonical resolved parameters (src/config/ids.ts:
  * `{"dataset":{…},"model":{"width":…,…},"seed":…,"train":{…},"ntk":{…}}`), so that any grid axis
- * is found — also those without a column of their own, such as `dataset.target.freq` — from one
+ * is found — also fields without a column of their own, such as `ntk.probe.n` — from one
  * column instead of one per candidate (with thousands of small files, every column read costs).
  * An axis that is a trials column (`model.depth` → `depth`) keeps that name and type; the others
  * are named by their dotted path. When params_json is absent or not in that form, the trials
@@ -191,7 +191,7 @@ export async function findGroupAxes(
 
 /**
  * SQL over `trials` that gives a group axis of summary/fits by its column name there: the column
- * itself when `trials` has one (`depth`), else its value in params_json (`dataset.target.freq`),
+ * itself when `trials` has one (`depth`), else its value in params_json (`ntk.probe.n`),
  * as text — compare with `CAST(summary_column AS VARCHAR)` to match trials to their group.
  */
 export function trialAxisSql(name: string, trialColumns: readonly string[]): string {
