@@ -6,6 +6,7 @@
  * counted and must not move any mean; a single width gives fits without a slope, saying why.
  * The bootstrap's coverage is checked on simulated data with a known slope.
  */
+import { PARAMETER_COLUMNS } from '../../src/config/parameters.js';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -306,6 +307,9 @@ test('a swept parameter with a column (dataset.target.freq) is a group axis name
   }
   const r = await aggregateRun(dir);
   assert.deepEqual(r.groupAxes, ['target_freq']);
+  // The parameter columns of curves (lr, w_std, target_freq, …) are not metrics.
+  assert.deepEqual(r.metrics.curves.filter((m) => (PARAMETER_COLUMNS as readonly string[]).includes(m)), []);
+  assert.ok(r.metrics.curves.includes('kernel_rel_err'));
   const fits = r.fits.filter((f) => f.metric === 'kernel_rel_err' && f.step === 0);
   assert.deepEqual(fits.map((f) => [f.group, f.groupValues['target_freq']]), [['target_freq=2.0', 2], ['target_freq=5.0', 5]]);
   for (const f of fits) {
