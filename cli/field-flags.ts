@@ -6,18 +6,13 @@
  */
 import type { Argv } from 'yargs';
 import type { Assignment, LoadedConfig } from '../src/config/loader.js';
+import { PARAMETER_FLAGS, type ParameterFlag } from '../src/config/parameters.js';
 import type { GridValue } from '../src/config/types.js';
 
-/** The flags that set config fields, the fields they set, and their help. */
-export const FIELD_FLAGS = [
-  ['width', 'model.width', 'hidden-layer width (overrides the config and its grid)'],
-  ['depth', 'model.depth', 'number of hidden layers'],
-  ['seed', 'seed', 'seed of the initial weights'],
-  ['lr', 'train.lr', 'learning rate of full-batch gradient descent'],
-  ['steps', 'train.steps', 'gradient-descent steps'],
-] as const;
+/** The flags that set config fields, the fields they set, and their help (src/config/parameters.ts). */
+export const FIELD_FLAGS = PARAMETER_FLAGS.map((f) => [f.flag, f.path, f.help] as const);
 
-export type FieldFlag = (typeof FIELD_FLAGS)[number][0];
+export type FieldFlag = ParameterFlag;
 export type FieldFlagArgs = Partial<Record<FieldFlag, number>>;
 
 /** Adds the field flags (numbers; the schema judges their values, cli/flag-conventions.ts refuses non-numbers); `describe` overrides their help. */

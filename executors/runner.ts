@@ -4,7 +4,7 @@
  * run ./task.ts; a cancelled attempt rejects with `signal.reason` either way.
  */
 import type { ExecutorPool } from './pool.js';
-import { runTask, type TrialHooks, type TrialOutcome, type TrialTask } from './task.js';
+import { runTask, withResolvedPoint, type TrialHooks, type TrialOutcome, type TrialTask } from './task.js';
 
 export type TrialRunner = (task: TrialTask, hooks: TrialHooks, signal: AbortSignal) => Promise<TrialOutcome>;
 
@@ -18,8 +18,15 @@ export const inProcess: TrialRunner = (task, hooks, signal) =>
     onNote: hooks.onNote,
   });
 
-/** On an executor of `pool`. */
+/** On an executor of `pool`, handed its grid point resolved here (the thread then parses the config but does not expand the grid). */
 export const onPool =
   (pool: ExecutorPool): TrialRunner =>
-  (task, hooks, signal) =>
-    pool.run(task, hooks, signal);
+  (task, hooks, signal) => {
+    let resolved: TrialTask;
+    try {
+      resolved = withResolvedPoint(task);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return pool.run(resolved, hooks, signal);
+  };

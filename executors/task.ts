@@ -3,9 +3,9 @@
  * through the core's executeTrial. The same body runs in an executor thread (./executor-thread.ts)
  * and in-process (`--executors 0`), so both paths compute exactly the same thing.
  */
-import { loadRunConfig, pointAt } from '../src/config/run-config.js';
+import { loadRunConfig, loadRunConfigParsed, pointAt } from '../src/config/run-config.js';
 import type { BackendName } from '../src/backend/select.js';
-import { resolvePoint } from '../src/config/expand.js';
+import { resolvePoint, type TrialPoint } from '../src/config/expand.js';
 import { estimateTrial, sizesOf } from '../src/config/estimate.js';
 import { executeTrial, type ExecuteTrialResult } from '../src/trial/execute-trial.js';
 import type { RunTrialInput } from '../workflows/shared.js';
@@ -16,6 +16,18 @@ export interface TrialTask extends RunTrialInput {
   attempt: number;
   /** The worker's compute backend; default: the config's execution.backend. */
   backend?: BackendName;
+  /**
+   * The trial's grid point and sweep id, resolved by the worker's main thread ({@link withResolvedPoint}),
+   * so that an executor thread parses the config but never expands the grid. Absent: found here.
+   */
+  resolved?: { point: TrialPoint; sweepId: string };
+}
+
+/** `task` with its grid point resolved from this process's cached grid (src/config/run-config.ts). */
+export function withResolvedPoint(task: TrialTask): TrialTask {
+  if (task.resolved) return task;
+  const rc = loadRunConfig(task);
+  return { ...task, resolved: { point: pointAt(rc, task.index, task.trialId), sweepId: rc.sweepId } };
 }
 
 /** What comes back: the result without its tables (they are in the run folder). */
@@ -30,12 +42,12 @@ export interface TrialHooks {
 
 /** Runs `task` to its end, through `hooks`. Throws the core's typed errors. */
 export async function runTask(task: TrialTask, hooks: TrialHooks): Promise<TrialOutcome> {
-  const rc = loadRunConfig(task);
+  const { point, sweepId } = withResolvedPoint(task).resolved!;
   const r = await executeTrial({
     runDir: task.runDir,
-    loaded: rc.loaded,
-    point: pointAt(rc, task.index, task.trialId),
-    sweepId: rc.sweepId,
+    loaded: loadRunConfigParsed(task),
+    point,
+    sweepId,
     backend: task.backend,
     attempt: task.attempt,
     checkpointEvery: task.checkpointEvery,
@@ -48,6 +60,6 @@ export async function runTask(task: TrialTask, hooks: TrialHooks): Promise<Trial
 
 /** The estimated peak memory of `task` (src/config/estimate.ts): what the pool admits trials by. */
 export function taskPeakBytes(task: TrialTask): number {
-  const rc = loadRunConfig(task);
-  return estimateTrial(sizesOf(resolvePoint(rc.loaded, pointAt(rc, task.index, task.trialId)))).peakBytes;
+  const { point } = withResolvedPoint(task).resolved!;
+  return estimateTrial(sizesOf(resolvePoint(loadRunConfigParsed(task), point))).peakBytes;
 }

@@ -4,43 +4,22 @@
  *
  * They are read from `params_json`, the trial's canonical resolved parameters (src/config/ids.ts:
  * `{"dataset":{…},"model":{"width":…,…},"seed":…,"train":{…},"ntk":{…}}`), so that any grid axis
- * is found — also those without a column of their own, such as `dataset.target.freq` — from one
+ * is found — also fields without a column of their own, such as `ntk.probe.n` — from one
  * column instead of one per candidate (with thousands of small files, every column read costs).
  * An axis that is a trials column (`model.depth` → `depth`) keeps that name and type; the others
  * are named by their dotted path. When params_json is absent or not in that form, the trials
- * columns of TrialParams (src/tables/rows.ts) that vary are the axes.
+ * parameter columns (src/config/parameters.ts) that vary are the axes.
  */
 import * as arrow from 'apache-arrow';
 import { quotedIdentifier as qi, quotedString as qs, type DuckDBConnection } from '@duckdb/node-api';
-import type { TrialParams } from '../tables/rows.js';
+import { GROUP_PARAMETERS, WITHIN_GROUP_PATHS } from '../config/parameters.js';
 import { RunFolderError } from '../errors.js';
 
-/** The trial parameters that may form a group (TrialParams without width and seed), in column order. */
-export const GROUP_CANDIDATES = [
-  'depth', 'lr', 'activation', 'parameterization', 'w_std', 'b_std', 'outputs', 'dataset', 'n_train', 'n_test',
-  'data_seed', 'target', 'steps', 'log_every',
-] as const satisfies readonly Exclude<keyof TrialParams, 'width' | 'seed'>[];
+/** The trial parameters that may form a group (all but width and seed), in column order (src/config/parameters.ts). */
+export const GROUP_CANDIDATES: readonly string[] = GROUP_PARAMETERS.map((p) => p.column);
 
 /** The params_json path of each candidate column. */
-export const PARAM_PATHS: Readonly<Record<(typeof GROUP_CANDIDATES)[number], string>> = {
-  depth: 'model.depth',
-  lr: 'train.lr',
-  activation: 'model.activation',
-  parameterization: 'model.parameterization',
-  w_std: 'model.w_std',
-  b_std: 'model.b_std',
-  outputs: 'model.outputs',
-  dataset: 'dataset.kind',
-  n_train: 'dataset.n_train',
-  n_test: 'dataset.n_test',
-  data_seed: 'dataset.seed',
-  target: 'dataset.target.kind',
-  steps: 'train.steps',
-  log_every: 'train.log_every',
-};
-
-/** The params_json paths that are not group axes: what a width study varies within a group. */
-const WITHIN_GROUP_PATHS = new Set(['model.width', 'seed']);
+export const PARAM_PATHS: Readonly<Record<string, string>> = Object.fromEntries(GROUP_PARAMETERS.map((p) => [p.column, p.path]));
 
 /** Columns the aggregation cannot do without. */
 export const REQUIRED_TRIAL_COLUMNS = ['trial_id', 'status', 'width', 'seed'] as const;
@@ -157,7 +136,7 @@ async function axesFromParams(connection: DuckDBConnection, trialColumns: readon
   const typeOf = new Map(trialColumns.map((c) => [c.name, c.type]));
   const order = (p: string): number => {
     const col = columnOf.get(p);
-    return col ? GROUP_CANDIDATES.indexOf(col as (typeof GROUP_CANDIDATES)[number]) : GROUP_CANDIDATES.length;
+    return col ? GROUP_CANDIDATES.indexOf(col) : GROUP_CANDIDATES.length;
   };
   varying.sort((a, b) => order(a) - order(b) || a.localeCompare(b));
   return varying.map((path) => {
@@ -171,7 +150,7 @@ async function axesFromParams(connection: DuckDBConnection, trialColumns: readon
 
 /** Axes from the candidate columns of agg_trial_rows that take more than one value. */
 async function axesFromColumns(connection: DuckDBConnection, trialColumns: readonly ColumnInfo[]): Promise<GroupAxis[]> {
-  const present = trialColumns.filter((c) => (GROUP_CANDIDATES as readonly string[]).includes(c.name));
+  const present = trialColumns.filter((c) => GROUP_CANDIDATES.includes(c.name));
   if (present.length === 0) return [];
   const counts = (
     await connection.runAndReadAll(`SELECT ${present.map((c) => `count(DISTINCT ${qi(c.name)})`).join(', ')} FROM agg_trial_rows`)
@@ -212,7 +191,7 @@ export async function findGroupAxes(
 
 /**
  * SQL over `trials` that gives a group axis of summary/fits by its column name there: the column
- * itself when `trials` has one (`depth`), else its value in params_json (`dataset.target.freq`),
+ * itself when `trials` has one (`depth`), else its value in params_json (`ntk.probe.n`),
  * as text — compare with `CAST(summary_column AS VARCHAR)` to match trials to their group.
  */
 export function trialAxisSql(name: string, trialColumns: readonly string[]): string {

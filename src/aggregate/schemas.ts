@@ -6,7 +6,7 @@
  * lr = 0.5), found from the trials' params_json (src/aggregate/group-axes.ts); each group axis is
  * also a column of its own between `group` and `width` (summary) or `source` (fits), named and
  * typed as in `trials` (`depth`, int32) or, for parameters without a trials column, named by its
- * path (`dataset.target.freq`) and typed from its values. A *cell* is a group × width: its
+ * path (`ntk.probe.n`) and typed from its values. A *cell* is a group × width: its
  * trials differ only by seed. Failed and diverged trials count in `n_trials`, `n_failed` and
  * `n_diverged` but never in the statistics.
  *

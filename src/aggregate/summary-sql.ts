@@ -17,6 +17,7 @@
  */
 import quantile from '@stdlib/stats-base-dists-t-quantile';
 import { quotedIdentifier as qi, quotedString as qs, type DuckDBConnection } from '@duckdb/node-api';
+import { PARAMETER_COLUMNS } from '../config/parameters.js';
 import { GROUP_CANDIDATES, REQUIRED_TRIAL_COLUMNS, axisSourceColumns, describeColumns, type ColumnInfo, type GroupAxis } from './group-axes.js';
 
 /** How many of the empirical NTK's top eigenvalues become summary metrics (`eigenvalue_0` = λ_max). */
@@ -27,9 +28,11 @@ const TRIAL_METRIC_PREFIXES = ['final_', 'test_loss_'];
 
 const FLOATING = new Set(['DOUBLE', 'FLOAT']);
 
-/** Metrics of `curves`: its floating-point columns (every column but the keys). */
+const PARAMETERS: ReadonlySet<string> = new Set(PARAMETER_COLUMNS);
+
+/** Metrics of `curves`: its floating-point columns but the keys and the trial's parameters (`lr`, `w_std`, …). */
 export function curveMetrics(columns: readonly ColumnInfo[]): string[] {
-  return columns.filter((c) => FLOATING.has(c.type) && c.name !== 'step').map((c) => c.name);
+  return columns.filter((c) => FLOATING.has(c.type) && c.name !== 'step' && !PARAMETERS.has(c.name)).map((c) => c.name);
 }
 
 /** Metrics of `trials`: final values and kernel-regression test losses. */
@@ -61,7 +64,7 @@ export async function copyTrialRows(connection: DuckDBConnection, columns: reado
 /** Adds the candidate group columns of `trials` that agg_trial_rows lacks (when params_json could not tell the axes). */
 export async function addCandidateColumns(connection: DuckDBConnection, columns: readonly ColumnInfo[]): Promise<void> {
   const have = new Set((await describeColumns(connection, 'agg_trial_rows')).map((c) => c.name));
-  const add = columns.filter((c) => (GROUP_CANDIDATES as readonly string[]).includes(c.name) && !have.has(c.name)).map((c) => qi(c.name));
+  const add = columns.filter((c) => GROUP_CANDIDATES.includes(c.name) && !have.has(c.name)).map((c) => qi(c.name));
   if (add.length === 0) return;
   await connection.run(`
     CREATE OR REPLACE TEMP TABLE agg_trial_rows AS

@@ -11,7 +11,7 @@
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { describe } from './describe.js';
 import { idOfParams, joinParams, paramFragments } from './ids.js';
-import { resolveTrial, setPath, type Assignment, type LoadedConfig } from './loader.js';
+import { dedupeProblems, resolveTrial, setPath, type Assignment, type LoadedConfig } from './loader.js';
 import { formatPath, locate } from './locations.js';
 import { crossCheck, fillDefaultKinds, finishSections, makeSectionSchemas, type ParsedSections } from './schema.js';
 import type { GridAxis, GridValue, SweepConfig } from './types.js';
@@ -134,7 +134,7 @@ export function expandGrid(loaded: LoadedConfig, opts: { yes?: boolean } = {}): 
       idx[k] = 0;
     }
   }
-  const problems = [...dedupe(failures), ...duplicates.values()];
+  const problems = [...dedupeProblems(failures), ...duplicates.values()];
   if (problems.length > 0) throw new ConfigError(problems.sort((a, b) => a.line - b.line || a.column - b.column));
   return points;
 }
@@ -172,13 +172,6 @@ function duplicateProblem(loaded: LoadedConfig, earlier: number[], later: number
   );
 }
 
-function dedupe(ps: ConfigProblem[]): ConfigProblem[] {
-  const seen = new Set<string>();
-  return ps.filter((p) => {
-    const k = `${p.line}:${p.column}:${p.path}:${p.message}`;
-    return seen.has(k) ? false : (seen.add(k), true);
-  });
-}
 
 type Raw = Record<string, unknown>;
 type SectionName = keyof ReturnType<typeof makeSectionSchemas>;

@@ -6,40 +6,14 @@
  */
 import { describe } from './describe.js';
 import { suggest } from './did-you-mean.js';
+import { SHORT_NAMES, SWEEPABLE_PATHS } from './parameters.js';
 import type { GridAxis, GridValue } from './types.js';
 
-/** Short axis names and the fields they set. */
-export const GRID_SHORT_NAMES: Readonly<Record<string, string>> = {
-  width: 'model.width',
-  depth: 'model.depth',
-  lr: 'train.lr',
-  seed: 'seed',
-};
+/** Short axis names and the fields they set (./parameters.ts). */
+export const GRID_SHORT_NAMES: Readonly<Record<string, string>> = SHORT_NAMES;
 
-/** Every field a grid axis may set (dotted YAML paths). Kinds are not sweepable: they change the shape of a section. */
-export const GRID_FIELDS: readonly string[] = [
-  'seed',
-  'dataset.n_train',
-  'dataset.n_test',
-  'dataset.seed',
-  'dataset.dim',
-  'dataset.scale',
-  'dataset.path',
-  'dataset.target.freq',
-  'dataset.target.width',
-  'dataset.target.depth',
-  'dataset.target.seed',
-  'model.width',
-  'model.depth',
-  'model.activation',
-  'model.parameterization',
-  'model.w_std',
-  'model.b_std',
-  'model.outputs',
-  'train.lr',
-  'train.steps',
-  'train.log_every',
-];
+/** Every field a grid axis may set (dotted YAML paths, ./parameters.ts). Kinds are not sweepable: they change the shape of a section. */
+export const GRID_FIELDS: readonly string[] = SWEEPABLE_PATHS;
 
 /** Ranges longer than this are refused (a typo such as a missing step, not a sweep). */
 export const MAX_RANGE_VALUES = 100_000;

@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileSha256 } from './file-hash.js';
 import type { LoadedConfig } from './loader.js';
+import { snakeKeys, type Json } from './snake-case.js';
 import type { DatasetConfig, ModelConfig, NtkConfig, SweepConfig, TrainConfig } from './types.js';
 
 /** Version of the id rules; part of every hashed text. */
@@ -28,8 +29,6 @@ export const ID_VERSION = 1;
 export const ID_HEX = 12;
 /** Hex digits of the hash in a sweep id. */
 export const SWEEP_HASH_HEX = 8;
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json | undefined };
 
 /** Canonical JSON of a value (see the module comment). Throws RangeError for NaN/±Infinity. */
 export function canonicalJson(v: unknown): string {
@@ -55,19 +54,6 @@ export function canonicalJson(v: unknown): string {
 }
 
 const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-/** A section as hashed: keys in snake_case (as in the YAML and the tables), recursively. */
-function snakeKeys(v: unknown): Json {
-  if (Array.isArray(v)) return v.map(snakeKeys);
-  if (typeof v === 'object' && v !== null) {
-    const out: Record<string, Json> = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[snake(k)] = snakeKeys(x);
-    return out;
-  }
-  return v as Json;
-}
 
 /** The dataset as hashed: a CSV file by its content hash, not its path. */
 function datasetParams(d: DatasetConfig): Json {

@@ -155,7 +155,7 @@ export function parseConfig(text: string, file: string, dir = process.cwd()): Lo
     }
   }
 
-  if (problems.length > 0 || !first.success) throw new ConfigError(sortProblems(dedupe(problems)));
+  if (problems.length > 0 || !first.success) throw new ConfigError(sortProblems(dedupeProblems(problems)));
   const name = first.data.name ?? defaultName(file);
   const config: SweepConfig = {
     ...first.data,
@@ -243,7 +243,8 @@ function sortProblems(ps: ConfigProblem[]): ConfigProblem[] {
   return [...ps].sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-function dedupe(ps: ConfigProblem[]): ConfigProblem[] {
+/** The problems with repeats (same place, same message) left out. */
+export function dedupeProblems(ps: ConfigProblem[]): ConfigProblem[] {
   const seen = new Set<string>();
   return ps.filter((p) => {
     const k = `${p.line}:${p.column}:${p.path}:${p.message}`;

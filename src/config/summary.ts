@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { TrialPoint } from './expand.js';
 import { sweepIdOf } from './ids.js';
 import type { LoadedConfig } from './loader.js';
+import { snakeKeys } from './snake-case.js';
 import type { GridValue, SweepConfig } from './types.js';
 
 /**
@@ -27,16 +28,6 @@ export interface SweepSummary {
   /** The resolved settings shared by every trial (snake_case), gridded fields left out. */
   fixed: Record<string, unknown>;
   trials: { index: number; trial_id: string; params: Record<string, GridValue> }[];
-}
-
-const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-function snakeKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(snakeKeys);
-  if (typeof v === 'object' && v !== null) {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [snake(k), snakeKeys(x)]));
-  }
-  return v;
 }
 
 /** The first trial's resolved sections (snake_case), without the fields a grid axis sets. */

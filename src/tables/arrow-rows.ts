@@ -5,7 +5,18 @@
  * back to number, timestamps back to Date, list columns back to typed arrays).
  */
 import * as arrow from 'apache-arrow';
-import { TABLE_COLUMNS, arrowType, tableSchema, type Column, type RowsOf, type TableName } from './schemas.js';
+import type { TrialParams } from '../config/parameters.js';
+import {
+  PARAMETER_COLUMN_DECLS,
+  TABLE_COLUMNS,
+  arrowType,
+  isSiblingTable,
+  tableSchema,
+  type Column,
+  type RowsOf,
+  type StoredRowsOf,
+  type TableName,
+} from './schemas.js';
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -68,15 +79,54 @@ function scalarValues(table: string, name: string, c: Column, values: readonly u
   });
 }
 
+const PARAMETER_NAMES: ReadonlySet<string> = new Set(Object.keys(PARAMETER_COLUMN_DECLS));
+
+/**
+ * A column holding one value in every row (a trial's parameter in a sibling table), built
+ * directly rather than value by value: a dictionary of one entry with zero indices, a filled
+ * typed array, or all nulls.
+ */
+function constantData(table: string, name: string, c: Column, type: arrow.DataType, value: unknown, length: number): arrow.Data {
+  const [v] = scalarValues(table, name, c, [value]);
+  // All nulls: a zeroed validity bitmap beside zeroed values (readers expect the values buffer).
+  const nulls = v === null ? { nullCount: length, nullBitmap: new Uint8Array((length + 7) >> 3) } : {};
+  switch (c.kind) {
+    case 'dict': {
+      const dictType = type as arrow.Dictionary<arrow.Utf8, arrow.Int32>;
+      const dictionary = arrow.vectorFromArray(v === null ? [] : [v as string], new arrow.Utf8());
+      return arrow.makeData({ type: dictType, length, data: new Int32Array(length), dictionary, ...nulls });
+    }
+    case 'int32':
+      return arrow.makeData({ type: type as arrow.Int32, length, data: new Int32Array(length).fill((v ?? 0) as number), ...nulls });
+    case 'int64':
+      return arrow.makeData({ type: type as arrow.Int64, length, data: new BigInt64Array(length).fill((v ?? 0n) as bigint), ...nulls });
+    case 'float64':
+      return arrow.makeData({ type: type as arrow.Float64, length, data: new Float64Array(length).fill((v ?? 0) as number), ...nulls });
+    default:
+      throw new Error(`a parameter column of kind ${c.kind}`);
+  }
+}
+
 /**
  * An Arrow table (one record batch) of `rows` with the schema of `table` and `meta` added to the
- * schema metadata. Inverse: {@link tableToRows}.
+ * schema metadata. The siblings of `trials` (curves, kernels, …) take their parameter columns from
+ * `params`, the trial's, one value for every row. Inverse: {@link tableToRows}.
  */
-export function makeTable<T extends TableName>(table: T, rows: readonly RowsOf[T][], meta: Record<string, string> = {}): arrow.Table {
+export function makeTable<T extends TableName>(
+  table: T,
+  rows: readonly RowsOf[T][],
+  meta: Record<string, string> = {},
+  params?: TrialParams,
+): arrow.Table {
   const schema = tableSchema(table, meta);
   const columns = TABLE_COLUMNS[table] as Record<string, Column>;
+  const fromParams = isSiblingTable(table);
+  if (fromParams && params === undefined) throw new TypeError(`${table}: the trial's parameters are needed for its parameter columns`);
   const children = schema.fields.map((f) => {
     const c = columns[f.name];
+    if (fromParams && PARAMETER_NAMES.has(f.name)) {
+      return constantData(table, f.name, c, f.type, (params as unknown as Record<string, unknown>)[f.name], rows.length);
+    }
     const values = rows.map((r) => (r as unknown as Record<string, unknown>)[f.name]);
     if (c.kind === 'list_float32' || c.kind === 'list_float64') return listData(table, f.name, c, values);
     const builder = arrow.makeBuilder({ type: f.type, nullValues: [null] });
@@ -106,17 +156,17 @@ function cell(c: Column, vector: arrow.Vector, i: number): unknown {
 }
 
 /** The rows of an Arrow table of `table`'s schema (inverse of {@link makeTable}). Columns are found by name. */
-export function tableToRows<T extends TableName>(table: T, data: arrow.Table): RowsOf[T][] {
+export function tableToRows<T extends TableName>(table: T, data: arrow.Table): StoredRowsOf[T][] {
   const columns = Object.entries(TABLE_COLUMNS[table] as Record<string, Column>).map(([name, c]) => {
     const vector = data.getChild(name);
     if (!vector) throw new TypeError(`${table}: the table has no column ${name}`);
     return { name, c, vector };
   });
-  const out: RowsOf[T][] = [];
+  const out: StoredRowsOf[T][] = [];
   for (let i = 0; i < data.numRows; i++) {
     const row: Record<string, unknown> = {};
     for (const { name, c, vector } of columns) row[name] = cell(c, vector, i);
-    out.push(row as unknown as RowsOf[T]);
+    out.push(row as unknown as StoredRowsOf[T]);
   }
   return out;
 }

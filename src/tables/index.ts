@@ -7,6 +7,9 @@ export { TRIAL_TABLES } from './rows.js';
 export {
   TABLE_COLUMNS,
   TABLE_NAMES,
+  PARAMETER_COLUMN_DECLS,
+  SIBLING_TABLE_NAMES,
+  isSiblingTable,
   META,
   arrowType,
   tableSchema,
@@ -14,6 +17,7 @@ export {
   type ColumnKind,
   type Columns,
   type RowsOf,
+  type StoredRowsOf,
   type TableName,
 } from './schemas.js';
 export { makeTable, tableToRows } from './arrow-rows.js';

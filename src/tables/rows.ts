@@ -17,28 +17,16 @@
  *   RUN/summary/…, RUN/fits/…            aggregation (the report's tables)
  *   RUN/checkpoints/<trial_id>/…         training checkpoints (deleted when the trial completes)
  */
+import type { TrialParams } from '../config/parameters.js';
 
 export type TrialStatus = 'ok' | 'diverged' | 'failed';
 
-/** The trial's resolved parameters as columns (every scalar a grid axis may set). */
-export interface TrialParams {
-  width: number; // int32
-  depth: number; // int32
-  lr: number; // float64
-  seed: number; // int64 (weight seed, 0 … 2^32 − 1)
-  activation: string; // dictionary string
-  parameterization: string; // dictionary string
-  w_std: number; // float64 (σ_w, not squared)
-  b_std: number; // float64
-  outputs: number; // int32
-  dataset: string; // dictionary string: circle, sphere, gaussian, csv
-  n_train: number; // int32
-  n_test: number; // int32
-  data_seed: number; // int64
-  target: string; // dictionary string: sin, teacher, linear, product, column
-  steps: number; // int32 (train.steps)
-  log_every: number; // int32
-}
+/**
+ * The trial's resolved parameters as columns (every field a grid axis may set, and the kinds):
+ * declared once in src/config/parameters.ts. Every per-trial table carries them (src/tables/schemas.ts),
+ * so a reader groups any table by `width` or `activation` without a join.
+ */
+export type { TrialParams } from '../config/parameters.js';
 
 /** trials: one row per trial. */
 export interface TrialRow extends TrialParams {
@@ -75,6 +63,11 @@ export interface TrialRow extends TrialParams {
   test_loss_after_kernel: number | null;
   test_loss_analytic_kernel: number | null;
 }
+
+/*
+ * The rows below are what a trial computes; their files also hold the trial's parameter columns
+ * (TrialParams) after `trial_id`, added by the writer (./arrow-rows.ts): see StoredRowsOf in ./schemas.ts.
+ */
 
 /** curves: one row per trial × logged step. Metrics that need a kernel snapshot are null between snapshots. */
 export interface CurveRow {

@@ -9,8 +9,16 @@
  * Physical types: integers int32, seeds int64, floats float64, the kernel rows list<float32>
  * (analytic rows list<float64>), low-cardinality names dictionary<int32, utf8>, `started_at`
  * timestamp[ms, UTC]. `summary` and `fits` (the aggregation's tables) are declared elsewhere.
+ *
+ * Every per-trial table (curves, kernels, predictions, spectra, modes and trials) holds the
+ * trial's parameter columns ({@link PARAMETER_COLUMN_DECLS}, from src/config/parameters.ts): all of
+ * them, always, whatever the grid — null where a config has no such field — so every file of a table
+ * has the same columns and any table groups by `width` or `activation` without a join. In each
+ * sibling file they are constant (one value per file: Parquet stores them dictionary-encoded).
+ * They follow `trial_id` in the siblings and the trials' identity columns in `trials`.
  */
 import * as arrow from 'apache-arrow';
+import { PARAMETERS, type TrialParams } from '../config/parameters.js';
 import type {
   AnalyticRow,
   CurveRow,
@@ -48,10 +56,14 @@ const col = <K extends ColumnKind>(kind: K): Column<K, false> => ({ kind, nullab
 const orNull = <K extends ColumnKind>(c: Column<K, false>): Column<K, true> => ({ kind: c.kind, nullable: true });
 
 const int32 = col('int32');
-const int64 = col('int64');
 const f64 = col('float64');
 const utf8 = col('utf8');
 const dict = col('dict');
+
+/** The parameter columns, in order (src/config/parameters.ts). */
+export const PARAMETER_COLUMN_DECLS = Object.fromEntries(
+  PARAMETERS.map((p) => [p.column, { kind: p.kind satisfies ColumnKind, nullable: p.nullable }]),
+) as unknown as Columns<TrialParams>;
 
 export const TRIAL_COLUMNS: Columns<TrialRow> = {
   trial_id: utf8,
@@ -60,22 +72,7 @@ export const TRIAL_COLUMNS: Columns<TrialRow> = {
   params_json: utf8,
   status: utf8,
   error: orNull(utf8),
-  width: int32,
-  depth: int32,
-  lr: f64,
-  seed: int64,
-  activation: dict,
-  parameterization: dict,
-  w_std: f64,
-  b_std: f64,
-  outputs: int32,
-  dataset: dict,
-  n_train: int32,
-  n_test: int32,
-  data_seed: int64,
-  target: dict,
-  steps: int32,
-  log_every: int32,
+  ...PARAMETER_COLUMN_DECLS,
   diverged_at_step: orNull(int32),
   steps_done: int32,
   attempts: int32,
@@ -168,7 +165,17 @@ export const ANALYTIC_COLUMNS: Columns<AnalyticRow> = {
   values: col('list_float64'),
 };
 
-/** The row type of each table this module declares. */
+/** The per-trial tables whose rows hold no parameters: the writer adds the trial's parameter columns. */
+export const SIBLING_TABLE_NAMES = ['curves', 'kernels', 'predictions', 'spectra', 'modes'] as const;
+export type SiblingTableName = (typeof SIBLING_TABLE_NAMES)[number];
+
+/** A sibling's columns as stored: `trial_id`, the parameter columns, then its own. */
+function withParameters<R extends { trial_id: string }>(columns: Columns<R>): Columns<R & TrialParams> {
+  const { trial_id, ...own } = columns as Columns<{ trial_id: string }> & Record<string, Column>;
+  return { trial_id, ...PARAMETER_COLUMN_DECLS, ...own } as unknown as Columns<R & TrialParams>;
+}
+
+/** The row type of each table this module declares, as a trial computes it. */
 export interface RowsOf {
   trials: TrialRow;
   curves: CurveRow;
@@ -180,16 +187,24 @@ export interface RowsOf {
 }
 export type TableName = keyof RowsOf;
 
+/** The row type of each table as its files hold it: the siblings' rows with the trial's parameters. */
+export type StoredRowsOf = { [T in TableName]: T extends SiblingTableName ? RowsOf[T] & TrialParams : RowsOf[T] };
+
 /** Column lists by table name, in the order the columns appear in the files. */
-export const TABLE_COLUMNS: { readonly [T in TableName]: Columns<RowsOf[T]> } = {
+export const TABLE_COLUMNS: { readonly [T in TableName]: Columns<StoredRowsOf[T]> } = {
   trials: TRIAL_COLUMNS,
-  curves: CURVE_COLUMNS,
-  kernels: KERNEL_COLUMNS,
-  predictions: PREDICTION_COLUMNS,
-  spectra: SPECTRUM_COLUMNS,
-  modes: MODE_COLUMNS,
+  curves: withParameters(CURVE_COLUMNS),
+  kernels: withParameters(KERNEL_COLUMNS),
+  predictions: withParameters(PREDICTION_COLUMNS),
+  spectra: withParameters(SPECTRUM_COLUMNS),
+  modes: withParameters(MODE_COLUMNS),
   analytic: ANALYTIC_COLUMNS,
 };
+
+/** True for the tables whose files take the trial's parameter columns from the writer. */
+export function isSiblingTable(table: TableName): table is SiblingTableName {
+  return (SIBLING_TABLE_NAMES as readonly string[]).includes(table);
+}
 
 export const TABLE_NAMES = Object.keys(TABLE_COLUMNS) as TableName[];
 

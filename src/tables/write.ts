@@ -20,13 +20,14 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
+import { PARAMETER_COLUMNS } from '../config/parameters.js';
+import { OutputError } from '../errors.js';
 import { writeFileAtomic, writeFileAtomicAsync } from '../io/atomic-write.js';
 import { makeTable } from './arrow-rows.js';
 import { SIBLING_TABLES, analyticFile, checkId, trialFile } from './layout.js';
 import { arrowToParquet, inspectParquetFile, verifyParquetChecksum } from './parquet.js';
-import type { TrialRow, TrialTables } from './rows.js';
+import type { TrialParams, TrialRow, TrialTables } from './rows.js';
 import { META, type RowsOf, type TableName } from './schemas.js';
-import { OutputError } from '../errors.js';
 
 /** fsync a folder so that the renames and removals in it survive a crash. */
 function syncDir(dir: string): void {
@@ -65,8 +66,13 @@ function isIntact(file: string): boolean {
   return found.ok && verifyParquetChecksum(file, found.metadata).ok !== false;
 }
 
-function encode<T extends TableName>(table: T, rows: readonly RowsOf[T][], meta: Record<string, string>): Uint8Array {
-  return arrowToParquet(makeTable(table, rows, meta));
+function encode<T extends TableName>(table: T, rows: readonly RowsOf[T][], meta: Record<string, string>, params?: TrialParams): Uint8Array {
+  return arrowToParquet(makeTable(table, rows, meta, params));
+}
+
+/** The parameter columns of a trials row. */
+function trialParamsOfRow(row: TrialRow): TrialParams {
+  return Object.fromEntries(PARAMETER_COLUMNS.map((c) => [c, row[c]])) as TrialParams;
 }
 
 /** Metadata of a `trials` file: what listing needs, readable from the footer alone. */
@@ -111,8 +117,10 @@ export async function writeTrialTables(runDir: string, tables: TrialTables): Pro
   checkRowsBelong(tables);
 
   const idMeta = { [META.id]: row.trial_id };
-  const siblings = SIBLING_TABLES.map((t) => ({ table: t, bytes: encode(t, tables[t] as RowsOf[typeof t][], idMeta) }));
+  // The trials row first: a parameter that does not fit its column is reported there, not in a sibling.
   const trialsBytes = encode('trials', [row], trialsMeta(row));
+  const params = trialParamsOfRow(row);
+  const siblings = SIBLING_TABLES.map((t) => ({ table: t, bytes: encode(t, tables[t] as RowsOf[typeof t][], idMeta, params) }));
   const analytic = row.analytic_id === null ? undefined : analyticFile(runDir, row.analytic_id);
   let analyticBytes: Uint8Array | undefined;
   if (analytic !== undefined && !isIntact(analytic)) {

@@ -32,7 +32,7 @@ import { LinearPredictions } from './linear-predictions.js';
 import { PhaseClock } from './phase-clock.js';
 import { regressionTestLoss } from './regression-loss.js';
 import { curveRow, modeRows, netOutputs, predictionRows, residual, spectrumRows, type StepState } from './step-rows.js';
-import { trialParamsOf } from './trial-params.js';
+import { trialParamsOf } from '../config/parameters.js';
 import type { ComputeTrialOptions, TrialCheckpoint, TrialRowsSoFar } from './types.js';
 import { CheckpointError } from '../errors.js';
 

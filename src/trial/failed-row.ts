@@ -6,7 +6,7 @@
 import { analyticIdOf, canonicalParams, trialIdOf } from '../config/index.js';
 import type { SweepConfig } from '../config/index.js';
 import type { TrialRow } from '../tables/rows.js';
-import { trialParamsOf } from './trial-params.js';
+import { trialParamsOf } from '../config/parameters.js';
 
 export function failedTrialRow(config: SweepConfig, sweepId: string, error: string, attempts: number): TrialRow {
   return {

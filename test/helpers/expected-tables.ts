@@ -4,7 +4,8 @@
  * rows, and the rows as JSON (typed arrays as arrays, dates as epoch ms, NaN/±Infinity as strings).
  */
 import { writeFileSync } from 'node:fs';
-import { TABLE_COLUMNS, TABLE_NAMES, type Column, type RowsOf, type TableName } from '../../src/tables/index.js';
+import { PARAMETER_COLUMNS } from '../../src/config/parameters.js';
+import { TABLE_COLUMNS, TABLE_NAMES, type Column, type RowsOf, type StoredRowsOf, type TableName, type TrialTables } from '../../src/tables/index.js';
 
 /** The columns that order each table's rows (unique per row). */
 export const TABLE_KEYS: { [T in TableName]: (keyof RowsOf[T] & string)[] } = {
@@ -25,7 +26,13 @@ function jsonCell(v: unknown): unknown {
   return v;
 }
 
-export type RowsByTable = { [T in TableName]: RowsOf[T][] };
+export type RowsByTable = { [T in TableName]: StoredRowsOf[T][] };
+
+/** The rows of a sibling table of one trial as its file holds them: with the trial's parameter columns. */
+export function storedRows<T extends 'curves' | 'kernels' | 'predictions' | 'spectra' | 'modes'>(tables: TrialTables, table: T): StoredRowsOf[T][] {
+  const params = Object.fromEntries(PARAMETER_COLUMNS.map((c) => [c, tables.trials[c]]));
+  return (tables[table] as RowsOf[T][]).map((r) => ({ ...r, ...params }) as unknown as StoredRowsOf[T]);
+}
 
 export function writeExpected(file: string, rows: RowsByTable): void {
   const tables: Record<string, unknown> = {};

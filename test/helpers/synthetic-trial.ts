@@ -4,6 +4,7 @@
  * nulls in some rows, numbers that float32/int64/timestamps could mangle are included (a seed of
  * 2^32 − 1, milliseconds in `started_at`, NaN in a diverged loss).
  */
+import { PARAMETER_COLUMNS, type TrialParams } from '../../src/config/parameters.js';
 import type {
   AnalyticRow,
   CurveRow,
@@ -46,6 +47,8 @@ export function syntheticTrialTables(o: SyntheticTrialOptions): TrialTables {
   const maybe = (x: number, i: number): number | null => (i % 3 === 1 ? null : x);
 
   const trials: TrialRow = {
+    // Parameters not set below (those of other dataset and target kinds) are null.
+    ...(Object.fromEntries(PARAMETER_COLUMNS.map((c) => [c, null])) as unknown as TrialParams),
     trial_id: id,
     sweep_id: 'synthetic-0123abcd',
     analytic_id: analyticId,

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { aggregateRun } from '../../src/aggregate/index.js';
 import type { TrialStatus } from '../../src/tables/rows.js';
 import { unfittedMetrics } from '../../src/metrics/catalogue.js';
+import { GROUP_CANDIDATES } from '../../src/aggregate/group-axes.js';
 import { runPython } from '../helpers/python.js';
 import { removeTempFolders, writeStudy, type StudyPoint } from '../helpers/width-study.js';
 
@@ -43,7 +44,7 @@ test('summary and fits equal a pandas/numpy/scipy computation on the same files'
   });
   const result = await aggregateRun(run);
   assert.deepEqual(result.groupAxes, ['depth', 'lr']);
-  const c = runPython<Check>('test/interop/aggregate_check.py', { run, unfitted: unfittedMetrics() });
+  const c = runPython<Check>('test/interop/aggregate_check.py', { run, unfitted: unfittedMetrics(), candidates: GROUP_CANDIDATES });
   assert.deepEqual(c.axes, ['depth', 'lr']);
   assert.equal(c.unmatched, 0, 'every row of either side has its counterpart');
   assert.equal(c.summary_rows, c.python_rows);

@@ -10,8 +10,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-CANDIDATES = ['depth', 'lr', 'activation', 'parameterization', 'w_std', 'b_std', 'outputs', 'dataset',
-              'n_train', 'n_test', 'data_seed', 'target', 'steps', 'log_every']
 SNAPSHOT_METRICS = ['kernel_rel_err', 'kernel_drift']
 TOP = 5
 
@@ -20,13 +18,14 @@ def main():
     args = json.load(sys.stdin)
     run = args['run']
     unfitted = set(args['unfitted'])
+    candidates = args['candidates']  # the group-axis candidates, from src/config/parameters.ts
     trials = pd.read_parquet(f'{run}/trials')
     curves = pd.read_parquet(f'{run}/curves')
     spectra = pd.read_parquet(f'{run}/spectra')
     summary = pd.read_parquet(f'{run}/summary/summary.parquet')
     fits = pd.read_parquet(f'{run}/fits/fits.parquet')
 
-    axes = [c for c in CANDIDATES if c in trials.columns and trials[c].nunique() > 1]
+    axes = [c for c in candidates if c in trials.columns and trials[c].nunique() > 1]
     for c in axes:
         if isinstance(trials[c].dtype, pd.CategoricalDtype):
             trials[c] = trials[c].astype(str)
@@ -39,6 +38,12 @@ def main():
 
     def floats(df, keep):
         return [c for c in df.columns if keep(c) and pd.api.types.is_float_dtype(df[c])]
+
+    # The trial's parameters are columns of curves and spectra too: metrics are the other columns,
+    # and the parameters come from trials in the merge.
+    params = [p for p in curves.columns if p in trials.columns and p != 'trial_id']
+    curves = curves.drop(columns=params)
+    spectra = spectra.drop(columns=[p for p in params if p in spectra.columns])
 
     long_parts = []
     c = curves.merge(ok, on='trial_id')

@@ -28,7 +28,7 @@ import {
   type TrialTables,
 } from '../../src/tables/index.js';
 import { runCli } from '../cli/run-cli.js';
-import { writeExpected, type RowsByTable } from '../helpers/expected-tables.js';
+import { storedRows, writeExpected, type RowsByTable } from '../helpers/expected-tables.js';
 import { runPython } from '../helpers/python.js';
 import { syntheticTrialTables } from '../helpers/synthetic-trial.js';
 
@@ -112,11 +112,11 @@ test('pyarrow, pandas, polars and DuckDB read every table of a synthetic run exa
   const ok = [a, b, d];
   checkReaders(run, {
     trials: [a, b, c, d].map((t) => t.trials),
-    curves: ok.flatMap((t) => t.curves),
-    kernels: ok.flatMap((t) => t.kernels),
-    predictions: ok.flatMap((t) => t.predictions),
-    spectra: ok.flatMap((t) => t.spectra),
-    modes: ok.flatMap((t) => t.modes),
+    curves: ok.flatMap((t) => storedRows(t, 'curves')),
+    kernels: ok.flatMap((t) => storedRows(t, 'kernels')),
+    predictions: ok.flatMap((t) => storedRows(t, 'predictions')),
+    spectra: ok.flatMap((t) => storedRows(t, 'spectra')),
+    modes: ok.flatMap((t) => storedRows(t, 'modes')),
     analytic: ok.flatMap((t) => t.analytic),
   });
 });

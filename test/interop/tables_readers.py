@@ -206,6 +206,24 @@ def check_duckdb(table, glob, spec):
     return len(records)
 
 
+def check_group_by_width(table, path, glob, spec):
+    """Every reader groups a per-trial table by width with no join (the parameter columns are in every file)."""
+    names = [c['name'] for c in spec['columns']]
+    i = names.index('width')
+    want = {}
+    for r in spec['want']:
+        want[r[i]] = want.get(r[i], 0) + 1
+    got = {
+        'polars': dict(pl.scan_parquet(glob).group_by('width').len().collect().iter_rows()),
+        'pandas': {int(k): int(v) for k, v in pd.read_parquet(path).groupby('width').size().items()},
+        'pyarrow': {r['width']: r['width_count'] for r in pq.read_table(path).group_by('width').aggregate([('width', 'count')]).to_pylist()},
+        'duckdb': dict(duckdb.sql(f"SELECT width, count(*) FROM read_parquet('{glob}') GROUP BY width").fetchall()),
+    }
+    for reader, g in got.items():
+        if g != want:
+            problem(f'{table}/{reader}: rows per width {g}, expected {want}')
+
+
 def main():
     inp = json.load(sys.stdin)
     run_dir = inp['run_dir']
@@ -233,6 +251,11 @@ def main():
                 counts[table][reader], types[table] = res
             else:
                 counts[table][reader] = res
+        if 'width' in [c['name'] for c in spec['columns']]:
+            try:
+                check_group_by_width(table, path, glob, spec)
+            except Exception as e:
+                problem(f'{table}/group by width: {type(e).__name__}: {e}')
     if problems:
         print('\n'.join(problems), file=sys.stderr)
         sys.exit(1)

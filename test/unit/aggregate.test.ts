@@ -6,6 +6,7 @@
  * counted and must not move any mean; a single width gives fits without a slope, saying why.
  * The bootstrap's coverage is checked on simulated data with a known slope.
  */
+import { PARAMETER_COLUMNS } from '../../src/config/parameters.js';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -263,35 +264,72 @@ test('bootstrap replicates drop NaN draws and skip replicates without a positive
   assert.ok(Math.abs(ci.low + 1) < 1e-12 && Math.abs(ci.high + 1) < 1e-12);
 });
 
-test('an axis without a trials column (dataset.target.freq) is found in params_json and becomes a column', async () => {
+test('a varying params_json field without a trials column (ntk.probe.n) is found there and becomes a column', async () => {
   const dir = tempFolder('ntk-agg-freq-');
   const base: StudyOptions = { ...study, widths: [64, 256], seeds: SEEDS, depths: [2] };
   for (const freq of [2, 5]) {
-    await writeStudy({ ...base, idSuffix: `-f${freq}`, params: (_p, c) => void (c.dataset.target.freq = freq),
+    await writeStudy({ ...base, idSuffix: `-f${freq}`, params: (_p, c) => void (c.ntk.probe = { kind: 'circle', n: freq }),
       curves: (p, step, snap) => ({ kernel_rel_err: snap ? freq * p.width ** -0.5 * noise(p.seed) : null }) }, dir);
   }
   const r = await aggregateRun(dir);
-  assert.deepEqual(r.groupAxes, ['dataset.target.freq']);
+  assert.deepEqual(r.groupAxes, ['ntk.probe.n']);
   const fits = r.fits.filter((f) => f.metric === 'kernel_rel_err' && f.step === 0);
-  assert.deepEqual(fits.map((f) => [f.group, f.groupValues['dataset.target.freq']]), [['dataset.target.freq=2', 2], ['dataset.target.freq=5', 5]]);
+  assert.deepEqual(fits.map((f) => [f.group, f.groupValues['ntk.probe.n']]), [['ntk.probe.n=2', 2], ['ntk.probe.n=5', 5]]);
   for (const f of fits) {
     assert.ok(Math.abs(f.slope! + 0.5) < 1e-12);
-    assert.ok(Math.abs(f.intercept! - LN(Number(f.groupValues['dataset.target.freq']))) < 1e-12);
+    assert.ok(Math.abs(f.intercept! - LN(Number(f.groupValues['ntk.probe.n']))) < 1e-12);
   }
   const table = arrow.tableFromIPC(readParquet(readFileSync(r.summaryFile)).intoIPCStream());
-  assert.equal(String(table.schema.fields[1].name), 'dataset.target.freq');
+  assert.equal(String(table.schema.fields[1].name), 'ntk.probe.n');
   assert.equal(String(table.schema.fields[1].type), 'Int64');
   // trialAxisSql matches trials to the summary's groups although trials has no such column.
   const db = await openRun(dir);
   try {
-    const axis = trialAxisSql('dataset.target.freq', ['trial_id', 'width', 'params_json']);
+    const axis = trialAxisSql('ntk.probe.n', ['trial_id', 'width', 'params_json']);
     const rows = (
       await db.connection.runAndReadAll(
-        `SELECT g."group", count(*) AS n FROM trials t JOIN (SELECT DISTINCT "group", "dataset.target.freq" FROM summary) g
-         ON ${axis} = CAST(g."dataset.target.freq" AS VARCHAR) GROUP BY ALL ORDER BY ALL`,
+        `SELECT g."group", count(*) AS n FROM trials t JOIN (SELECT DISTINCT "group", "ntk.probe.n" FROM summary) g
+         ON ${axis} = CAST(g."ntk.probe.n" AS VARCHAR) GROUP BY ALL ORDER BY ALL`,
       )
     ).getRowObjectsJS();
-    assert.deepEqual(rows.map((x) => [x.group, Number(x.n)]), [['dataset.target.freq=2', 10], ['dataset.target.freq=5', 10]]);
+    assert.deepEqual(rows.map((x) => [x.group, Number(x.n)]), [['ntk.probe.n=2', 10], ['ntk.probe.n=5', 10]]);
+  } finally {
+    db.close();
+  }
+});
+
+test('a swept parameter with a column (dataset.target.freq) is a group axis named by its column, matched to trials by it', async () => {
+  const dir = tempFolder('ntk-agg-freq-');
+  const base: StudyOptions = { ...study, widths: [64, 256], seeds: SEEDS, depths: [2] };
+  for (const freq of [2, 5]) {
+    await writeStudy({ ...base, idSuffix: `-f${freq}`, params: (_p, c) => void (c.dataset.target.freq = freq), finals: () => ({ target_freq: freq }),
+      curves: (p, step, snap) => ({ kernel_rel_err: snap ? freq * p.width ** -0.5 * noise(p.seed) : null }) }, dir);
+  }
+  const r = await aggregateRun(dir);
+  assert.deepEqual(r.groupAxes, ['target_freq']);
+  // The parameter columns of curves (lr, w_std, target_freq, …) are not metrics.
+  assert.deepEqual(r.metrics.curves.filter((m) => (PARAMETER_COLUMNS as readonly string[]).includes(m)), []);
+  assert.ok(r.metrics.curves.includes('kernel_rel_err'));
+  const fits = r.fits.filter((f) => f.metric === 'kernel_rel_err' && f.step === 0);
+  assert.deepEqual(fits.map((f) => [f.group, f.groupValues['target_freq']]), [['target_freq=2.0', 2], ['target_freq=5.0', 5]]);
+  for (const f of fits) {
+    assert.ok(Math.abs(f.slope! + 0.5) < 1e-12);
+    assert.ok(Math.abs(f.intercept! - LN(Number(f.groupValues['target_freq']))) < 1e-12);
+  }
+  const table = arrow.tableFromIPC(readParquet(readFileSync(r.summaryFile)).intoIPCStream());
+  assert.equal(String(table.schema.fields[1].name), 'target_freq');
+  assert.equal(String(table.schema.fields[1].type), 'Float64');
+  // trialAxisSql matches trials to the summary's groups by the trials column.
+  const db = await openRun(dir);
+  try {
+    const axis = trialAxisSql('target_freq', ['trial_id', 'width', 'params_json', 'target_freq']);
+    const rows = (
+      await db.connection.runAndReadAll(
+        `SELECT g."group", count(*) AS n FROM trials t JOIN (SELECT DISTINCT "group", target_freq AS f FROM summary) g
+         ON ${axis} = CAST(g.f AS VARCHAR) GROUP BY ALL ORDER BY ALL`,
+      )
+    ).getRowObjectsJS();
+    assert.deepEqual(rows.map((x) => [x.group, Number(x.n)]), [['target_freq=2.0', 10], ['target_freq=5.0', 10]]);
   } finally {
     db.close();
   }

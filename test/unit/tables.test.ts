@@ -20,6 +20,7 @@ import {
   checkTrial,
   completeTrialIds,
   inspectParquetFile,
+  isSiblingTable,
   readManifest,
   readTable,
   tableToRows,
@@ -31,6 +32,7 @@ import {
   type TableName,
   type TrialTables,
 } from '../../src/tables/index.js';
+import { PARAMETER_COLUMNS } from '../../src/config/parameters.js';
 import { ROOT } from '../helpers/python.js';
 import { syntheticTrialTables, type SyntheticTrialOptions } from '../helpers/synthetic-trial.js';
 
@@ -41,9 +43,12 @@ function everything(dir: string): string[] {
   return (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).sort();
 }
 
-/** The rows of `table` that `tables` holds (trials as one row). */
+/** The rows of `table` that `tables` holds as its files hold them (trials as one row; siblings with the trial's parameters). */
 function rowsOf(tables: TrialTables, table: TableName): unknown[] {
-  return table === 'trials' ? [tables.trials] : (tables[table] as unknown[]);
+  if (table === 'trials') return [tables.trials];
+  if (!isSiblingTable(table)) return tables[table] as unknown[];
+  const params = Object.fromEntries(PARAMETER_COLUMNS.map((c) => [c, tables.trials[c]]));
+  return (tables[table] as object[]).map((r) => ({ ...r, ...params }));
 }
 
 /** A small trial: cheap to truncate at every byte. */
@@ -100,6 +105,27 @@ test('the files carry the declared Arrow types and the schema metadata', async (
   assert.equal(check.metadata.get('ntk_sweep.table'), 'kernels');
   assert.equal(check.metadata.get('ntk_sweep.id'), 'types000001');
   assert.match(check.metadata.get('ntk_sweep.version') ?? '', /^\d+\.\d+\.\d+/);
+});
+
+test('every per-trial table holds the trial parameter columns after trial_id, the same in every file whatever the grid', async () => {
+  const run = newRun();
+  const a = syntheticTrialTables({ trialId: 'params00001' });
+  const b = syntheticTrialTables({ trialId: 'params00002' });
+  b.trials = { ...b.trials, width: 128, activation: 'erf', target_freq: 3 };
+  await writeTrialTables(run, a);
+  await writeTrialTables(run, b);
+  for (const table of SIBLING_TABLES) {
+    const data = await readTable(run, table);
+    const names = data.schema.fields.map((f) => String(f.name));
+    assert.deepStrictEqual(names.slice(0, 1 + PARAMETER_COLUMNS.length), ['trial_id', ...PARAMETER_COLUMNS], table);
+    assert.ok(arrow.DataType.isDictionary(data.schema.fields.find((f) => f.name === 'activation')!.type), `${table}.activation is dictionary-encoded`);
+    // Grouping by a parameter needs no join with trials.
+    const byWidth = new Map<number, Set<string>>();
+    for (const r of tableToRows(table, data) as { width: number; trial_id: string; activation: string; target_freq: number | null }[]) {
+      byWidth.set(r.width, (byWidth.get(r.width) ?? new Set()).add(`${r.trial_id}/${r.activation}/${r.target_freq}`));
+    }
+    assert.deepStrictEqual([...byWidth].map(([w, s]) => [w, [...s]]), [[64, ['params00001/relu/null']], [128, ['params00002/erf/3']]], table);
+  }
 });
 
 test('writing the same trial twice leaves one file per table, with identical bytes, and nothing else', async () => {
