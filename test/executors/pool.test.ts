@@ -14,7 +14,7 @@ import { EXIT_HOOK_ENV } from '../../executors/protocol.js';
 import { taskPeakBytes } from '../../executors/task.js';
 import { planFromConfig, writeLaunchFiles } from '../../orchestration/run-folder.js';
 import { expandGrid, type TrialPoint } from '../../src/config/index.js';
-import { ConfigError } from '../../src/errors.js';
+import { failureKind } from '../../src/failure-kinds.js';
 import { checkTrial } from '../../src/tables/read.js';
 import { FIXTURES } from '../integration/helpers/cli.js';
 
@@ -126,11 +126,13 @@ describe('the executor pool', () => {
     }
   });
 
-  it("a config error in the executor arrives as the core's ConfigError", async () => {
+  it('a config error in the executor arrives under its name, which src/failure-kinds.ts treats as bad input', async () => {
     const pool = new ExecutorPool({ size: 1, budgetBytes: 2 ** 40, estimate: () => 1 });
     try {
       await assert.rejects(pool.run({ ...task(points[0]), trialId: '000000000000' }, quietHooks), (e) => {
-        assert.ok(e instanceof ConfigError, String(e));
+        assert.ok(e instanceof Error, String(e));
+        assert.equal(e.name, 'ConfigError');
+        assert.equal(failureKind(e.name), 'bad-input');
         assert.match(e.message, /not trial 000000000000/);
         return true;
       });
