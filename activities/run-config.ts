@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expandGrid, parseConfig, sweepIdOf, type LoadedConfig, type TrialPoint } from '../src/config/index.js';
 import { ConfigError } from '../src/errors.js';
+import { configFile } from '../src/tables/run-folder.js';
 import type { RunRef } from '../workflows/shared.js';
 
 export interface RunConfig {
@@ -18,7 +19,7 @@ export interface RunConfig {
 
 /** RUN/config.yaml: the config a sweep was launched with. */
 export function runConfigFile(runDir: string): string {
-  return path.join(runDir, 'config.yaml');
+  return configFile(runDir);
 }
 
 const cache = new Map<string, { mtimeMs: number; size: number; value: RunConfig }>();

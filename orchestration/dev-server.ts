@@ -13,12 +13,13 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, ren
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { writeFileAtomic } from '../src/io/atomic-write.js';
+import { serverDir as runFolderServerDir } from '../src/tables/run-folder.js';
 import { connectClient, DEFAULT_NAMESPACE } from './connect.js';
 import { TemporalSetupError } from './errors.js';
 
 /** RUN/.temporal: the embedded server's database, log and record. */
 export function serverDir(runDir: string): string {
-  return path.join(runDir, '.temporal');
+  return runFolderServerDir(runDir);
 }
 
 /** RUN/.temporal/temporal.db: the embedded server's SQLite database. */
