@@ -17,46 +17,18 @@
  * A failed trial ({@link writeFailedTrial}) removes the marker, then the siblings, then writes
  * its `trials` row: stale rows of an earlier attempt do not outlive it in the tables.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, rmSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { OutputError, writeFileAtomic, writeFileAtomicAsync } from '../io/atomic-write.js';
+import { OutputError, writeFileAtomicAsync } from '../io/atomic-write.js';
 import { makeTable } from './arrow-rows.js';
-import { SIBLING_TABLES, analyticFile, checkId, trialFile } from './layout.js';
+import { ensureGenerations, tmpFile, withPublishLock } from './generations.js';
+import { SIBLING_TABLES, analyticFile, checkId } from './layout.js';
 import { arrowToParquet, inspectParquetFile, verifyParquetChecksum } from './parquet.js';
+import { compactedTrials } from './parts-index.js';
 import type { TrialRow, TrialTables } from './rows.js';
+import { PARQUET, currentGeneration, generationDir, tmpDir } from './run-folder.js';
 import { META, type RowsOf, type TableName } from './schemas.js';
-
-/** fsync a folder so that the renames and removals in it survive a crash. */
-function syncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** {@link syncDir} without blocking, so that several folders are synced at once. */
-async function syncDirAsync(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Creates `dir` (and its parents) or throws an OutputError that says why not. */
-function ensureDir(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'no permission' : code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : (e as Error).message;
-    throw new OutputError(`cannot create the folder ${dir}: ${why}`);
-  }
-}
+import { ensureDir, syncDir, syncDirAsync } from './sync.js';
 
 /** A shared file that a trial may reuse: whole, and its data as written (the checksum level of ./read.ts). */
 function isIntact(file: string): boolean {
@@ -85,13 +57,31 @@ function checkRowsBelong(tables: TrialTables): void {
   if (j >= 0) throw new RangeError(`analytic row ${j} has analytic_id ${tables.analytic[j].analytic_id}, not ${aid}`);
 }
 
-/** Removes the trial's `trials` file (the completion marker) and makes the removal durable. */
-function removeMarker(runDir: string, trialId: string): void {
-  const marker = trialFile(runDir, 'trials', trialId);
-  rmSync(marker, { force: true });
-  const dir = path.dirname(marker);
-  ensureDir(dir);
-  syncDir(dir);
+/** The current generation's folder (the lock is held: it does not change meanwhile). */
+function currentGenDir(runDir: string): string {
+  const n = currentGeneration(runDir);
+  if (n === undefined) throw new OutputError(`${runDir} has no current generation of its tables`);
+  return generationDir(runDir, n);
+}
+
+/** A trial already compacted into a part is never written again: that would give it two copies. */
+function checkNotCompacted(genDir: string, trialId: string): void {
+  if (compactedTrials(genDir).has(trialId)) {
+    throw new RangeError(`trial ${trialId} is complete and compacted into a part; it is not written again`);
+  }
+}
+
+/** Removes the trial's `trials` file (the completion marker) from `genDir` and makes the removal durable. */
+function removeMarker(genDir: string, trialId: string): void {
+  rmSync(path.join(genDir, 'trials', `${trialId}${PARQUET}`), { force: true });
+  syncDir(path.join(genDir, 'trials'));
+}
+
+/** Writes `bytes` to a new temporary file of RUN/.tables/tmp, fsynced; returns its name. */
+async function writeTemp(runDir: string, what: string, bytes: Uint8Array): Promise<string> {
+  const file = tmpFile(runDir, what);
+  await writeFileAtomicAsync(file, bytes);
+  return file;
 }
 
 /**
@@ -121,17 +111,37 @@ export async function writeTrialTables(runDir: string, tables: TrialTables): Pro
     analyticBytes = encode('analytic', tables.analytic, { [META.id]: row.analytic_id! });
   }
 
-  removeMarker(runDir, row.trial_id);
-  const files: { file: string; bytes: Uint8Array }[] = siblings.map((s) => ({ file: trialFile(runDir, s.table, row.trial_id), bytes: s.bytes }));
-  // Shared by every trial of this analytic config: concurrent writers rename identical bytes.
-  if (analytic !== undefined && analyticBytes !== undefined) files.push({ file: analytic, bytes: analyticBytes });
-  const dirs = [...new Set(files.map((f) => path.dirname(f.file)))];
-  for (const d of dirs) ensureDir(d);
-  // Written at once so that their fsyncs overlap; every one is in place before the marker.
-  await Promise.all(files.map((f) => writeFileAtomicAsync(f.file, f.bytes)));
-  await Promise.all(dirs.map(syncDirAsync));
-  await writeFileAtomicAsync(trialFile(runDir, 'trials', row.trial_id), trialsBytes);
-  await syncDirAsync(path.join(runDir, 'trials'));
+  await ensureGenerations(runDir);
+  // The bytes go to temporary files first (their fsyncs overlap); under the publish lock they are
+  // renamed into the current generation, which a compaction cannot swap meanwhile.
+  const temps: { table: string; tmp: string }[] = [];
+  try {
+    ensureDir(tmpDir(runDir));
+    const written = await Promise.all([
+      ...siblings.map(async (sib) => ({ table: sib.table as string, tmp: await writeTemp(runDir, sib.table, sib.bytes) })),
+      (async () => ({ table: 'trials', tmp: await writeTemp(runDir, 'trials', trialsBytes) }))(),
+    ]);
+    temps.push(...written);
+    // Shared by every trial of this analytic config: concurrent writers rename identical bytes.
+    if (analytic !== undefined && analyticBytes !== undefined) {
+      ensureDir(path.dirname(analytic));
+      await writeFileAtomicAsync(analytic, analyticBytes);
+      await syncDirAsync(path.dirname(analytic));
+    }
+    await withPublishLock(runDir, async () => {
+      const genDir = currentGenDir(runDir);
+      checkNotCompacted(genDir, row.trial_id);
+      removeMarker(genDir, row.trial_id);
+      const dest = (table: string): string => path.join(genDir, table, `${row.trial_id}${PARQUET}`);
+      for (const t of temps) if (t.table !== 'trials') renameSync(t.tmp, dest(t.table));
+      await Promise.all(SIBLING_TABLES.map((t) => syncDirAsync(path.join(genDir, t))));
+      const marker = temps.find((t) => t.table === 'trials')!;
+      renameSync(marker.tmp, dest('trials'));
+      await syncDirAsync(path.join(genDir, 'trials'));
+    });
+  } finally {
+    for (const t of temps) rmSync(t.tmp, { force: true });
+  }
 }
 
 /**
@@ -144,19 +154,20 @@ export async function writeFailedTrial(runDir: string, row: TrialRow): Promise<v
   checkId('trial_id', row.trial_id);
   if (row.status !== 'failed') throw new RangeError(`writeFailedTrial: trial ${row.trial_id} has status ${row.status}, not failed`);
   const bytes = encode('trials', [row], trialsMeta(row));
-  removeMarker(runDir, row.trial_id);
-  for (const t of SIBLING_TABLES) {
-    const file = trialFile(runDir, t, row.trial_id);
-    rmSync(file, { force: true });
+  await ensureGenerations(runDir);
+  ensureDir(tmpDir(runDir));
+  const tmp = await writeTemp(runDir, 'trials', bytes);
+  try {
+    await withPublishLock(runDir, async () => {
+      const genDir = currentGenDir(runDir);
+      checkNotCompacted(genDir, row.trial_id);
+      removeMarker(genDir, row.trial_id);
+      for (const t of SIBLING_TABLES) rmSync(path.join(genDir, t, `${row.trial_id}${PARQUET}`), { force: true });
+      await Promise.all(SIBLING_TABLES.map((t) => syncDirAsync(path.join(genDir, t))));
+      renameSync(tmp, path.join(genDir, 'trials', `${row.trial_id}${PARQUET}`));
+      await syncDirAsync(path.join(genDir, 'trials'));
+    });
+  } finally {
+    rmSync(tmp, { force: true });
   }
-  for (const t of SIBLING_TABLES) {
-    const dir = path.join(runDir, t);
-    try {
-      syncDir(dir);
-    } catch {
-      // the folder does not exist: nothing was removed from it
-    }
-  }
-  writeFileAtomic(trialFile(runDir, 'trials', row.trial_id), bytes);
-  syncDir(path.join(runDir, 'trials'));
 }
