@@ -39,7 +39,7 @@ const TMP = 'tmp';
 const LOCK = 'lock';
 const PARTS_INDEX_DIR = '.parts';
 const GENERATION = /^g(\d{6,})$/;
-const PART = /^part-(\d{6,})-(\d{4,})$/;
+const PART = /^part-\d{6,}-\d{4,}(-s\d+)?$/;
 
 /** The aggregation's files. */
 export const SUMMARY_FILE = `${SUMMARY_DIR}/summary${PARQUET}`;
