@@ -49,6 +49,10 @@ export interface SweepInput extends RunRef {
   checkpointEvery?: number;
   /** Trials planned per plan activity (the workflow never holds the whole grid). */
   planPageSize?: number;
+  /** Completed trials between compactions of the run folder (docs/run-folder.md). */
+  compactEvery?: number;
+  /** Seconds after which a completion starts a compaction even before `compactEvery` trials. */
+  compactAfterS?: number;
   /** State carried across continue-as-new; absent on the first run. */
   carry?: SweepCarry;
 }
@@ -157,7 +161,17 @@ export interface SweepResult extends TrialCounts {
   aggregated: boolean;
   /** Why the aggregation failed (the trials are complete regardless). */
   aggregateError?: string;
+  /** Why the last compaction failed (the trials are complete regardless; small files stay readable). */
+  compactError?: string;
   runs: number;
+}
+
+/** What a compaction of the run folder did (src/tables/compact.ts). */
+export interface CompactSummary {
+  generation: number;
+  compacted: number;
+  parts: number;
+  skipped?: 'nothing' | 'raced';
 }
 
 export interface AggregateResult {
