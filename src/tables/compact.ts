@@ -42,7 +42,10 @@ export interface CompactOptions {
   partTrials?: number;
   /** Most bytes of source files of one table in one part (default 128 MiB). */
   partBytes?: number;
-  /** Do nothing unless at least this many complete trials have small files (default 1). */
+  /**
+   * Do nothing unless at least this many complete trials have small files, or the folder has parts
+   * already (default 1): a small sweep's few files are left as they are.
+   */
   minTrials?: number;
   /** Called at each step (for tests that stop a compaction half-way). */
   onStep?: (step: 'picked' | 'written' | 'built' | 'swapped') => void;
@@ -194,7 +197,8 @@ export async function compactRun(runDir: string, options: CompactOptions = {}): 
   const generation = await ensureGenerations(runDir);
   const { small, open } = pickUnits(runDir, generation, partTrials);
   const result: CompactResult = { generation, compacted: 0, parts: [], bytesRead: 0, bytesWritten: 0 };
-  if (small.length === 0 || small.length < (options.minTrials ?? 1)) return { ...result, skipped: 'nothing' };
+  const hasParts = listPartIndexes(generationDir(runDir, generation)).length > 0;
+  if (small.length === 0 || (!hasParts && small.length < (options.minTrials ?? 1))) return { ...result, skipped: 'nothing' };
   options.onStep?.('picked');
 
   // Open parts first: a part keeps growing until it is half full, then stays.
