@@ -70,6 +70,8 @@ export interface SweepCarry {
   cancelling: boolean;
   /** Runs before this one in the continue-as-new chain. */
   runs: number;
+  /** Completions since the last compaction started, and when it started (workflow time). */
+  compaction?: { since: number; lastMs: number };
 }
 
 export interface TrialCounts {

@@ -137,8 +137,8 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
   // `compactAfterS` after the last one started; one at a time, in the background. Workflow time
   // and counts only, so replays decide the same.
   const compacts = patched(COMPACTION_PATCH);
-  let sinceCompaction = 0;
-  let lastCompactionMs = Date.now();
+  let sinceCompaction = carry?.compaction?.since ?? 0;
+  let lastCompactionMs = carry?.compaction?.lastMs ?? Date.now();
   let compacting = false;
   const maybeCompact = (): void => {
     if (!compacts || compacting || sinceCompaction === 0) return;
@@ -229,7 +229,17 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
   if (diskFull !== undefined) throw ApplicationFailure.nonRetryable(diskFull, DISK_FULL_FAILURE);
 
   if (continueLater && !cancelling) {
-    const next: SweepCarry = { plan: sweep, cursor, queue, counts, startedAtMs, paused, cancelling, runs };
+    const next: SweepCarry = {
+      plan: sweep,
+      cursor,
+      queue,
+      counts,
+      startedAtMs,
+      paused,
+      cancelling,
+      runs,
+      ...(compacts ? { compaction: { since: sinceCompaction, lastMs: lastCompactionMs } } : {}),
+    };
     await continueAsNew<typeof sweepWorkflow>({ ...input, carry: next });
   }
 
