@@ -21,8 +21,9 @@ import { reportMarkdown } from './markdown.js';
 import { loadReportData } from './queries.js';
 import type { ReportData } from './report-data.js';
 import { buildContent } from './sections.js';
+import { REPORT_DIR } from '../tables/run-folder.js';
 
-export const REPORT_DIR = 'report';
+export { REPORT_DIR };
 
 export interface ReportResult {
   dir: string;

@@ -14,6 +14,7 @@
  *   RUN/analytic/<analytic_id>.parquet         shared analytic rows (a plain folder, never compacted)
  *   RUN/summary/, RUN/fits/                    the aggregation's tables
  *   RUN/checkpoints/<trial_id>/                training checkpoints
+ *   RUN/report/                                the report (index.html, report.md, figures/)
  *   RUN/.temporal/                             the embedded Temporal server's files
  */
 import { readlinkSync } from 'node:fs';
@@ -31,6 +32,8 @@ export const ANALYTIC_DIR = 'analytic';
 export const SUMMARY_DIR = 'summary';
 export const FITS_DIR = 'fits';
 export const CHECKPOINTS_DIR = 'checkpoints';
+/** The report (index.html, report.md, figures/), written by src/report. */
+export const REPORT_DIR = 'report';
 export const SERVER_DIR = '.temporal';
 /** Hidden: the generations behind the per-trial tables. */
 export const TABLES_DIR = '.tables';
