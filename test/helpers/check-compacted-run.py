@@ -29,7 +29,7 @@ for t in cfg["tables"]:
     if t == "trials":
         out["tables"][t]["max_copies"] = int(a.value_counts().max())
     cols = pq.read_schema(files[0]).names
-    if "width" in cols:
+    if "width" in cols and d[0] > 0:
         # Trials per width straight from this table: `width` is a column of its rows.
         w = {
             "duckdb": {str(k): v for k, v in duckdb.sql(f"SELECT width, count(DISTINCT trial_id) FROM read_parquet('{pattern}') GROUP BY width").fetchall()},

@@ -14,6 +14,8 @@ import { runPython } from '../helpers/python.js';
 import { fastTmp, runCli, workdirWith } from './helpers/cli.js';
 
 const TRIALS = 5000;
+/** Trials with rows in each table: `modes` holds rows only for trials with analytic kernels, off here. */
+const WITH_ROWS: Record<string, number> = { curves: TRIALS, kernels: TRIALS, predictions: TRIALS, spectra: TRIALS, modes: 0, trials: TRIALS };
 /** "At most a few dozen files per table." */
 const MAX_FILES = 36;
 
@@ -27,7 +29,7 @@ describe('a sweep of 5 000 trials', () => {
   const runDir = path.join(dir, 'runs', 'steps0-5000');
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('ends compacted: a few files per table, each trial once in every table, read by every library without a join', async () => {
+  it('ends compacted: a few files per table, each trial once in every table, read by every library without a join', async (t) => {
     const r = await runCli(['run', 'steps0-5000.yaml', '--json'], { cwd: dir, timeoutMs: 1_200_000 });
     assert.equal(r.status, 0, r.stderr);
     const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
@@ -39,11 +41,12 @@ describe('a sweep of 5 000 trials', () => {
     assert.equal([...states.values()].filter((s) => s === 'complete').length, TRIALS);
 
     const seen = runPython<Seen>('test/helpers/check-compacted-run.py', { run: runDir, tables: TRIAL_TABLES });
-    for (const t of TRIAL_TABLES) {
-      const s = seen.tables[t];
-      assert.ok(s.files <= MAX_FILES, `${t}: ${s.files} files`);
+    t.diagnostic(`files per table: ${TRIAL_TABLES.map((table) => `${table} ${seen.tables[table].files}`).join(', ')}`);
+    for (const table of TRIAL_TABLES) {
+      const s = seen.tables[table];
+      assert.ok(s.files <= MAX_FILES, `${table}: ${s.files} files`);
       for (const lib of ['duckdb', 'pyarrow', 'pandas', 'polars'] as const) {
-        assert.equal(s[lib][1], TRIALS, `${t} through ${lib}: distinct trials`);
+        assert.equal(s[lib][1], WITH_ROWS[table], `${table} through ${lib}: distinct trials`);
       }
     }
     const trials = seen.tables.trials;
