@@ -16,8 +16,8 @@ import { linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from '
 import { readFile } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import path from 'node:path';
-import { writeFileAtomic, writeFileAtomicAsync } from '../io/atomic-write.js';
-import { ensureGenerations, listGenerations, removeLeftovers, replaceSymlink, tmpFile, withPublishLock } from './generations.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { ensureGenerations, listGenerations, removeLeftovers, replaceSymlink, withPublishLock, writeTempFile } from './generations.js';
 import { listTableIds } from './layout.js';
 import { arrowToParquet, inspectParquetFile, parquetToArrow } from './parquet.js';
 import { listPartIndexes, readPartIndex, type PartIndex } from './parts-index.js';
@@ -182,8 +182,7 @@ async function writeTablePart(
     const schema = new arrow.Schema(g.schema.fields, metadata);
     const batches = g.batches.map((b) => new arrow.RecordBatch(schema, b.data));
     const bytes = arrowToParquet(new arrow.Table(schema, batches));
-    const tmp = tmpFile(runDir, `${name}.${table}`);
-    await writeFileAtomicAsync(tmp, bytes);
+    const tmp = await writeTempFile(runDir, `${name}.${table}`, bytes);
     out.push({ name, tmp, bytes: bytes.length, read: 0 });
   }
   if (out.length) out[0].read = read;

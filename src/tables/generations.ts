@@ -7,15 +7,17 @@
  * with one rename of the `current` symlink (./compact.ts). A reader thus sees one generation or
  * the next, never a mix, and each holds every completed trial exactly once.
  *
- * The lock is a folder (mkdir is atomic on every local file system) holding its owner; a lock
+ * The lock is a file created exclusively (O_EXCL, atomic on every local file system) holding its owner; a lock
  * whose owner died on this host, or older than {@link STALE_LOCK_MS}, is broken, so a killed
  * writer or compaction never blocks the run for good.
  */
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { OutputError } from '../io/atomic-write.js';
+import { diskFullError, isDiskFull } from '../io/disk-full.js';
 import { TRIAL_TABLES } from './rows.js';
 import {
   currentGeneration,
@@ -57,51 +59,57 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** Whether the lock folder `dir` was left by a holder that is gone. */
-function isStale(dir: string): boolean {
+/** Whether the lock file `file` was left by a holder that is gone. */
+function isStale(file: string): boolean {
   let owner: LockOwner | undefined;
   try {
-    owner = JSON.parse(readFileSync(path.join(dir, 'owner.json'), 'utf8')) as LockOwner;
+    owner = JSON.parse(readFileSync(file, 'utf8')) as LockOwner;
   } catch {
-    // no owner yet: the holder is between mkdir and writing it, or died there
+    // empty: the holder is between creating it and writing its owner, or died there
   }
   if (owner && owner.host === HOST && owner.pid !== process.pid && !pidAlive(owner.pid)) return true;
   try {
-    return Date.now() - statSync(dir).mtimeMs > STALE_LOCK_MS;
+    return Date.now() - statSync(file).mtimeMs > STALE_LOCK_MS;
   } catch {
     return false; // released meanwhile
   }
 }
 
 function tryLock(runDir: string): boolean {
-  const dir = lockDir(runDir);
+  const file = lockDir(runDir);
+  let fd: number;
   try {
-    mkdirSync(dir);
+    // Created exclusively: of two processes, one creates it and the other gets EEXIST.
+    fd = openSync(file, 'wx');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       mkdirSync(tablesRoot(runDir), { recursive: true });
       return tryLock(runDir);
     }
-    if (code !== 'EEXIST') throw new OutputError(`cannot take the lock ${dir}: ${(e as Error).message}`);
-    if (isStale(dir)) {
+    if (code !== 'EEXIST') throw new OutputError(`cannot take the lock ${file}: ${(e as Error).message}`);
+    if (isStale(file)) {
       // Moved aside first: of two processes breaking it, one renames and the other fails.
       const aside = path.join(tablesRoot(runDir), `.lock-broken-${randomBytes(4).toString('hex')}`);
       try {
-        renameSync(dir, aside);
-        rmSync(aside, { recursive: true, force: true });
+        renameSync(file, aside);
+        rmSync(aside, { force: true });
       } catch {
         // another process broke it first
       }
     }
     return false;
   }
-  writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, host: HOST, at: Date.now() } satisfies LockOwner));
+  try {
+    writeSync(fd, JSON.stringify({ pid: process.pid, host: HOST, at: Date.now() } satisfies LockOwner));
+  } finally {
+    closeSync(fd);
+  }
   return true;
 }
 
 function unlock(runDir: string): void {
-  rmSync(lockDir(runDir), { recursive: true, force: true });
+  rmSync(lockDir(runDir), { force: true });
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -230,7 +238,7 @@ export function removeLeftovers(runDir: string, options: { aborted?: boolean } =
     return;
   }
   for (const name of names) {
-    const pid = Number(/^(\d+)\./.exec(name)?.[1]);
+    const pid = Number(/^\.?(\d+)\./.exec(name)?.[1]);
     const file = path.join(tmp, name);
     let old = false;
     try {
@@ -247,6 +255,29 @@ export function removeLeftovers(runDir: string, options: { aborted?: boolean } =
 /** A fresh temporary file name in RUN/.tables/tmp (its owner's pid and host in the name, for {@link removeLeftovers}). */
 export function tmpFile(runDir: string, what: string): string {
   return path.join(tmpDir(runDir), `${process.pid}.${HOST}.${randomBytes(6).toString('hex')}.${what}.tmp`);
+}
+
+/**
+ * Writes `bytes` to a new temporary file of RUN/.tables/tmp, fsynced; returns its name. Its name is
+ * fresh and no reader looks there, so it is written in place (renamed into a table folder later).
+ */
+export async function writeTempFile(runDir: string, what: string, bytes: Uint8Array): Promise<string> {
+  const file = tmpFile(runDir, what);
+  let handle;
+  try {
+    handle = await open(file, 'wx');
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } catch (e) {
+    await handle?.close().catch(() => undefined);
+    handle = undefined;
+    rmSync(file, { force: true });
+    if (isDiskFull(e)) throw diskFullError(file);
+    throw new OutputError(`cannot write ${file}: ${(e as Error).message}`);
+  } finally {
+    await handle?.close();
+  }
+  return file;
 }
 
 /**

@@ -10,7 +10,7 @@
  *                                              `part-<N>-<k>.parquet` (./compact.ts)
  *   RUN/.tables/g<N>/.parts/part-<N>-<k>.json  the trial ids each part holds (hidden from readers)
  *   RUN/.tables/tmp/                           files being written, renamed into a generation
- *   RUN/.tables/lock/                          held while a generation's entries change
+ *   RUN/.tables/lock                           held while a generation's entries change (a file)
  *   RUN/analytic/<analytic_id>.parquet         shared analytic rows (a plain folder, never compacted)
  *   RUN/summary/, RUN/fits/                    the aggregation's tables
  *   RUN/checkpoints/<trial_id>/                training checkpoints

@@ -21,7 +21,7 @@ import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { OutputError, writeFileAtomicAsync } from '../io/atomic-write.js';
 import { makeTable } from './arrow-rows.js';
-import { ensureGenerations, tmpFile, withPublishLock } from './generations.js';
+import { ensureGenerations, withPublishLock, writeTempFile } from './generations.js';
 import { SIBLING_TABLES, analyticFile, checkId } from './layout.js';
 import { arrowToParquet, inspectParquetFile, verifyParquetChecksum } from './parquet.js';
 import { compactedTrials } from './parts-index.js';
@@ -77,12 +77,6 @@ function removeMarker(genDir: string, trialId: string): void {
   syncDir(path.join(genDir, 'trials'));
 }
 
-/** Writes `bytes` to a new temporary file of RUN/.tables/tmp, fsynced; returns its name. */
-async function writeTemp(runDir: string, what: string, bytes: Uint8Array): Promise<string> {
-  const file = tmpFile(runDir, what);
-  await writeFileAtomicAsync(file, bytes);
-  return file;
-}
 
 /**
  * Writes one trial's tables to `RUN/<table>/<trial_id>.parquet` (and its analytic rows to
@@ -118,8 +112,8 @@ export async function writeTrialTables(runDir: string, tables: TrialTables): Pro
   try {
     ensureDir(tmpDir(runDir));
     const written = await Promise.all([
-      ...siblings.map(async (sib) => ({ table: sib.table as string, tmp: await writeTemp(runDir, sib.table, sib.bytes) })),
-      (async () => ({ table: 'trials', tmp: await writeTemp(runDir, 'trials', trialsBytes) }))(),
+      ...siblings.map(async (sib) => ({ table: sib.table as string, tmp: await writeTempFile(runDir, sib.table, sib.bytes) })),
+      (async () => ({ table: 'trials', tmp: await writeTempFile(runDir, 'trials', trialsBytes) }))(),
     ]);
     temps.push(...written);
     // Shared by every trial of this analytic config: concurrent writers rename identical bytes.
@@ -156,7 +150,7 @@ export async function writeFailedTrial(runDir: string, row: TrialRow): Promise<v
   const bytes = encode('trials', [row], trialsMeta(row));
   await ensureGenerations(runDir);
   ensureDir(tmpDir(runDir));
-  const tmp = await writeTemp(runDir, 'trials', bytes);
+  const tmp = await writeTempFile(runDir, 'trials', bytes);
   try {
     await withPublishLock(runDir, async () => {
       const genDir = currentGenDir(runDir);
