@@ -25,7 +25,7 @@ import {
   generationDir,
   generationName,
   generationNumber,
-  lockDir,
+  lockFile,
   partsIndexDir,
   tableLinkTarget,
   tablePath,
@@ -76,7 +76,7 @@ function isStale(file: string): boolean {
 }
 
 function tryLock(runDir: string): boolean {
-  const file = lockDir(runDir);
+  const file = lockFile(runDir);
   let fd: number;
   try {
     // Created exclusively: of two processes, one creates it and the other gets EEXIST.
@@ -109,7 +109,7 @@ function tryLock(runDir: string): boolean {
 }
 
 function unlock(runDir: string): void {
-  rmSync(lockDir(runDir), { force: true });
+  rmSync(lockFile(runDir), { force: true });
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -44,13 +44,4 @@ export function listTableIds(runDir: string, table: string, dir = snapshotDir(ru
     .filter((id) => !isPartName(id));
 }
 
-/** The part files (base names) of one table folder. */
-export function listParts(dir: string): string[] {
-  return listDir(dir)
-    .filter(isTableFileName)
-    .map((n) => n.slice(0, -PARQUET.length))
-    .filter(isPartName)
-    .sort();
-}
-
 export const joinFile = (dir: string, base: string): string => path.join(dir, `${base}${PARQUET}`);

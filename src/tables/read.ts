@@ -19,7 +19,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
-import { SIBLING_TABLES, analyticFile, isTableFileName, joinFile, listParts, listTableIds } from './layout.js';
+import { SIBLING_TABLES, analyticFile, isTableFileName, joinFile, listTableIds } from './layout.js';
 import { inspectParquetFile, parquetToArrow, verifyParquetChecksum } from './parquet.js';
 import { TRIAL_TABLES } from './rows.js';
 import { META, tableSchema, type TableName } from './schemas.js';

@@ -68,7 +68,7 @@ export const serverDir = (runDir: string): string => path.join(runDir, SERVER_DI
 export const tablesRoot = (runDir: string): string => path.join(runDir, TABLES_DIR);
 export const currentLink = (runDir: string): string => path.join(runDir, TABLES_DIR, CURRENT);
 export const tmpDir = (runDir: string): string => path.join(runDir, TABLES_DIR, TMP);
-export const lockDir = (runDir: string): string => path.join(runDir, TABLES_DIR, LOCK);
+export const lockFile = (runDir: string): string => path.join(runDir, TABLES_DIR, LOCK);
 
 /** What a per-trial table's symlink points at (relative, so a copied folder keeps working). */
 export const tableLinkTarget = (table: TrialTableName): string => path.join(TABLES_DIR, CURRENT, table);
