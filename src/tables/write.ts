@@ -1,5 +1,7 @@
 /**
- * Writing one trial's tables into the run folder (docs/design.md §7, layout in ./rows.ts).
+ * Writing one trial's tables into the run folder (docs/design.md §7, paths in ./run-folder.ts): into
+ * the current generation, holding the publish lock (./generations.ts), so that a compaction never
+ * swaps a generation while a trial's files go into it.
  *
  * The completion rule, which ./read.ts checks: a trial is complete when `trials/<id>.parquet`
  * exists, is valid, and says status ok or diverged, and every sibling (`curves`, `kernels`,
