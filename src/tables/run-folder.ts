@@ -95,7 +95,8 @@ export const partsIndexDir = (genDir: string): string => path.join(genDir, PARTS
  */
 export function currentGeneration(runDir: string): number | undefined {
   try {
-    return generationNumber(readlinkSync(currentLink(runDir)));
+    // The base name: a copy made by a tool that turns relative links into absolute ones still names its generation.
+    return generationNumber(path.basename(readlinkSync(currentLink(runDir))));
   } catch {
     return undefined;
   }
