@@ -66,11 +66,13 @@ function currentGenDir(runDir: string): string {
   return generationDir(runDir, n);
 }
 
-/** A trial already compacted into a part is never written again: that would give it two copies. */
-function checkNotCompacted(genDir: string, trialId: string): void {
-  if (compactedTrials(genDir).has(trialId)) {
-    throw new RangeError(`trial ${trialId} is complete and compacted into a part; it is not written again`);
-  }
+/**
+ * A trial already compacted into a part is complete: it is not written again (that would give it a
+ * second copy). Only a duplicate attempt gets here (a retry whose first attempt finished after
+ * all); like a runner that finds its trial complete, it leaves the trial as it is.
+ */
+function isCompacted(genDir: string, trialId: string): boolean {
+  return compactedTrials(genDir).has(trialId);
 }
 
 /** Removes the trial's `trials` file (the completion marker) from `genDir` and makes the removal durable. */
@@ -126,7 +128,7 @@ export async function writeTrialTables(runDir: string, tables: TrialTables): Pro
     }
     await withPublishLock(runDir, async () => {
       const genDir = currentGenDir(runDir);
-      checkNotCompacted(genDir, row.trial_id);
+      if (isCompacted(genDir, row.trial_id)) return;
       removeMarker(genDir, row.trial_id);
       const dest = (table: string): string => path.join(genDir, table, `${row.trial_id}${PARQUET}`);
       for (const t of temps) if (t.table !== 'trials') renameSync(t.tmp, dest(t.table));
@@ -156,7 +158,7 @@ export async function writeFailedTrial(runDir: string, row: TrialRow): Promise<v
   try {
     await withPublishLock(runDir, async () => {
       const genDir = currentGenDir(runDir);
-      checkNotCompacted(genDir, row.trial_id);
+      if (isCompacted(genDir, row.trial_id)) return;
       removeMarker(genDir, row.trial_id);
       for (const t of SIBLING_TABLES) rmSync(path.join(genDir, t, `${row.trial_id}${PARQUET}`), { force: true });
       await Promise.all(SIBLING_TABLES.map((t) => syncDirAsync(path.join(genDir, t))));
