@@ -4,7 +4,7 @@
  * killed at any point leaves a folder that the repair makes whole without running a complete
  * trial again; planning on a compacted folder skips every complete trial and runs the others.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,13 @@ import { writeFailedTrial, writeTrialTables } from '../../../src/tables/write.js
 import { PYTHON, ROOT } from '../../helpers/python.js';
 import { syntheticTrialTables } from '../../helpers/synthetic-trial.js';
 
-const newRun = (): string => mkdtempSync(path.join(tmpdir(), 'ntk-compact-'));
+const made: string[] = [];
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const newRun = (): string => {
+  const d = mkdtempSync(path.join(tmpdir(), 'ntk-compact-'));
+  made.push(d);
+  return d;
+};
 const id = (prefix: string, i: number): string => `${prefix}${String(i).padStart(8, '0')}`;
 /** A small trial: one curves row (steps 0), one shared analytic file. */
 const tiny = (trialId: string) =>
