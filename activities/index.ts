@@ -3,6 +3,7 @@
  * a worker passes its own settings (the compute backend) and tests can inject their own.
  */
 import { aggregate } from './aggregate.js';
+import { compact } from './compact.js';
 import { plan, planPage } from './plan.js';
 import { recordFailed } from './record-failed.js';
 import { makeRunTrial, type RunTrialDeps } from './run-trial.js';
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps = {}) {
     runTrial: makeRunTrial(deps),
     recordFailed,
     aggregate,
+    compact,
   };
 }
 

@@ -7,7 +7,7 @@ import { resolvePoint } from '../src/config/index.js';
 import { writeFailedTrial } from '../src/tables/write.js';
 import { failedTrialRow } from '../src/trial/failed-row.js';
 import type { RecordFailedInput } from '../workflows/shared.js';
-import { loadRunConfig, pointAt } from '../src/config/run-config.js';
+import { loadRunConfig, pointAt } from '../src/tables/run-config.js';
 
 export async function recordFailed(input: RecordFailedInput): Promise<void> {
   const rc = loadRunConfig(input);

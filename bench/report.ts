@@ -11,6 +11,11 @@
  * Two shapes at 10 000 trials: 10 groups × 10 widths × 100 seeds, and 100 groups × 10 widths ×
  * 10 seeds (every group gets its own loss, kernel and spectrum figures).
  *
+ * Two layouts (docs/run-folder.md): `parts` (the default: every table as a few part files sorted by
+ * trial, what a sweep leaves once compacted; DuckDB writes them, up to 5 000 trials a part) and
+ * `per-trial` (one file per trial and table, a sweep's folder before compaction);
+ * `BENCH_REPORT_LAYOUT=per-trial` for the latter.
+ *
  * `npm run bench -- report`; `BENCH_REPORT_SIZES=100,1000` for a subset, `BENCH_KEEP=1` keeps the folders
  * (in the OS temp folder) to look at.
  */
@@ -33,9 +38,13 @@ const SHAPES: Shape[] = [
   { trials: 1_000, groups: 10, widths: 10, seeds: 10 },
   { trials: 10_000, groups: 10, widths: 10, seeds: 100 },
   { trials: 10_000, groups: 100, widths: 10, seeds: 10 },
+  /** Only when asked for (`BENCH_REPORT_SIZES=100000`): minutes to generate. */
+  { trials: 100_000, groups: 10, widths: 10, seeds: 1000 },
 ];
 const N = 32;
 const P = 64;
+const LAYOUT = process.env.BENCH_REPORT_LAYOUT === 'per-trial' ? 'per-trial' : 'parts';
+const PART_TRIALS = 5000;
 const STEPS = 300;
 const SNAPSHOTS = [0, 100, 300];
 
@@ -96,7 +105,22 @@ async function writeTables(c: DuckDBConnection, dir: string): Promise<void> {
       FROM (${ok}) t, unnest([0, ${STEPS}]) s(step), unnest(['empirical', 'analytic_ntk']) k(kind), range(32) r(rank)
       WHERE kind = 'empirical' OR step = 0`,
   };
-  for (const [table, sql] of Object.entries(tables)) {
+  if (LAYOUT === 'parts') {
+    for (const [table, sql] of Object.entries(tables)) {
+      const tdir = path.join(dir, table);
+      mkdirSync(tdir, { recursive: true });
+      // Parts of up to PART_TRIALS trials, rows sorted by trial (as src/tables/compact.ts writes them).
+      const n = Number((await c.runAndReadAll('SELECT count(*) FROM t')).getRows()[0][0]);
+      for (let k = 0; k * PART_TRIALS < n; k++) {
+        const file = path.join(tdir, `part-000001-${String(k).padStart(4, '0')}.parquet`);
+        await c.run(
+          `COPY (SELECT * FROM (${sql}) WHERE trial_id IN (SELECT trial_id FROM t ORDER BY trial_id LIMIT ${PART_TRIALS} OFFSET ${k * PART_TRIALS})
+            ORDER BY trial_id) TO ${quotedString(file)} (FORMAT parquet, COMPRESSION zstd)`,
+        );
+      }
+    }
+  }
+  for (const [table, sql] of LAYOUT === 'parts' ? [] : Object.entries(tables)) {
     const tdir = path.join(dir, table);
     // Sorted by trial: DuckDB keeps at most ~100 partition files open, and one reopened later is a second file.
     await c.run(
@@ -129,7 +153,8 @@ const fmt = (s: number) => s.toFixed(2).padStart(7);
 
 export async function run(): Promise<void> {
   const wanted = process.env.BENCH_REPORT_SIZES?.split(',').map(Number);
-  const shapes = SHAPES.filter((s) => !wanted || wanted.includes(s.trials));
+  const shapes = SHAPES.filter((s) => (wanted ? wanted.includes(s.trials) : s.trials < 100_000));
+  console.log(`layout: ${LAYOUT}`);
   console.log('trials  groups×widths×seeds  files   aggregate_s  report_query_s  report_render_s  report_total_s  figures  agg+report_s');
   for (const s of shapes) {
     const dir = path.join(tmpdir(), `ntk-bench-report-${s.trials}-${s.groups}`);

@@ -5,20 +5,29 @@
  *  2. the same aggregation queries over the whole folder from TypeScript (@duckdb/node-api), from
  *     Python DuckDB (identical SQL text) and polars (lazy API, same result), with ratios — the
  *     goal is TypeScript within 1.5× of Python DuckDB;
- *  3. aggregateRun (summary + fits, 1 000 bootstrap resamples) on 100, 1 000 and 10 000 trials
+ *  3. compaction (src/tables/compact.ts) of the folder and of each subset, in a process of its
+ *     own: wall time, trials per second, peak resident memory, bytes before and after;
+ *  4. aggregateRun (summary + fits, 1 000 bootstrap resamples) on 100, 1 000 and 10 000 trials
  *     (subsets of the same folder through hard links) — the goal is under 10 s for 10 000.
+ * The queries include `SELECT width, avg(final_kernel_rel_err) … GROUP BY width`, also timed through
+ * the `ntk-sweep query` command itself (process start included). NTK_BENCH_COMPACT=0 skips step 3:
+ * the queries and the aggregation then read one file per trial and table.
  * Grid: 10 widths × 2 depths × 5 learning rates × N/100 seeds. NTK_BENCH_RUN_DIR reuses (and
  * completes) a folder from an earlier run instead of a fresh temporary one; it is kept.
  */
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { aggregateRun } from '../src/aggregate/index.js';
 import { openRun, parquetSource, tablesNamedIn } from '../src/query/index.js';
+import { checkTrial } from '../src/tables/read.js';
+import { TRIAL_TABLES } from '../src/tables/rows.js';
+import { ANALYTIC_DIR, snapshotDir } from '../src/tables/run-folder.js';
 import { writeTrialTables } from '../src/tables/write.js';
-import { runPython } from '../test/helpers/python.js';
+import { ROOT, runPython } from '../test/helpers/python.js';
 import { studyTrialTables, trialIdOf, type StudyOptions, type StudyPoint } from '../test/helpers/width-study.js';
 
 const WIDTHS = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384];
@@ -67,7 +76,7 @@ export async function writeRun(dir: string, points: StudyPoint[]): Promise<{ per
   let written = 0;
   const t0 = performance.now();
   for (const p of points) {
-    if (existsSync(path.join(dir, 'trials', `${trialIdOf(p)}.parquet`))) continue;
+    if (checkTrial(dir, trialIdOf(p), { level: 'footer' }).state === 'complete') continue;
     const tables = studyTrialTables(p, study); // generating the rows is not part of the write time
     const a = performance.now();
     await writeTrialTables(dir, tables);
@@ -80,19 +89,60 @@ export async function writeRun(dir: string, points: StudyPoint[]): Promise<{ per
   return { perTrialMs, written };
 }
 
-/** A run folder holding a subset of `dir`'s trials, by hard links (no copying). */
+/** A run folder holding a subset of `dir`'s (uncompacted) trials, by hard links (no copying), in plain table folders. */
 function linkSubset(dir: string, points: StudyPoint[]): string {
   const sub = mkdtempSync(path.join(tmpdir(), `ntk-bench-sub${points.length}-`));
   const ids = new Set(points.map((p) => trialIdOf(p)));
-  for (const table of readdirSync(dir)) {
-    if (table === 'summary' || table === 'fits') continue;
-    const from = path.join(dir, table);
+  for (const table of [...TRIAL_TABLES, ANALYTIC_DIR]) {
+    const from = snapshotDir(dir, table);
     mkdirSync(path.join(sub, table));
     for (const f of readdirSync(from)) {
-      if (table === 'analytic' || ids.has(f.replace(/\.parquet$/, ''))) linkSync(path.join(from, f), path.join(sub, table, f));
+      if (table === ANALYTIC_DIR || ids.has(f.replace(/\.parquet$/, ''))) linkSync(path.join(from, f), path.join(sub, table, f));
     }
   }
   return sub;
+}
+
+/** Bytes of the Parquet files of the per-trial tables. */
+function tableBytes(dir: string): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  for (const t of TRIAL_TABLES) {
+    const folder = snapshotDir(dir, t);
+    for (const name of readdirSync(folder)) {
+      if (!name.endsWith('.parquet')) continue;
+      files++;
+      bytes += statSync(path.join(folder, name)).size;
+    }
+  }
+  return { files, bytes };
+}
+
+/** Compacts `dir` in a child process (test/helpers/compact-child.ts) and prints what it cost. */
+function compactAndReport(dir: string, label: string): void {
+  const before = tableBytes(dir);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/helpers/compact-child.ts'), dir, '5000'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+    maxBuffer: 1 << 26,
+  });
+  if (r.status !== 0) throw new Error(`compaction of ${dir} failed: ${r.stderr}`);
+  const res = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { compacted: number; parts: string[]; wallS: number; maxRssMiB: number; bytesRead: number; bytesWritten: number };
+  const after = tableBytes(dir);
+  console.log(
+    `  ${label}: ${res.compacted} trials in ${res.wallS.toFixed(1)} s (${(res.compacted / res.wallS).toFixed(0)} trials/s, ` +
+      `${(res.bytesRead / 2 ** 20 / res.wallS).toFixed(1)} MiB/s read), peak RSS ${res.maxRssMiB.toFixed(0)} MiB; ` +
+      `${before.files} files, ${(before.bytes / 2 ** 20).toFixed(1)} MiB → ${after.files} files (${res.parts.length} parts), ${(after.bytes / 2 ** 20).toFixed(1)} MiB`,
+  );
+}
+
+/** `ntk-sweep query RUN SQL` as a user runs it: the whole command, process start included. */
+function cliQuerySeconds(dir: string, sql: string): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'ntk-sweep.js'), 'query', dir, sql], { encoding: 'utf8', cwd: ROOT });
+  if (r.status !== 0) throw new Error(`ntk-sweep query failed: ${r.stderr}`);
+  return (performance.now() - t0) / 1000;
 }
 
 function checksum(rows: unknown[][]): [number, number] {
@@ -108,7 +158,14 @@ interface Query {
   views: string;
 }
 
+const WIDTH_QUERY = `SELECT t.width, avg(t.final_kernel_rel_err) AS mean_kernel_rel_err, count(*) AS n FROM trials t GROUP BY t.width ORDER BY t.width`;
+
 const QUERIES: Query[] = [
+  {
+    name: 'kernel_err_by_width',
+    what: 'per width: mean final_kernel_rel_err (trials alone, no join)',
+    views: WIDTH_QUERY,
+  },
   {
     name: 'last_step_by_width',
     what: 'per width: mean train_loss at the last step (ok trials)',
@@ -177,7 +234,18 @@ export async function run(): Promise<void> {
     console.log('\n(all trials already written: no write timing this run)');
   }
 
-  // 2. Queries.
+  // Subsets for the aggregation, linked before compaction (from the small files).
+  const subsets = seeds >= 10 ? [gridPoints(10, WIDTHS, [1], [0.5]), gridPoints(10)].filter((pts) => pts.length < points.length) : [];
+  const subsetDirs = new Map(subsets.map((pts) => [pts.length, linkSubset(dir, pts)]));
+
+  // 2. Compaction.
+  if (process.env.NTK_BENCH_COMPACT !== '0') {
+    console.log('\nCompaction (a process of its own; parts of up to 5 000 trials):');
+    for (const [n, sub] of subsetDirs) compactAndReport(sub, `${n} trials`);
+    compactAndReport(dir, `${points.length} trials`);
+  }
+
+  // 3. Queries.
   const subsetFor = new Map<number, string>();
   const tsViews: Record<string, number[]> = {};
   const tsDirect: Record<string, number[]> = {};
@@ -270,13 +338,15 @@ export async function run(): Promise<void> {
       '  "direct" = the identical read_parquet SQL text Python runs, in a bare database.',
   );
 
-  // 3. Aggregation.
+  const cli = Array.from({ length: 3 }, () => cliQuerySeconds(dir, WIDTH_QUERY));
+  console.log(`  \`ntk-sweep query RUN '${WIDTH_QUERY}'\` (the whole command, process start included): median of 3 ${median(cli).toFixed(2)} s`);
+
+  // 4. Aggregation.
   console.log('\naggregateRun (summary + fits with 1 000 bootstrap resamples, files written):');
   // Subsets with 10 seeds per cell (100 trials: one group; 1 000: every group), then the whole folder.
-  const subsets = seeds >= 10 ? [gridPoints(10, WIDTHS, [1], [0.5]), gridPoints(10)].filter((pts) => pts.length < points.length) : [];
   const sizes = [...subsets.map((pts) => ({ n: pts.length, pts, whole: false })), { n: points.length, pts: points, whole: true }];
   for (const s of sizes) {
-    const sub = s.whole ? dir : linkSubset(dir, s.pts);
+    const sub = s.whole ? dir : subsetDirs.get(s.n)!;
     subsetFor.set(s.n, sub);
     const times: number[] = [];
     const cpus: number[] = [];

@@ -1,9 +1,9 @@
 /**
- * One trial as an executor runs it: the run folder's config and grid point (src/config/run-config.ts)
+ * One trial as an executor runs it: the run folder's config and grid point (src/tables/run-config.ts)
  * through the core's executeTrial. The same body runs in an executor thread (./executor-thread.ts)
  * and in-process (`--executors 0`), so both paths compute exactly the same thing.
  */
-import { loadRunConfig, loadRunConfigParsed, pointAt } from '../src/config/run-config.js';
+import { loadRunConfig, loadRunConfigParsed, pointAt } from '../src/tables/run-config.js';
 import type { BackendName } from '../src/backend/select.js';
 import { resolvePoint, type TrialPoint } from '../src/config/expand.js';
 import { estimateTrial, sizesOf } from '../src/config/estimate.js';
@@ -23,7 +23,7 @@ export interface TrialTask extends RunTrialInput {
   resolved?: { point: TrialPoint; sweepId: string };
 }
 
-/** `task` with its grid point resolved from this process's cached grid (src/config/run-config.ts). */
+/** `task` with its grid point resolved from this process's cached grid (src/tables/run-config.ts). */
 export function withResolvedPoint(task: TrialTask): TrialTask {
   if (task.resolved) return task;
   const rc = loadRunConfig(task);

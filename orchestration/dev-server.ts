@@ -15,10 +15,11 @@ import path from 'node:path';
 import { writeFileAtomic } from '../src/io/atomic-write.js';
 import { connectClient, DEFAULT_NAMESPACE } from '../connection/connect.js';
 import { TemporalSetupError } from '../connection/errors.js';
+import { serverDir as runFolderServerDir } from '../src/tables/run-folder.js';
 
 /** RUN/.temporal: the embedded server's database, log and record. */
 export function serverDir(runDir: string): string {
-  return path.join(runDir, '.temporal');
+  return runFolderServerDir(runDir);
 }
 
 /** RUN/.temporal/temporal.db: the embedded server's SQLite database. */

@@ -12,10 +12,11 @@ import { canonicalJson, expandGrid, loadConfig, parseConfig, sweepIdOf, type Loa
 import { runDirOf } from '../src/config/summary.js';
 import { checkSweepData } from '../src/data/check-data.js';
 import { checkWritable, writeFileAtomic } from '../src/io/atomic-write.js';
-import { MANIFEST_FILE, readManifest, writeManifest } from '../src/tables/manifest.js';
-import { runConfigFile } from '../src/config/run-config.js';
-import { serverDir } from './dev-server.js';
 import { RunFolderError } from '../src/errors.js';
+import { readManifest, writeManifest } from '../src/tables/manifest.js';
+import { manifestFile } from '../src/tables/run-folder.js';
+import { runConfigFile } from '../src/tables/run-config.js';
+import { serverDir } from './dev-server.js';
 
 /** RUN/.temporal/launch.json */
 export interface LaunchRecord {
@@ -52,7 +53,7 @@ export function planFromConfig(configFile: string, opts: { yes?: boolean } = {})
 
 /** The sweep id recorded in RUN/manifest.json, if the folder has one. */
 function existingSweepId(runDir: string): string | undefined {
-  const file = path.join(runDir, MANIFEST_FILE);
+  const file = manifestFile(runDir);
   if (!existsSync(file)) return undefined;
   try {
     return (JSON.parse(readFileSync(file, 'utf8')) as { sweep_id?: string }).sweep_id;
@@ -132,7 +133,7 @@ export function readLaunchRecord(runDir: string): LaunchRecord | undefined {
 
 /** True when `dir` is a run folder (it has a manifest). */
 export function isRunFolder(dir: string): boolean {
-  return existsSync(path.join(dir, MANIFEST_FILE)) && statSync(dir).isDirectory();
+  return existsSync(manifestFile(dir)) && statSync(dir).isDirectory();
 }
 
 /**
@@ -161,5 +162,5 @@ export function findRunFolders(root: string, sweepId: string): string[] {
   if (!existsSync(root)) return [];
   return readdirSync(root)
     .map((n) => path.join(root, n))
-    .filter((d) => existsSync(path.join(d, MANIFEST_FILE)) && existingSweepId(d) === sweepId);
+    .filter((d) => existsSync(manifestFile(d)) && existingSweepId(d) === sweepId);
 }

@@ -40,6 +40,10 @@ export interface SweepInput extends RunRef {
   checkpointEvery?: number;
   /** Trials planned per plan activity (the workflow never holds the whole grid). */
   planPageSize?: number;
+  /** Completed trials between compactions of the run folder (docs/run-folder.md). */
+  compactEvery?: number;
+  /** Seconds after which a completion starts a compaction even before `compactEvery` trials. */
+  compactAfterS?: number;
   /** State carried across continue-as-new; absent on the first run. */
   carry?: SweepCarry;
 }
@@ -57,6 +61,8 @@ export interface SweepCarry {
   cancelling: boolean;
   /** Runs before this one in the continue-as-new chain. */
   runs: number;
+  /** Completions since the last compaction started, and when it started (workflow time). */
+  compaction?: { since: number; lastMs: number };
 }
 
 export interface TrialCounts {
@@ -148,7 +154,17 @@ export interface SweepResult extends TrialCounts {
   aggregated: boolean;
   /** Why the aggregation failed (the trials are complete regardless). */
   aggregateError?: string;
+  /** Why the last compaction failed (the trials are complete regardless; small files stay readable). */
+  compactError?: string;
   runs: number;
+}
+
+/** What a compaction of the run folder did (src/tables/compact.ts). */
+export interface CompactSummary {
+  generation: number;
+  compacted: number;
+  parts: number;
+  skipped?: 'nothing' | 'raced';
 }
 
 export interface AggregateResult {

@@ -17,6 +17,7 @@ import {
   defineQuery,
   defineSignal,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -47,12 +48,19 @@ export const resumeSignal = defineSignal(RESUME_SIGNAL);
 export const cancelSignal = defineSignal(CANCEL_SIGNAL);
 
 /** Defaults of the tunables in {@link SweepInput}. */
-export const SWEEP_DEFAULTS: Readonly<Record<'maxHistoryEvents' | 'heartbeatTimeoutS' | 'checkpointEvery' | 'planPageSize', number>> = {
+export const SWEEP_DEFAULTS: Readonly<
+  Record<'maxHistoryEvents' | 'heartbeatTimeoutS' | 'checkpointEvery' | 'planPageSize' | 'compactEvery' | 'compactAfterS', number>
+> = {
   maxHistoryEvents: 2000,
   heartbeatTimeoutS: 30,
   checkpointEvery: 200,
   planPageSize: 500,
+  compactEvery: 1000,
+  compactAfterS: 300,
 };
+
+/** Histories recorded before compaction existed replay without its activities. */
+export const COMPACTION_PATCH = 'compaction';
 
 const cpu = proxyActivities<Pick<SweepActivities, 'plan' | 'planPage' | 'recordFailed'>>({
   taskQueue: CPU_QUEUE,
@@ -62,6 +70,13 @@ const cpu = proxyActivities<Pick<SweepActivities, 'plan' | 'planPage' | 'recordF
 
 /** The aggregation reads every table: longer, and not worth ten attempts. */
 const aggregation = proxyActivities<Pick<SweepActivities, 'aggregate'>>({
+  taskQueue: CPU_QUEUE,
+  startToCloseTimeout: '30 minutes',
+  retry: { maximumAttempts: 3, maximumInterval: '30 seconds', nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES] },
+});
+
+/** Compaction merges files (src/tables/compact.ts): minutes at most, and safe to run again. */
+const compaction = proxyActivities<Pick<SweepActivities, 'compact'>>({
   taskQueue: CPU_QUEUE,
   startToCloseTimeout: '30 minutes',
   retry: { maximumAttempts: 3, maximumInterval: '30 seconds', nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES] },
@@ -118,6 +133,26 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
   }
   const sweep = plan;
 
+  // Compaction as trials complete: every `compactEvery` completions, or at the first completion
+  // `compactAfterS` after the last one started; one at a time, in the background. Workflow time
+  // and counts only, so replays decide the same.
+  const compacts = patched(COMPACTION_PATCH);
+  let sinceCompaction = carry?.compaction?.since ?? 0;
+  let lastCompactionMs = carry?.compaction?.lastMs ?? Date.now();
+  let compacting = false;
+  const maybeCompact = (): void => {
+    if (!compacts || compacting || sinceCompaction === 0) return;
+    if (sinceCompaction < opts.compactEvery && Date.now() - lastCompactionMs < opts.compactAfterS * 1000) return;
+    compacting = true;
+    sinceCompaction = 0;
+    lastCompactionMs = Date.now();
+    void compaction
+      .compact(ref)
+      // A failed compaction leaves the folder readable as it was; the next one, or the last, retries.
+      .catch(() => undefined)
+      .finally(() => void (compacting = false));
+  };
+
   const trials = proxyActivities<Pick<SweepActivities, 'runTrial'>>({
     taskQueue: GPU_QUEUE,
     startToCloseTimeout: sweep.trialTimeoutS * 1000,
@@ -137,6 +172,8 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
       const r = await trials.runTrial({ ...ref, ...trial, checkpointEvery: opts.checkpointEvery });
       if (r.status === 'ok') counts.ok++;
       else counts.diverged++;
+      sinceCompaction++;
+      maybeCompact();
     } catch (err) {
       // A cancelled workflow (e.g. from the Temporal UI) ends without counting the trial.
       if (isCancellation(err)) return;
@@ -188,11 +225,21 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
 
   // Activities cannot be carried over continue-as-new: the window drains first.
   if (continueLater || cancelling || diskFull !== undefined) phase = 'draining';
-  await condition(() => running === 0);
+  await condition(() => running === 0 && !compacting);
   if (diskFull !== undefined) throw ApplicationFailure.nonRetryable(diskFull, DISK_FULL_FAILURE);
 
   if (continueLater && !cancelling) {
-    const next: SweepCarry = { plan: sweep, cursor, queue, counts, startedAtMs, paused, cancelling, runs };
+    const next: SweepCarry = {
+      plan: sweep,
+      cursor,
+      queue,
+      counts,
+      startedAtMs,
+      paused,
+      cancelling,
+      runs,
+      ...(compacts ? { compaction: { since: sinceCompaction, lastMs: lastCompactionMs } } : {}),
+    };
     await continueAsNew<typeof sweepWorkflow>({ ...input, carry: next });
   }
 
@@ -209,6 +256,17 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
     return result('cancelled', false);
   }
   phase = 'aggregating';
+  // The last compaction, so that the aggregation and every later reader open a few part files.
+  let compactError: string | undefined;
+  if (compacts) {
+    try {
+      await compaction.compact(ref);
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      if (isDiskFull(err)) throw ApplicationFailure.nonRetryable(err.cause!.message, DISK_FULL_FAILURE);
+      compactError = failureMessage(err);
+    }
+  }
   // The trials are done whatever happens here: a failed aggregation is reported, not fatal.
   let aggregated = false;
   let aggregateError: string | undefined;
@@ -221,7 +279,7 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
     aggregateError = failureMessage(err);
   }
   phase = 'finished';
-  return { ...result('completed', aggregated), ...(aggregateError ? { aggregateError } : {}) };
+  return { ...result('completed', aggregated), ...(aggregateError ? { aggregateError } : {}), ...(compactError ? { compactError } : {}) };
 }
 
 function isDiskFull(err: ActivityFailure): boolean {

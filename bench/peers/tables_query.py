@@ -42,6 +42,10 @@ def polars_query(run, name, last_step):
              .agg(pl.col('train_loss').mean().alias('mean_train'), pl.col('train_loss').std().alias('sd_train'),
                   pl.col('test_loss').mean().alias('mean_test'), pl.col('test_loss').std().alias('sd_test'))
              .sort(['width', 'depth', 'lr', 'step']))
+    elif name == 'kernel_err_by_width':
+        q = (pl.scan_parquet(f'{run}/trials/*.parquet')
+             .group_by('width').agg(pl.col('final_kernel_rel_err').mean().alias('mean_kernel_rel_err'), pl.len().alias('n'))
+             .sort('width'))
     else:
         raise ValueError(name)
     return q.collect().rows()

@@ -10,6 +10,7 @@
  * const result = await aggregateRun('runs/relu-width');
  * const init = result.fits.find((f) => f.metric === 'kernel_rel_err' && f.step === 0); // slope ≈ −0.5
  */
+import { FITS_FILE, SUMMARY_FILE } from '../tables/run-folder.js';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -47,8 +48,8 @@ export interface AggregateResult {
 /** Where the aggregation writes its tables in a run folder. */
 export function aggregatePaths(runDir: string): { summaryFile: string; fitsFile: string } {
   return {
-    summaryFile: path.join(runDir, 'summary', 'summary.parquet'),
-    fitsFile: path.join(runDir, 'fits', 'fits.parquet'),
+    summaryFile: path.join(runDir, SUMMARY_FILE),
+    fitsFile: path.join(runDir, FITS_FILE),
   };
 }
 

@@ -12,18 +12,24 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, quotedIdentifier, quotedString, type DuckDBConnection } from '@duckdb/node-api';
+import { ANALYTIC_DIR, FITS_DIR, SUMMARY_DIR, TABLE_GLOB, currentGeneration, snapshotDir } from '../tables/run-folder.js';
+import { TRIAL_TABLES } from '../tables/rows.js';
 import { RunFolderError } from '../errors.js';
 
-/** Every table a run folder may hold, each in a folder of that name (src/tables/rows.ts). */
-export const RUN_TABLES = ['trials', 'curves', 'kernels', 'predictions', 'spectra', 'modes', 'analytic', 'summary', 'fits'] as const;
+/** Every table a run folder may hold, each in a folder of that name (src/tables/run-folder.ts). */
+export const RUN_TABLES = ['trials', ...TRIAL_TABLES.filter((t) => t !== 'trials'), ANALYTIC_DIR, SUMMARY_DIR, FITS_DIR] as const;
 export type RunTableName = (typeof RUN_TABLES)[number];
 
 /** Characters that DuckDB's file globbing would interpret in a path. */
 const GLOB_CHARS = /[*?[\]{}]/;
 
-/** The Parquet files of one table, relative to its folder (hidden and temporary files excluded), sorted. */
-export function tableFiles(runDir: string, table: string): string[] {
-  const dir = path.join(runDir, table);
+/**
+ * The Parquet files of one table, relative to its folder (hidden and temporary files excluded),
+ * sorted. A per-trial table is listed in one generation (src/tables/run-folder.ts `snapshotDir`):
+ * the current one unless `generation` is given.
+ */
+export function tableFiles(runDir: string, table: string, generation = currentGeneration(runDir)): string[] {
+  const dir = snapshotDir(runDir, table, generation);
   let entries: string[];
   try {
     if (!statSync(dir).isDirectory()) return [];
@@ -47,14 +53,21 @@ export function tableFiles(runDir: string, table: string): string[] {
  * Paths are passed as SQL string literals, quoted, and listed file by file when the path holds
  * characters that DuckDB would glob.
  */
-export function parquetSource(runDir: string, table: string, unionByName = false): string | undefined {
-  const files = tableFiles(runDir, table);
+export function parquetSource(
+  runDir: string,
+  table: string,
+  unionByName = false,
+  generation = currentGeneration(runDir),
+): string | undefined {
+  const files = tableFiles(runDir, table, generation);
   if (files.length === 0) return undefined;
-  const dir = path.resolve(runDir, table);
+  // The generation's own folder, not RUN/<table>: a compaction that swaps generations while a
+  // query runs does not change the files this view reads.
+  const dir = path.resolve(snapshotDir(runDir, table, generation));
   const partitioned = files.some((f) => f.includes(path.sep));
   const where = GLOB_CHARS.test(dir)
     ? `[${files.map((f) => quotedString(path.join(dir, f))).join(', ')}]`
-    : quotedString(path.join(dir, partitioned ? '**/*.parquet' : '*.parquet'));
+    : quotedString(path.join(dir, partitioned ? `**/${TABLE_GLOB}` : TABLE_GLOB));
   return `read_parquet(${where}, hive_partitioning = ${partitioned}, union_by_name = ${unionByName})`;
 }
 
@@ -85,8 +98,10 @@ export async function createRunViews(
   unionByName = false,
 ): Promise<RunTableName[]> {
   const made: RunTableName[] = [];
+  // One generation for every view: the tables agree with each other.
+  const generation = currentGeneration(runDir);
   for (const table of RUN_TABLES.filter((t) => only.includes(t))) {
-    const source = parquetSource(runDir, table, unionByName);
+    const source = parquetSource(runDir, table, unionByName, generation);
     if (!source) {
       await connection.run(`DROP VIEW IF EXISTS ${quotedIdentifier(table)}`);
       continue;

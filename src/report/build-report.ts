@@ -21,8 +21,9 @@ import { loadReportData } from './queries.js';
 import type { ReportData } from './report-data.js';
 import { buildContent } from './sections/index.js';
 import { OutputError } from '../errors.js';
+import { REPORT_DIR } from '../tables/run-folder.js';
 
-export const REPORT_DIR = 'report';
+export { REPORT_DIR };
 
 export interface ReportResult {
   dir: string;

@@ -5,12 +5,12 @@
  * analytic eigenvalues, the trial lists). Trials are matched to their group through the group-axis
  * columns that `summary` carries, so the report's groups are exactly the aggregation's.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { quotedIdentifier, quotedString, type DuckDBConnection } from '@duckdb/node-api';
 import type { RunDatabase } from '../query/run-views.js';
 import { TOP_EIGENVALUES } from '../aggregate/summary-sql.js';
-import { trialFile } from '../tables/layout.js';
+import { CONFIG_FILE, MANIFEST_FILE } from '../tables/run-folder.js';
 import type {
   AnalyticAnglePoint,
   AnalyticEigen,
@@ -192,17 +192,15 @@ async function loadAnalyticAngle(c: DuckDBConnection, axes: string[]): Promise<A
 
 /**
  * Top eigenvalues of Θ∞ per group (spectra, kind `analytic_ntk`). They are the same for every trial
- * of a group, so one trial's spectra file per group is read (src/tables/layout.ts), not all of them.
+ * of a group, so one trial's rows per group are read, not all of them; parts keep their rows
+ * sorted by trial, so DuckDB skips the row groups of other trials.
  */
-async function loadAnalyticEigen(c: DuckDBConnection, runDir: string, axes: string[]): Promise<AnalyticEigen[]> {
-  const reps = await rowsOf(c, `SELECT "group", min(trial_id) AS trial_id FROM (${trialGroupsSql(axes)}) GROUP BY "group"`);
-  const files = reps.map((r) => trialFile(runDir, 'spectra', String(r.trial_id))).filter((f) => existsSync(f));
-  if (files.length === 0) return [];
+async function loadAnalyticEigen(c: DuckDBConnection, axes: string[]): Promise<AnalyticEigen[]> {
   const rows = await rowsOf(
     c,
-    `SELECT tg."group", s.rank, avg(s.eigenvalue) AS eigenvalue
-     FROM read_parquet([${files.map(quotedString).join(', ')}], union_by_name = true) s
-     JOIN (${trialGroupsSql(axes)}) tg USING (trial_id)
+    `WITH reps AS (SELECT "group", min(trial_id) AS trial_id FROM (${trialGroupsSql(axes)}) GROUP BY "group")
+     SELECT reps."group", s.rank, avg(s.eigenvalue) AS eigenvalue
+     FROM spectra s JOIN reps USING (trial_id)
      WHERE s.kind = 'analytic_ntk' AND s.rank < ${TOP_RANKS}
      GROUP BY ALL ORDER BY "group", rank`,
   );
@@ -305,12 +303,12 @@ async function loadWith(db: RunDatabase, axes: string[], withGroups: boolean): P
     fits: has('fits') ? await loadFits(c) : [],
     angle: withGroups && has('kernels') ? await loadAngle(c, axes) : [],
     analyticAngle: withGroups && has('analytic') ? await loadAnalyticAngle(c, axes) : [],
-    analyticEigen: withGroups && has('spectra') ? await loadAnalyticEigen(c, db.runDir, axes) : [],
+    analyticEigen: withGroups && has('spectra') ? await loadAnalyticEigen(c, axes) : [],
     flagged: flagged.rows,
     flaggedTotal: flagged.total,
     problems: problems.rows,
     problemsTotal: problems.total,
-    manifestText: await readRunFile(c, db.runDir, 'manifest.json'),
-    configText: await readRunFile(c, db.runDir, 'config.yaml'),
+    manifestText: await readRunFile(c, db.runDir, MANIFEST_FILE),
+    configText: await readRunFile(c, db.runDir, CONFIG_FILE),
   };
 }

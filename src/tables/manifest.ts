@@ -5,11 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import * as z from 'zod';
-import { writeFileAtomic } from '../io/atomic-write.js';
-import { toolVersions } from './versions.js';
 import { OutputError, RunFolderError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { MANIFEST_FILE, manifestFile } from './run-folder.js';
+import { toolVersions } from './versions.js';
 
 /** Version of the manifest's own layout; bumped when its fields change incompatibly. */
 export const MANIFEST_VERSION = 1;
@@ -38,7 +38,7 @@ export type Manifest = z.infer<typeof ManifestSchema>;
 export type ManifestInput = Pick<Manifest, 'sweep_id' | 'config_hash' | 'trial_count' | 'config'> &
   Partial<Pick<Manifest, 'versions'>> & { created_at?: Date };
 
-export const MANIFEST_FILE = 'manifest.json';
+export { MANIFEST_FILE };
 
 /** Writes RUN/manifest.json (creating RUN if needed) and returns what was written. Throws OutputError. */
 export async function writeManifest(runDir: string, m: ManifestInput): Promise<Manifest> {
@@ -56,13 +56,13 @@ export async function writeManifest(runDir: string, m: ManifestInput): Promise<M
   } catch (e) {
     throw new OutputError(`cannot create the run folder ${runDir}: ${(e as Error).message}`);
   }
-  writeFileAtomic(path.join(runDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileAtomic(manifestFile(runDir), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
 
 /** Reads RUN/manifest.json. Throws RunFolderError when it is missing or not a valid manifest. */
 export async function readManifest(runDir: string): Promise<Manifest> {
-  const file = path.join(runDir, MANIFEST_FILE);
+  const file = manifestFile(runDir);
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -19,10 +19,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
-import { SIBLING_TABLES, analyticFile, isTableFileName, listTableIds, trialFile } from './layout.js';
+import { SIBLING_TABLES, analyticFile, isTableFileName, joinFile, listTableIds } from './layout.js';
 import { inspectParquetFile, parquetToArrow, verifyParquetChecksum } from './parquet.js';
 import { TRIAL_TABLES } from './rows.js';
 import { META, tableSchema, type TableName } from './schemas.js';
+import { compactedTrials, listPartIndexes, readPartIndex } from './parts-index.js';
+import { PARQUET, currentGeneration, generationDir, snapshotDir } from './run-folder.js';
 
 export type TrialState = 'complete' | 'failed' | 'incomplete';
 
@@ -69,6 +71,10 @@ export interface TrialCheckOptions {
   analyticCache?: Map<string, boolean>;
   /** The trial ids with a file in each table folder, when the caller has listed them (saves an open per missing file). */
   present?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The generation to read (default: the current one, read once per call). */
+  generation?: number;
+  /** Parts found damaged (trials in them are incomplete), when the caller checked them. */
+  damagedParts?: ReadonlySet<string>;
 }
 
 /**
@@ -78,27 +84,58 @@ export interface TrialCheckOptions {
  */
 export function checkTrial(runDir: string, trialId: string, options: TrialCheckOptions = {}): TrialCheck {
   const level = options.level ?? 'checksum';
-  const has = (table: string): boolean => options.present?.get(table)?.has(trialId) ?? existsSync(trialFile(runDir, table as never, trialId));
-  if (!has('trials')) return { state: SIBLING_TABLES.some(has) ? 'incomplete' : 'absent' };
-  const marker = checkFile(trialFile(runDir, 'trials', trialId), 'trials', trialId, level);
-  if (!marker.ok) return { state: 'incomplete' };
-  const status = marker.metadata.get(META.status);
-  if (status === 'failed') return { state: 'failed' };
-  if (status !== 'ok' && status !== 'diverged') return { state: 'incomplete' };
-  for (const t of SIBLING_TABLES) {
-    if (!has(t) || !checkFile(trialFile(runDir, t, trialId), t, trialId, level).ok) return { state: 'incomplete' };
-  }
-  const aid = marker.metadata.get(META.analyticId) ?? '';
-  if (aid !== '') {
+  const generation = options.generation ?? currentGeneration(runDir);
+  const file = (table: string): string => path.join(snapshotDir(runDir, table, generation), `${trialId}${PARQUET}`);
+  const checkAnalytic = (aid: string): boolean => {
+    if (aid === '') return true;
     const cache = options.analyticCache;
     let ok = cache?.get(aid);
     if (ok === undefined) {
       ok = checkFile(analyticFile(runDir, aid), 'analytic', aid, level).ok;
       cache?.set(aid, ok);
     }
-    if (!ok) return { state: 'incomplete' };
+    return ok;
+  };
+  // A trial in a part is complete: only complete trials are compacted, their files checked first.
+  if (generation !== undefined) {
+    const compacted = compactedTrials(generationDir(runDir, generation)).get(trialId);
+    if (compacted) {
+      if (options.damagedParts?.size && partOf(runDir, generation, trialId, options.damagedParts)) return { state: 'incomplete' };
+      return checkAnalytic(compacted.analyticId) ? { state: 'complete', status: compacted.status } : { state: 'incomplete' };
+    }
   }
+  const has = (table: string): boolean => options.present?.get(table)?.has(trialId) ?? existsSync(file(table));
+  if (!has('trials')) return { state: SIBLING_TABLES.some(has) ? 'incomplete' : 'absent' };
+  const marker = checkFile(file('trials'), 'trials', trialId, level);
+  if (!marker.ok) return { state: 'incomplete' };
+  const status = marker.metadata.get(META.status);
+  if (status === 'failed') return { state: 'failed' };
+  if (status !== 'ok' && status !== 'diverged') return { state: 'incomplete' };
+  for (const t of SIBLING_TABLES) {
+    if (!has(t) || !checkFile(file(t), t, trialId, level).ok) return { state: 'incomplete' };
+  }
+  if (!checkAnalytic(marker.metadata.get(META.analyticId) ?? '')) return { state: 'incomplete' };
   return { state: 'complete', status };
+}
+
+function partOf(runDir: string, generation: number, trialId: string, parts: ReadonlySet<string>): boolean {
+  const genDir = generationDir(runDir, generation);
+  return [...parts].some((p) => readPartIndex(genDir, p).trials.some(([id]) => id === trialId));
+}
+
+/** The parts of a generation whose files fail the check of `level` (a damaged part). */
+export function damagedParts(runDir: string, generation: number, level: CheckLevel): Set<string> {
+  const genDir = generationDir(runDir, generation);
+  const out = new Set<string>();
+  for (const part of listPartIndexes(genDir)) {
+    const index = readPartIndex(genDir, part);
+    for (const [table, names] of Object.entries(index.files)) {
+      for (const name of names) {
+        if (!checkFile(path.join(genDir, table, `${name}${PARQUET}`), table, name, level).ok) out.add(part);
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -106,11 +143,15 @@ export function checkTrial(runDir: string, trialId: string, options: TrialCheckO
  * the rule). Reads only footers unless `deep`: 10 000 trials take a few seconds.
  */
 export async function trialStates(runDir: string, options: TrialStatesOptions = {}): Promise<Map<string, TrialState>> {
+  const generation = currentGeneration(runDir);
   const present = new Map<string, Set<string>>();
-  for (const t of TRIAL_TABLES) present.set(t, new Set(listTableIds(runDir, t)));
+  for (const t of TRIAL_TABLES) present.set(t, new Set(listTableIds(runDir, t, snapshotDir(runDir, t, generation))));
   const ids = new Set<string>();
   for (const s of present.values()) for (const id of s) ids.add(id);
-  const check: TrialCheckOptions = { level: options.deep ? 'deep' : 'footer', present, analyticCache: new Map() };
+  if (generation !== undefined) for (const id of compactedTrials(generationDir(runDir, generation)).keys()) ids.add(id);
+  const level: CheckLevel = options.deep ? 'deep' : 'footer';
+  const damaged = options.deep && generation !== undefined ? damagedParts(runDir, generation, level) : undefined;
+  const check: TrialCheckOptions = { level, present, analyticCache: new Map(), generation, damagedParts: damaged };
 
   const states = new Map<string, TrialState>();
   let n = 0;
@@ -139,8 +180,9 @@ export interface FailedTrial {
 /** The failed trials of `runDir` (their `trials` footer says failed), sorted by id, with their errors. */
 export function failedTrials(runDir: string): FailedTrial[] {
   const out: FailedTrial[] = [];
-  for (const id of listTableIds(runDir, 'trials').sort()) {
-    const file = trialFile(runDir, 'trials', id);
+  const dir = snapshotDir(runDir, 'trials');
+  for (const id of listTableIds(runDir, 'trials', dir).sort()) {
+    const file = joinFile(dir, id);
     const found = inspectParquetFile(file);
     if (!found.ok || found.metadata.get(META.status) !== 'failed') continue;
     const error = parquetToArrow(readFileSync(file)).getChild('error')?.get(0);
@@ -158,13 +200,13 @@ export async function readTable(runDir: string, table: TableName): Promise<arrow
   const schema = tableSchema(table);
   let names: string[] = [];
   try {
-    names = (await readdir(path.join(runDir, table))).filter(isTableFileName).sort();
+    names = (await readdir(snapshotDir(runDir, table))).filter(isTableFileName).sort();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   const batches: arrow.RecordBatch[] = [];
   for (const name of names) {
-    const file = path.join(runDir, table, name);
+    const file = path.join(snapshotDir(runDir, table), name);
     let t: arrow.Table;
     try {
       t = parquetToArrow(await readFile(file));

@@ -4,18 +4,7 @@
  * value. The Arrow schemas (src/tables/schemas.ts) give each column its physical type; this file
  * is the contract between the trial runner that fills the rows, the writer, and the aggregation.
  *
- * Layout of a run folder (flat files, one per trial and table, so every reader globs them):
- *   RUN/manifest.json                    resolved config, its hash, versions, trial count
- *   RUN/config.yaml                      the config as launched (workers read it from here)
- *   RUN/trials/<trial_id>.parquet        written last: a trial is complete when this file and
- *   RUN/curves/<trial_id>.parquet        its siblings exist and each is valid Parquet
- *   RUN/kernels/<trial_id>.parquet
- *   RUN/predictions/<trial_id>.parquet
- *   RUN/spectra/<trial_id>.parquet
- *   RUN/modes/<trial_id>.parquet
- *   RUN/analytic/<analytic_id>.parquet   shared by every trial with that analytic_id
- *   RUN/summary/…, RUN/fits/…            aggregation (the report's tables)
- *   RUN/checkpoints/<trial_id>/…         training checkpoints (deleted when the trial completes)
+ * Where each table's files live: src/tables/run-folder.ts (every path of a run folder, in one place).
  */
 import type { TrialParams } from '../config/parameters.js';
 

@@ -1,5 +1,7 @@
 /**
- * Writing one trial's tables into the run folder (docs/design.md §7, layout in ./rows.ts).
+ * Writing one trial's tables into the run folder (docs/design.md §7, paths in ./run-folder.ts): into
+ * the current generation, holding the publish lock (./generations.ts), so that a compaction never
+ * swaps a generation while a trial's files go into it.
  *
  * The completion rule, which ./read.ts checks: a trial is complete when `trials/<id>.parquet`
  * exists, is valid, and says status ok or diverged, and every sibling (`curves`, `kernels`,
@@ -17,48 +19,20 @@
  * A failed trial ({@link writeFailedTrial}) removes the marker, then the siblings, then writes
  * its `trials` row: stale rows of an earlier attempt do not outlive it in the tables.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, rmSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PARAMETER_COLUMNS } from '../config/parameters.js';
 import { OutputError } from '../errors.js';
-import { writeFileAtomic, writeFileAtomicAsync } from '../io/atomic-write.js';
+import { writeFileAtomicAsync } from '../io/atomic-write.js';
 import { makeTable } from './arrow-rows.js';
-import { SIBLING_TABLES, analyticFile, checkId, trialFile } from './layout.js';
+import { ensureGenerations, withPublishLock, writeTempFile } from './generations.js';
+import { SIBLING_TABLES, analyticFile, checkId } from './layout.js';
 import { arrowToParquet, inspectParquetFile, verifyParquetChecksum } from './parquet.js';
+import { compactedTrials } from './parts-index.js';
 import type { TrialParams, TrialRow, TrialTables } from './rows.js';
+import { PARQUET, currentGeneration, generationDir, tmpDir } from './run-folder.js';
 import { META, type RowsOf, type TableName } from './schemas.js';
-
-/** fsync a folder so that the renames and removals in it survive a crash. */
-function syncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** {@link syncDir} without blocking, so that several folders are synced at once. */
-async function syncDirAsync(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Creates `dir` (and its parents) or throws an OutputError that says why not. */
-function ensureDir(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'no permission' : code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : (e as Error).message;
-    throw new OutputError(`cannot create the folder ${dir}: ${why}`);
-  }
-}
+import { ensureDir, syncDir, syncDirAsync } from './sync.js';
 
 /** A shared file that a trial may reuse: whole, and its data as written (the checksum level of ./read.ts). */
 function isIntact(file: string): boolean {
@@ -92,14 +66,28 @@ function checkRowsBelong(tables: TrialTables): void {
   if (j >= 0) throw new RangeError(`analytic row ${j} has analytic_id ${tables.analytic[j].analytic_id}, not ${aid}`);
 }
 
-/** Removes the trial's `trials` file (the completion marker) and makes the removal durable. */
-function removeMarker(runDir: string, trialId: string): void {
-  const marker = trialFile(runDir, 'trials', trialId);
-  rmSync(marker, { force: true });
-  const dir = path.dirname(marker);
-  ensureDir(dir);
-  syncDir(dir);
+/** The current generation's folder (the lock is held: it does not change meanwhile). */
+function currentGenDir(runDir: string): string {
+  const n = currentGeneration(runDir);
+  if (n === undefined) throw new OutputError(`${runDir} has no current generation of its tables`);
+  return generationDir(runDir, n);
 }
+
+/**
+ * A trial already compacted into a part is complete: it is not written again (that would give it a
+ * second copy). Only a duplicate attempt gets here (a retry whose first attempt finished after
+ * all); like a runner that finds its trial complete, it leaves the trial as it is.
+ */
+function isCompacted(genDir: string, trialId: string): boolean {
+  return compactedTrials(genDir).has(trialId);
+}
+
+/** Removes the trial's `trials` file (the completion marker) from `genDir` and makes the removal durable. */
+function removeMarker(genDir: string, trialId: string): void {
+  rmSync(path.join(genDir, 'trials', `${trialId}${PARQUET}`), { force: true });
+  syncDir(path.join(genDir, 'trials'));
+}
+
 
 /**
  * Writes one trial's tables to `RUN/<table>/<trial_id>.parquet` (and its analytic rows to
@@ -130,17 +118,37 @@ export async function writeTrialTables(runDir: string, tables: TrialTables): Pro
     analyticBytes = encode('analytic', tables.analytic, { [META.id]: row.analytic_id! });
   }
 
-  removeMarker(runDir, row.trial_id);
-  const files: { file: string; bytes: Uint8Array }[] = siblings.map((s) => ({ file: trialFile(runDir, s.table, row.trial_id), bytes: s.bytes }));
-  // Shared by every trial of this analytic config: concurrent writers rename identical bytes.
-  if (analytic !== undefined && analyticBytes !== undefined) files.push({ file: analytic, bytes: analyticBytes });
-  const dirs = [...new Set(files.map((f) => path.dirname(f.file)))];
-  for (const d of dirs) ensureDir(d);
-  // Written at once so that their fsyncs overlap; every one is in place before the marker.
-  await Promise.all(files.map((f) => writeFileAtomicAsync(f.file, f.bytes)));
-  await Promise.all(dirs.map(syncDirAsync));
-  await writeFileAtomicAsync(trialFile(runDir, 'trials', row.trial_id), trialsBytes);
-  await syncDirAsync(path.join(runDir, 'trials'));
+  await ensureGenerations(runDir);
+  // The bytes go to temporary files first (their fsyncs overlap); under the publish lock they are
+  // renamed into the current generation, which a compaction cannot swap meanwhile.
+  const temps: { table: string; tmp: string }[] = [];
+  try {
+    ensureDir(tmpDir(runDir));
+    const written = await Promise.all([
+      ...siblings.map(async (sib) => ({ table: sib.table as string, tmp: await writeTempFile(runDir, sib.table, sib.bytes) })),
+      (async () => ({ table: 'trials', tmp: await writeTempFile(runDir, 'trials', trialsBytes) }))(),
+    ]);
+    temps.push(...written);
+    // Shared by every trial of this analytic config: concurrent writers rename identical bytes.
+    if (analytic !== undefined && analyticBytes !== undefined) {
+      ensureDir(path.dirname(analytic));
+      await writeFileAtomicAsync(analytic, analyticBytes);
+      await syncDirAsync(path.dirname(analytic));
+    }
+    await withPublishLock(runDir, async () => {
+      const genDir = currentGenDir(runDir);
+      if (isCompacted(genDir, row.trial_id)) return;
+      removeMarker(genDir, row.trial_id);
+      const dest = (table: string): string => path.join(genDir, table, `${row.trial_id}${PARQUET}`);
+      for (const t of temps) if (t.table !== 'trials') renameSync(t.tmp, dest(t.table));
+      await Promise.all(SIBLING_TABLES.map((t) => syncDirAsync(path.join(genDir, t))));
+      const marker = temps.find((t) => t.table === 'trials')!;
+      renameSync(marker.tmp, dest('trials'));
+      await syncDirAsync(path.join(genDir, 'trials'));
+    });
+  } finally {
+    for (const t of temps) rmSync(t.tmp, { force: true });
+  }
 }
 
 /**
@@ -153,19 +161,20 @@ export async function writeFailedTrial(runDir: string, row: TrialRow): Promise<v
   checkId('trial_id', row.trial_id);
   if (row.status !== 'failed') throw new RangeError(`writeFailedTrial: trial ${row.trial_id} has status ${row.status}, not failed`);
   const bytes = encode('trials', [row], trialsMeta(row));
-  removeMarker(runDir, row.trial_id);
-  for (const t of SIBLING_TABLES) {
-    const file = trialFile(runDir, t, row.trial_id);
-    rmSync(file, { force: true });
+  await ensureGenerations(runDir);
+  ensureDir(tmpDir(runDir));
+  const tmp = await writeTempFile(runDir, 'trials', bytes);
+  try {
+    await withPublishLock(runDir, async () => {
+      const genDir = currentGenDir(runDir);
+      if (isCompacted(genDir, row.trial_id)) return;
+      removeMarker(genDir, row.trial_id);
+      for (const t of SIBLING_TABLES) rmSync(path.join(genDir, t, `${row.trial_id}${PARQUET}`), { force: true });
+      await Promise.all(SIBLING_TABLES.map((t) => syncDirAsync(path.join(genDir, t))));
+      renameSync(tmp, path.join(genDir, 'trials', `${row.trial_id}${PARQUET}`));
+      await syncDirAsync(path.join(genDir, 'trials'));
+    });
+  } finally {
+    rmSync(tmp, { force: true });
   }
-  for (const t of SIBLING_TABLES) {
-    const dir = path.join(runDir, t);
-    try {
-      syncDir(dir);
-    } catch {
-      // the folder does not exist: nothing was removed from it
-    }
-  }
-  writeFileAtomic(trialFile(runDir, 'trials', row.trial_id), bytes);
-  syncDir(path.join(runDir, 'trials'));
 }

@@ -12,21 +12,20 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { CheckpointError, OutputError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { checkId } from '../tables/layout.js';
+import { CHECKPOINTS_DIR, checkId, checkpointsRoot } from '../tables/run-folder.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
 import type { TrialCheckpoint } from './types.js';
-import { OutputError, CheckpointError } from '../errors.js';
 
-/** RUN/checkpoints */
-export const CHECKPOINTS_DIR = 'checkpoints';
+export { CHECKPOINTS_DIR };
 const INDEX = 'checkpoint.json';
 const BUFFER = /^arrays-\d+-[0-9a-f]+\.bin$/;
 
 /** RUN/checkpoints/<trial_id> */
 export function checkpointDir(runDir: string, trialId: string): string {
   checkId('trial_id', trialId);
-  return path.join(runDir, CHECKPOINTS_DIR, trialId);
+  return path.join(checkpointsRoot(runDir), trialId);
 }
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadRunConfig, loadRunConfigParsed, runConfigFile } from '../../src/config/run-config.js';
+import { loadRunConfig, loadRunConfigParsed, runConfigFile } from '../../src/tables/run-config.js';
 import { withResolvedPoint, type TrialTask } from '../../executors/task.js';
 import { ConfigError } from '../../src/errors.js';
 

@@ -35,12 +35,20 @@ import {
 import { PARAMETER_COLUMNS } from '../../src/config/parameters.js';
 import { ROOT } from '../helpers/python.js';
 import { syntheticTrialTables, type SyntheticTrialOptions } from '../helpers/synthetic-trial.js';
+import { tmpDir } from '../../src/tables/run-folder.js';
 
 const newRun = (): string => mkdtempSync(path.join(tmpdir(), 'ntk-tables-'));
 
 /** Every entry under `dir`, hidden ones included, as relative paths. */
+/**
+ * What a reader of the run folder sees (the table symlinks followed), plus any temporary file left
+ * in RUN/.tables/tmp (listed as `.tmp/<name>`); the generation folders behind the symlinks are
+ * not listed twice.
+ */
 function everything(dir: string): string[] {
-  return (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).sort();
+  const visible = (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => f.split(path.sep)[0] !== '.tables');
+  const tmp = existsSync(tmpDir(dir)) ? readdirSync(tmpDir(dir)).map((n) => `.tmp/${n}`) : [];
+  return [...visible, ...tmp].sort();
 }
 
 /** The rows of `table` that `tables` holds as its files hold them (trials as one row; siblings with the trial's parameters). */
@@ -342,6 +350,8 @@ test('a reader listing the folder while another process writes never sees a temp
   let tempSightings = 0;
   let completeSeen = 0;
   while (running) {
+    // Temporary files live in RUN/.tables/tmp until they are renamed into a table folder.
+    if (existsSync(tmpDir(run))) tempSightings += readdirSync(tmpDir(run)).length;
     // What a `*.parquet` glob or pandas (which skips hidden files) would read, checked file by file.
     for (const table of TABLE_NAMES) {
       const dir = path.join(run, table);

@@ -7,11 +7,11 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { expandGrid, type TrialPoint } from './expand.js';
-import { sweepIdOf } from './ids.js';
-import { parseConfig, type LoadedConfig } from './loader.js';
+import { expandGrid, type TrialPoint } from '../config/expand.js';
+import { sweepIdOf } from '../config/ids.js';
+import { parseConfig, type LoadedConfig } from '../config/loader.js';
 import { ConfigError } from '../errors.js';
+import { configFile } from './run-folder.js';
 
 /** Where a sweep's config lies (workflows/shared.ts's RunRef has these fields). */
 export interface RunConfigRef {
@@ -29,7 +29,7 @@ export interface RunConfig {
 
 /** RUN/config.yaml: the config a sweep was launched with. */
 export function runConfigFile(runDir: string): string {
-  return path.join(runDir, 'config.yaml');
+  return configFile(runDir);
 }
 
 /** At most this many configs are kept: a worker serves a few sweeps at a time. */
