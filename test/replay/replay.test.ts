@@ -1,6 +1,6 @@
 /**
- * Issue 4, must show 5: workflow determinism. The histories recorded by the integration tests
- * (test/integration/histories/*.json; refresh with NTK_RECORD_HISTORIES=1 after a deliberate,
+ * Workflow determinism. The histories recorded by the integration tests
+ * (test/replay/histories/*.json; refresh with NTK_RECORD_HISTORIES=1 after a deliberate,
  * versioned change) replay against the current workflow code without a determinism error — and a
  * changed workflow is caught, so the check can fail.
  */
@@ -12,8 +12,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { installWorkerRuntime } from '../../workers/runtime.js';
 import { workflowBundlePath } from '../../workers/workflow-bundle.js';
-import { FIXTURES } from './helpers/cli.js';
-import { HISTORIES_DIR } from './helpers/histories.js';
+import { HISTORIES_DIR } from '../integration/helpers/histories.js';
 
 const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
 const histories = files.map((f) => ({
@@ -41,7 +40,7 @@ describe('replaying recorded sweep histories', () => {
   });
 
   it('a changed workflow fails the replay with a determinism error', async () => {
-    const bundle = await bundleWorkflowCode({ workflowsPath: path.join(FIXTURES, 'altered-workflows', 'index.ts'), logger: quiet });
+    const bundle = await bundleWorkflowCode({ workflowsPath: path.join(import.meta.dirname, 'altered-workflows', 'index.ts'), logger: quiet });
     const [first] = histories;
     await assert.rejects(
       Worker.runReplayHistory({ workflowBundle: bundle }, first.history, first.workflowId),

@@ -23,12 +23,12 @@ import {
   summarySchema,
   trialAxisSql,
   type FitRow,
-} from '../../src/aggregate/index.js';
-import { openRun } from '../../src/query/run-views.js';
-import { RunFolderError } from '../../src/query/errors.js';
-import type { TrialStatus } from '../../src/tables/rows.js';
-import { makeRng } from '../../src/rng.js';
-import { removeTempFolders, tempFolder, writeStudy, type StudyOptions, type StudyPoint } from '../helpers/width-study.js';
+} from '../../../src/aggregate/index.js';
+import { openRun } from '../../../src/query/run-views.js';
+import { RunFolderError } from '../../../src/query/errors.js';
+import type { TrialStatus } from '../../../src/tables/rows.js';
+import { makeRng } from '../../../src/rng.js';
+import { removeTempFolders, tempFolder, writeStudy, type StudyOptions, type StudyPoint } from '../../helpers/width-study.js';
 
 after(removeTempFolders);
 

@@ -8,23 +8,23 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { ROOT } from '../helpers/python.js';
+import { ROOT } from '../../helpers/python.js';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { selectBackend, currentBackend, skippedNotes, wasmBinaryDir, type BackendName } from '../../src/backend/select.js';
-import { initTensorflow } from '../../src/backend/tensorflow.js';
-import { dawnFlags, describeAdapter, findVulkanLoader, initWebGpu, type DawnModule } from '../../src/backend/webgpu.js';
-import { BackendError } from '../../src/errors.js';
-import { gaussianInputs } from '../../src/data/inputs.js';
-import { relFrobenius } from '../../src/linalg/mat.js';
-import { forward, disposeTfParams, paramsToTensors, tensorsToParams } from '../../src/model/mlp.js';
-import { flattenParams, initParams } from '../../src/model/params.js';
-import type { MlpSpec } from '../../src/model/spec.js';
-import { train } from '../../src/model/train.js';
-import { empiricalNtk } from '../../src/ntk/empirical.js';
+import { selectBackend, currentBackend, skippedNotes, wasmBinaryDir, type BackendName } from '../../../src/backend/select.js';
+import { initTensorflow } from '../../../src/backend/tensorflow.js';
+import { dawnFlags, describeAdapter, findVulkanLoader, initWebGpu, type DawnModule } from '../../../src/backend/webgpu.js';
+import { BackendError } from '../../../src/errors.js';
+import { gaussianInputs } from '../../../src/data/inputs.js';
+import { relFrobenius } from '../../../src/linalg/mat.js';
+import { forward, disposeTfParams, paramsToTensors, tensorsToParams } from '../../../src/model/mlp.js';
+import { flattenParams, initParams } from '../../../src/model/params.js';
+import type { MlpSpec } from '../../../src/model/spec.js';
+import { train } from '../../../src/model/train.js';
+import { empiricalNtk } from '../../../src/ntk/empirical.js';
 
 const installed = (name: string): boolean => {
   try {

@@ -8,11 +8,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expandGrid } from '../../src/config/expand.js';
-import { parseConfig } from '../../src/config/loader.js';
-import { ConfigError, formatProblem } from '../../src/errors.js';
-import { runCli } from '../cli/run-cli.js';
-import { ROOT } from '../helpers/python.js';
+import { expandGrid } from '../../../src/config/expand.js';
+import { parseConfig } from '../../../src/config/loader.js';
+import { ConfigError, formatProblem } from '../../../src/errors.js';
+import { runCli } from '../../cli/run-cli.js';
+import { ROOT } from '../../helpers/python.js';
 
 const CORPUS = path.join(ROOT, 'test', 'config-corpus');
 const REL = 'test/config-corpus';

@@ -12,12 +12,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { expandGrid, resolvePoint, trialCount } from '../../src/config/expand.js';
-import { analyticIdOf, canonicalParams, sweepIdOf } from '../../src/config/ids.js';
-import { parseConfig } from '../../src/config/loader.js';
-import { ConfigError } from '../../src/errors.js';
-import { makeRng, type Rng } from '../../src/rng.js';
-import { ROOT } from '../helpers/python.js';
+import { expandGrid, resolvePoint, trialCount } from '../../../src/config/expand.js';
+import { analyticIdOf, canonicalParams, sweepIdOf } from '../../../src/config/ids.js';
+import { parseConfig } from '../../../src/config/loader.js';
+import { ConfigError } from '../../../src/errors.js';
+import { makeRng, type Rng } from '../../../src/rng.js';
+import { ROOT } from '../../helpers/python.js';
 
 /** Fixed in CI; CONFIG_FUZZ_SEED / CONFIG_FUZZ_CASES explore further by hand. */
 const CASES = Number(process.env.CONFIG_FUZZ_CASES ?? 2000);

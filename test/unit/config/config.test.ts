@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { editDistance, suggest } from '../../src/config/did-you-mean.js';
-import { loadConfig, parseConfig, resolveTrial } from '../../src/config/loader.js';
-import { OverrideError } from '../../src/config/override-error.js';
-import { ConfigError, formatProblem } from '../../src/errors.js';
+import { editDistance, suggest } from '../../../src/config/did-you-mean.js';
+import { loadConfig, parseConfig, resolveTrial } from '../../../src/config/loader.js';
+import { OverrideError } from '../../../src/config/override-error.js';
+import { ConfigError, formatProblem } from '../../../src/errors.js';
 
 /** The formatted problems of a config that must fail. */
 function problemsOf(text: string, file = 'x.yaml', dir?: string): string[] {
@@ -262,7 +262,7 @@ test('did-you-mean: transpositions count once, far names get no suggestion', () 
 });
 
 test('configs/quickstart.yaml is valid: circle, N = 64, relu, 5 widths × 2 depths × 3 seeds, a few hundred steps', () => {
-  const { config } = loadConfig(path.join(import.meta.dirname, '..', '..', 'configs', 'quickstart.yaml'));
+  const { config } = loadConfig(path.join(import.meta.dirname, '..', '..', '..', 'configs', 'quickstart.yaml'));
   assert.equal(config.name, 'quickstart');
   assert.equal(config.dataset.kind, 'circle');
   assert.equal(config.dataset.nTrain, 64);

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expandGrid, MAX_TRIALS, MAX_TRIALS_WITHOUT_YES, resolvePoint, trialCount } from '../../src/config/expand.js';
-import { canonicalParams, trialIdOf } from '../../src/config/ids.js';
-import { parseConfig } from '../../src/config/loader.js';
-import { ConfigError, formatProblem } from '../../src/errors.js';
+import { expandGrid, MAX_TRIALS, MAX_TRIALS_WITHOUT_YES, resolvePoint, trialCount } from '../../../src/config/expand.js';
+import { canonicalParams, trialIdOf } from '../../../src/config/ids.js';
+import { parseConfig } from '../../../src/config/loader.js';
+import { ConfigError, formatProblem } from '../../../src/errors.js';
 
 function problems(fn: () => unknown): string[] {
   try {

@@ -11,10 +11,10 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { expandGrid, resolvePoint } from '../../src/config/expand.js';
-import { analyticIdOf, canonicalJson, canonicalParams, sweepIdOf, trialIdOf } from '../../src/config/ids.js';
-import { loadConfig, parseConfig } from '../../src/config/loader.js';
-import { ROOT } from '../helpers/python.js';
+import { expandGrid, resolvePoint } from '../../../src/config/expand.js';
+import { analyticIdOf, canonicalJson, canonicalParams, sweepIdOf, trialIdOf } from '../../../src/config/ids.js';
+import { loadConfig, parseConfig } from '../../../src/config/loader.js';
+import { ROOT } from '../../helpers/python.js';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'ids');
 

@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { DatasetConfig, TargetConfig } from '../../src/config/types.js';
-import { circleGrid } from '../../src/data/inputs.js';
-import { makeDataset, makeProbe } from '../../src/data/make-dataset.js';
-import { computeTargets } from '../../src/data/targets.js';
-import { DatasetError } from '../../src/errors.js';
-import { at, makeMat, type Mat } from '../../src/linalg/mat.js';
-import { analyticKernels } from '../../src/ntk/analytic.js';
+import type { DatasetConfig, TargetConfig } from '../../../src/config/types.js';
+import { circleGrid } from '../../../src/data/inputs.js';
+import { makeDataset, makeProbe } from '../../../src/data/make-dataset.js';
+import { computeTargets } from '../../../src/data/targets.js';
+import { DatasetError } from '../../../src/errors.js';
+import { at, makeMat, type Mat } from '../../../src/linalg/mat.js';
+import { analyticKernels } from '../../../src/ntk/analytic.js';
 
 const circle = (over: Partial<DatasetConfig> = {}): DatasetConfig =>
   ({ kind: 'circle', nTrain: 32, nTest: 16, seed: 0, target: { kind: 'sin', freq: 3 }, ...over }) as DatasetConfig;

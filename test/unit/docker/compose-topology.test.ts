@@ -11,9 +11,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { readComposeTopology, withFlag } from '../integration/helpers/compose-topology.js';
-import { COMPOSE } from '../helpers/compose-file.js';
-import { ROOT } from '../helpers/python.js';
+import { readComposeTopology, withFlag } from '../../integration/helpers/compose-topology.js';
+import { COMPOSE } from '../../helpers/compose-file.js';
+import { ROOT } from '../../helpers/python.js';
 
 const scratch: string[] = [];
 after(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true })));

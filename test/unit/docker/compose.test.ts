@@ -11,9 +11,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { ROOT } from '../helpers/python.js';
-import { runCli } from '../cli/run-cli.js';
-import { COMPOSE, interpolate, loadYaml } from '../helpers/compose-file.js';
+import { ROOT } from '../../helpers/python.js';
+import { runCli } from '../../cli/run-cli.js';
+import { COMPOSE, interpolate, loadYaml } from '../../helpers/compose-file.js';
 
 const SCHEMA = path.join(ROOT, '.cache', 'compose-spec.json');
 const NFS_OVERLAY = path.join(ROOT, 'docker', 'compose.nfs.yml');

@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
-import { toFailure } from '../../activities/failures.js';
-import { DiskFullError } from '../../src/errors.js';
-import { diskFullError, isDiskFull, mountOf } from '../../src/io/disk-full.js';
-import { OutputError } from '../../src/io/atomic-write.js';
-import { DISK_FULL_FAILURE, NON_RETRYABLE_TYPES } from '../../workflows/shared.js';
+import { toFailure } from '../../../activities/failures.js';
+import { DiskFullError } from '../../../src/errors.js';
+import { diskFullError, isDiskFull, mountOf } from '../../../src/io/disk-full.js';
+import { OutputError } from '../../../src/io/atomic-write.js';
+import { DISK_FULL_FAILURE, NON_RETRYABLE_TYPES } from '../../../workflows/shared.js';
 
 const enospc = (): NodeJS.ErrnoException => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28 });
 

@@ -9,16 +9,16 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
-import { OutputError, writeFileAtomic } from '../../src/io/atomic-write.js';
+import { OutputError, writeFileAtomic } from '../../../src/io/atomic-write.js';
 import {
   kernelTableToParquet,
   kernelTableToSnapshots,
   makeKernelTable,
   parquetToKernelTable,
-} from '../../src/io/kernel-table.js';
-import type { KernelSnapshot } from '../../src/kernels-for-config.js';
-import { makeMat } from '../../src/linalg/mat.js';
-import { makeRng } from '../../src/rng.js';
+} from '../../../src/io/kernel-table.js';
+import type { KernelSnapshot } from '../../../src/kernels-for-config.js';
+import { makeMat } from '../../../src/linalg/mat.js';
+import { makeRng } from '../../../src/rng.js';
 
 function randomKernel(n: number, seed: number) {
   const rng = makeRng(seed, 'test');

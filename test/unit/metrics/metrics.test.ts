@@ -3,25 +3,25 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { selectBackend } from '../../src/backend/select.js';
-import type { Dataset } from '../../src/data/dataset.js';
-import { circleInputs } from '../../src/data/inputs.js';
-import { makeMat, type Mat } from '../../src/linalg/mat.js';
-import { kernelDrift, kernelRelErr } from '../../src/metrics/kernel.js';
-import { mseLoss } from '../../src/metrics/losses.js';
-import { predGap } from '../../src/metrics/pred-gap.js';
-import { residualModeTable, residualProjections } from '../../src/metrics/residual-modes.js';
-import { kernelSpectrum } from '../../src/metrics/spectra.js';
-import { parameterChanges, weightChange } from '../../src/metrics/weights.js';
-import { forward } from '../../src/model/mlp.js';
-import { cloneParams, initParams } from '../../src/model/params.js';
-import type { MlpSpec } from '../../src/model/spec.js';
-import { train } from '../../src/model/train.js';
-import { analyticKernels } from '../../src/ntk/analytic.js';
-import { criticalLearningRate } from '../../src/predict/critical-lr.js';
-import { eigh } from '../../src/predict/eigh.js';
-import { gdPrediction } from '../../src/predict/gd-prediction.js';
-import { add, iterateGd, randn, randomKernel, scale } from '../helpers/predict-refs.js';
+import { selectBackend } from '../../../src/backend/select.js';
+import type { Dataset } from '../../../src/data/dataset.js';
+import { circleInputs } from '../../../src/data/inputs.js';
+import { makeMat, type Mat } from '../../../src/linalg/mat.js';
+import { kernelDrift, kernelRelErr } from '../../../src/metrics/kernel.js';
+import { mseLoss } from '../../../src/metrics/losses.js';
+import { predGap } from '../../../src/metrics/pred-gap.js';
+import { residualModeTable, residualProjections } from '../../../src/metrics/residual-modes.js';
+import { kernelSpectrum } from '../../../src/metrics/spectra.js';
+import { parameterChanges, weightChange } from '../../../src/metrics/weights.js';
+import { forward } from '../../../src/model/mlp.js';
+import { cloneParams, initParams } from '../../../src/model/params.js';
+import type { MlpSpec } from '../../../src/model/spec.js';
+import { train } from '../../../src/model/train.js';
+import { analyticKernels } from '../../../src/ntk/analytic.js';
+import { criticalLearningRate } from '../../../src/predict/critical-lr.js';
+import { eigh } from '../../../src/predict/eigh.js';
+import { gdPrediction } from '../../../src/predict/gd-prediction.js';
+import { add, iterateGd, randn, randomKernel, scale } from '../../helpers/predict-refs.js';
 
 function sinTarget(x: Mat): Mat {
   return makeMat(x.rows, 1, Array.from({ length: x.rows }, (_, i) => Math.sin(3 * Math.atan2(x.data[2 * i + 1], x.data[2 * i]))));

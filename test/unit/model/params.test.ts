@@ -1,12 +1,12 @@
 /** Initial parameters (src/model/params.ts) and the forward pass (src/model/mlp.ts). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { selectBackend } from '../../src/backend/select.js';
-import { gaussianInputs } from '../../src/data/inputs.js';
-import { relFrobenius, type Mat } from '../../src/linalg/mat.js';
-import { forward } from '../../src/model/mlp.js';
-import { flattenParams, initParams, paramCount, type MlpParams } from '../../src/model/params.js';
-import { ACTIVATIONS, layerSizes, type MlpSpec } from '../../src/model/spec.js';
+import { selectBackend } from '../../../src/backend/select.js';
+import { gaussianInputs } from '../../../src/data/inputs.js';
+import { relFrobenius, type Mat } from '../../../src/linalg/mat.js';
+import { forward } from '../../../src/model/mlp.js';
+import { flattenParams, initParams, paramCount, type MlpParams } from '../../../src/model/params.js';
+import { ACTIVATIONS, layerSizes, type MlpSpec } from '../../../src/model/spec.js';
 
 await selectBackend('wasm');
 

@@ -6,18 +6,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import '../../src/backend/gradients.js';
-import { selectBackend } from '../../src/backend/select.js';
-import { matToTensor } from '../../src/backend/convert.js';
-import type { Dataset } from '../../src/data/dataset.js';
-import { circleInputs } from '../../src/data/inputs.js';
-import { makeMat, type Mat } from '../../src/linalg/mat.js';
-import { tfActivation } from '../../src/model/activations.js';
-import { lossGradients } from '../../src/model/gradients.js';
-import { disposeTfParams, forward, paramsToTensors } from '../../src/model/mlp.js';
-import { flattenParams, initParams, type MlpParams } from '../../src/model/params.js';
-import { ACTIVATIONS, layerSizes, type MlpSpec } from '../../src/model/spec.js';
-import { train, type TrainLogEntry } from '../../src/model/train.js';
+import '../../../src/backend/gradients.js';
+import { selectBackend } from '../../../src/backend/select.js';
+import { matToTensor } from '../../../src/backend/convert.js';
+import type { Dataset } from '../../../src/data/dataset.js';
+import { circleInputs } from '../../../src/data/inputs.js';
+import { makeMat, type Mat } from '../../../src/linalg/mat.js';
+import { tfActivation } from '../../../src/model/activations.js';
+import { lossGradients } from '../../../src/model/gradients.js';
+import { disposeTfParams, forward, paramsToTensors } from '../../../src/model/mlp.js';
+import { flattenParams, initParams, type MlpParams } from '../../../src/model/params.js';
+import { ACTIVATIONS, layerSizes, type MlpSpec } from '../../../src/model/spec.js';
+import { train, type TrainLogEntry } from '../../../src/model/train.js';
 
 await selectBackend('wasm');
 

@@ -7,15 +7,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { analyticKernels } from '../../src/ntk/analytic.js';
-import { gaussHermite } from '../../src/ntk/gauss-hermite.js';
-import { gaussLegendre } from '../../src/ntk/gauss-legendre.js';
-import { erfDual, quadratureDual, reluDual, sinDual } from '../../src/ntk/dual-activations.js';
-import { scalarActivation } from '../../src/ntk/scalar-activations.js';
-import { circleGrid, circleInputs, gaussianInputs, sphereInputs } from '../../src/data/inputs.js';
-import { relFrobenius, sliceRows, stackRows, type Mat } from '../../src/linalg/mat.js';
-import { makeRng } from '../../src/rng.js';
-import type { ActivationName, MlpSpec } from '../../src/model/spec.js';
+import { analyticKernels } from '../../../src/ntk/analytic.js';
+import { gaussHermite } from '../../../src/ntk/gauss-hermite.js';
+import { gaussLegendre } from '../../../src/ntk/gauss-legendre.js';
+import { erfDual, quadratureDual, reluDual, sinDual } from '../../../src/ntk/dual-activations.js';
+import { scalarActivation } from '../../../src/ntk/scalar-activations.js';
+import { circleGrid, circleInputs, gaussianInputs, sphereInputs } from '../../../src/data/inputs.js';
+import { relFrobenius, sliceRows, stackRows, type Mat } from '../../../src/linalg/mat.js';
+import { makeRng } from '../../../src/rng.js';
+import type { ActivationName, MlpSpec } from '../../../src/model/spec.js';
 
 const mlp = (activation: ActivationName, depth: number, wStd: number, bStd: number, inputDim = 2): MlpSpec => ({
   inputDim, width: 1, depth, outputs: 1, activation, parameterization: 'ntk', wStd, bStd,

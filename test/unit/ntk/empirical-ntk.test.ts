@@ -4,15 +4,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { selectBackend } from '../../src/backend/select.js';
-import { gaussianInputs } from '../../src/data/inputs.js';
-import { relFrobenius, type Mat } from '../../src/linalg/mat.js';
-import { initParams } from '../../src/model/params.js';
-import { ACTIVATIONS, PARAMETERIZATIONS, type MlpSpec } from '../../src/model/spec.js';
-import { empiricalNtk } from '../../src/ntk/empirical.js';
-import { jacobian, jacobianNtk } from '../../src/ntk/jacobian.js';
-import { forward } from '../../src/model/mlp.js';
-import { flattenParams } from '../../src/model/params.js';
+import { selectBackend } from '../../../src/backend/select.js';
+import { gaussianInputs } from '../../../src/data/inputs.js';
+import { relFrobenius, type Mat } from '../../../src/linalg/mat.js';
+import { initParams } from '../../../src/model/params.js';
+import { ACTIVATIONS, PARAMETERIZATIONS, type MlpSpec } from '../../../src/model/spec.js';
+import { empiricalNtk } from '../../../src/ntk/empirical.js';
+import { jacobian, jacobianNtk } from '../../../src/ntk/jacobian.js';
+import { forward } from '../../../src/model/mlp.js';
+import { flattenParams } from '../../../src/model/params.js';
 
 await selectBackend('wasm');
 

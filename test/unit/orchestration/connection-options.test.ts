@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { isSecured, resolveSecurity, secureOptions } from '../../orchestration/connection-options.js';
-import { TemporalSetupError } from '../../orchestration/errors.js';
+import { isSecured, resolveSecurity, secureOptions } from '../../../orchestration/connection-options.js';
+import { TemporalSetupError } from '../../../orchestration/errors.js';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { reportFailedTrials } from '../../orchestration/failed-trials.js';
-import { writeFailedTrial, writeTrialTables } from '../../src/tables/write.js';
-import { syntheticTrialTables } from '../helpers/synthetic-trial.js';
+import { reportFailedTrials } from '../../../orchestration/failed-trials.js';
+import { writeFailedTrial, writeTrialTables } from '../../../src/tables/write.js';
+import { syntheticTrialTables } from '../../helpers/synthetic-trial.js';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { planFromConfig, planFromRunFolder, writeLaunchFiles } from '../../orchestration/run-folder.js';
-import { loadRunConfig, runConfigFile } from '../../activities/run-config.js';
+import { planFromConfig, planFromRunFolder, writeLaunchFiles } from '../../../orchestration/run-folder.js';
+import { loadRunConfig, runConfigFile } from '../../../activities/run-config.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ntk-launch-files-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

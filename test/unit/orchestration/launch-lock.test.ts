@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { launchLockFile, tryLaunchLock } from '../../orchestration/launch-lock.js';
+import { launchLockFile, tryLaunchLock } from '../../../orchestration/launch-lock.js';
 
-const LOCK_MODULE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../orchestration/launch-lock.ts');
+const LOCK_MODULE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../orchestration/launch-lock.ts');
 
 describe('the launch lock of a run folder', () => {
   const dirs: string[] = [];

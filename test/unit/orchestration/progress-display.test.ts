@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { CostEta, makeProgressView, noteLine, RateMeter, trialCost, type TrialSize } from '../../orchestration/progress.js';
-import type { SweepProgress } from '../../workflows/shared.js';
+import { CostEta, makeProgressView, noteLine, RateMeter, trialCost, type TrialSize } from '../../../orchestration/progress.js';
+import type { SweepProgress } from '../../../workflows/shared.js';
 
 function progress(over: Partial<SweepProgress>): SweepProgress {
   return {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { statusOfClosed, statusOffline, writeSweepEnd } from '../../orchestration/sweep-state.js';
+import { statusOfClosed, statusOffline, writeSweepEnd } from '../../../orchestration/sweep-state.js';
 
 test('a closed workflow without a result is failed, or cancelled when terminated', () => {
   const counts = { total: 4, complete: 1, failed: 1 };

@@ -7,21 +7,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../../src/backend/select.js';
-import { circleInputs } from '../../src/data/inputs.js';
-import { makeMat, type Mat } from '../../src/linalg/mat.js';
-import { forward } from '../../src/model/mlp.js';
-import { initParams } from '../../src/model/params.js';
-import type { MlpSpec } from '../../src/model/spec.js';
-import { jacobian, jacobianNtk } from '../../src/ntk/jacobian.js';
-import { criticalLearningRate } from '../../src/predict/critical-lr.js';
-import { decayFactor, gainFactor } from '../../src/predict/decay.js';
-import { eigh } from '../../src/predict/eigh.js';
-import { empiricalKernelRegression } from '../../src/predict/after-kernel.js';
-import { ensemblePrediction } from '../../src/predict/ensemble.js';
-import { gdPrediction, gdPredictor } from '../../src/predict/gd-prediction.js';
-import { kernelRegression, nngpPosterior } from '../../src/predict/kernel-regression.js';
-import { makeRng } from '../../src/rng.js';
+import { selectBackend } from '../../../src/backend/select.js';
+import { circleInputs } from '../../../src/data/inputs.js';
+import { makeMat, type Mat } from '../../../src/linalg/mat.js';
+import { forward } from '../../../src/model/mlp.js';
+import { initParams } from '../../../src/model/params.js';
+import type { MlpSpec } from '../../../src/model/spec.js';
+import { jacobian, jacobianNtk } from '../../../src/ntk/jacobian.js';
+import { criticalLearningRate } from '../../../src/predict/critical-lr.js';
+import { decayFactor, gainFactor } from '../../../src/predict/decay.js';
+import { eigh } from '../../../src/predict/eigh.js';
+import { empiricalKernelRegression } from '../../../src/predict/after-kernel.js';
+import { ensemblePrediction } from '../../../src/predict/ensemble.js';
+import { gdPrediction, gdPredictor } from '../../../src/predict/gd-prediction.js';
+import { kernelRegression, nngpPosterior } from '../../../src/predict/kernel-regression.js';
+import { makeRng } from '../../../src/rng.js';
 import {
   add,
   block,
@@ -35,7 +35,7 @@ import {
   scale,
   solveDense,
   transpose,
-} from '../helpers/predict-refs.js';
+} from '../../helpers/predict-refs.js';
 
 // ---------------------------------------------------------------- exact reference for g and d
 

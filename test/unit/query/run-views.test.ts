@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { aggregateRun, readSummary } from '../../src/aggregate/index.js';
-import { runSql } from '../../src/query/run-sql.js';
-import { RUN_TABLES, openRun, parquetSource, tableFiles, tablesNamedIn } from '../../src/query/run-views.js';
-import { removeTempFolders, tempFolder, writeStudy } from '../helpers/width-study.js';
+import { aggregateRun, readSummary } from '../../../src/aggregate/index.js';
+import { runSql } from '../../../src/query/run-sql.js';
+import { RUN_TABLES, openRun, parquetSource, tableFiles, tablesNamedIn } from '../../../src/query/run-views.js';
+import { removeTempFolders, tempFolder, writeStudy } from '../../helpers/width-study.js';
 
 after(removeTempFolders);
 

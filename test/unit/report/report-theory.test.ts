@@ -7,10 +7,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { METRIC_CATALOGUE, agreement, exponentText, metricTheory } from '../../src/metrics/catalogue.js';
-import type { FitPoint, SummaryPoint } from '../../src/report/report-data.js';
-import { logBand } from '../../src/report/specs/common.js';
-import { LINE_STYLES, convergenceSpec } from '../../src/report/specs/convergence.js';
+import { METRIC_CATALOGUE, agreement, exponentText, metricTheory } from '../../../src/metrics/catalogue.js';
+import type { FitPoint, SummaryPoint } from '../../../src/report/report-data.js';
+import { logBand } from '../../../src/report/specs/common.js';
+import { LINE_STYLES, convergenceSpec } from '../../../src/report/specs/convergence.js';
 
 const WIDTHS = [64, 256, 1024];
 

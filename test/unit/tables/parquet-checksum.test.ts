@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SIBLING_TABLES, analyticFile, checkTrial, parquetToArrow, trialFile, trialStates, writeTrialTables } from '../../src/tables/index.js';
-import { runPython } from '../helpers/python.js';
-import { syntheticTrialTables } from '../helpers/synthetic-trial.js';
+import { SIBLING_TABLES, analyticFile, checkTrial, parquetToArrow, trialFile, trialStates, writeTrialTables } from '../../../src/tables/index.js';
+import { runPython } from '../../helpers/python.js';
+import { syntheticTrialTables } from '../../helpers/synthetic-trial.js';
 
 const run = mkdtempSync(path.join(tmpdir(), 'ntk-checksum-'));
 const tables = syntheticTrialTables({ trialId: 'sum000000001', analyticId: 'an0000000001' });

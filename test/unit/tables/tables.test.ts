@@ -11,8 +11,8 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
-import { OutputError, writeFileAtomicAsync } from '../../src/io/atomic-write.js';
-import { RunFolderError } from '../../src/query/errors.js';
+import { OutputError, writeFileAtomicAsync } from '../../../src/io/atomic-write.js';
+import { RunFolderError } from '../../../src/query/errors.js';
 import {
   SIBLING_TABLES,
   TABLE_NAMES,
@@ -30,9 +30,9 @@ import {
   writeTrialTables,
   type TableName,
   type TrialTables,
-} from '../../src/tables/index.js';
-import { ROOT } from '../helpers/python.js';
-import { syntheticTrialTables, type SyntheticTrialOptions } from '../helpers/synthetic-trial.js';
+} from '../../../src/tables/index.js';
+import { ROOT } from '../../helpers/python.js';
+import { syntheticTrialTables, type SyntheticTrialOptions } from '../../helpers/synthetic-trial.js';
 
 const newRun = (): string => mkdtempSync(path.join(tmpdir(), 'ntk-tables-'));
 

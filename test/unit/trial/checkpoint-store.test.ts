@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkpointDir, deleteCheckpoint, loadCheckpoint, saveCheckpoint } from '../../src/trial/checkpoint-store.js';
-import type { TrialCheckpoint } from '../../src/trial/types.js';
+import { checkpointDir, deleteCheckpoint, loadCheckpoint, saveCheckpoint } from '../../../src/trial/checkpoint-store.js';
+import type { TrialCheckpoint } from '../../../src/trial/types.js';
 
 const ID = 'abc123def456';
 

@@ -9,13 +9,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { selectBackend } from '../../src/backend/select.js';
-import { expandGrid } from '../../src/config/expand.js';
-import { loadConfig } from '../../src/config/loader.js';
-import { completeTrialIds, readTable, tableToRows, trialFile, TRIAL_TABLES } from '../../src/tables/index.js';
-import { checkpointDir, saveCheckpoint } from '../../src/trial/checkpoint-store.js';
-import { executeTrial } from '../../src/trial/execute-trial.js';
-import { checkTrial } from '../../src/tables/read.js';
+import { selectBackend } from '../../../src/backend/select.js';
+import { expandGrid } from '../../../src/config/expand.js';
+import { loadConfig } from '../../../src/config/loader.js';
+import { completeTrialIds, readTable, tableToRows, trialFile, TRIAL_TABLES } from '../../../src/tables/index.js';
+import { checkpointDir, saveCheckpoint } from '../../../src/trial/checkpoint-store.js';
+import { executeTrial } from '../../../src/trial/execute-trial.js';
+import { checkTrial } from '../../../src/tables/read.js';
 
 await selectBackend('wasm');
 
