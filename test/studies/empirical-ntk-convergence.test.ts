@@ -6,13 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { selectBackend } from '../../../src/backend/select.js';
-import { circleInputs } from '../../../src/data/inputs.js';
-import { relFrobenius } from '../../../src/linalg/mat.js';
-import { initParams } from '../../../src/model/params.js';
-import type { MlpSpec } from '../../../src/model/spec.js';
-import { analyticKernels } from '../../../src/ntk/analytic.js';
-import { empiricalNtk } from '../../../src/ntk/empirical.js';
+import { selectBackend } from '../../src/backend/select.js';
+import { circleInputs } from '../../src/data/inputs.js';
+import { relFrobenius } from '../../src/linalg/mat.js';
+import { initParams } from '../../src/model/params.js';
+import type { MlpSpec } from '../../src/model/spec.js';
+import { analyticKernels } from '../../src/ntk/analytic.js';
+import { empiricalNtk } from '../../src/ntk/empirical.js';
 
 await selectBackend('wasm');
 

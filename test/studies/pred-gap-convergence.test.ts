@@ -6,19 +6,19 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { selectBackend } from '../../../src/backend/select.js';
-import type { Dataset } from '../../../src/data/dataset.js';
-import { circleInputs } from '../../../src/data/inputs.js';
-import { makeMat, type Mat } from '../../../src/linalg/mat.js';
-import { predGap } from '../../../src/metrics/pred-gap.js';
-import { forward } from '../../../src/model/mlp.js';
-import { initParams } from '../../../src/model/params.js';
-import type { MlpSpec } from '../../../src/model/spec.js';
-import { train } from '../../../src/model/train.js';
-import { analyticKernels } from '../../../src/ntk/analytic.js';
-import { empiricalNtk } from '../../../src/ntk/empirical.js';
-import { criticalLearningRate } from '../../../src/predict/critical-lr.js';
-import { gdPrediction } from '../../../src/predict/gd-prediction.js';
+import { selectBackend } from '../../src/backend/select.js';
+import type { Dataset } from '../../src/data/dataset.js';
+import { circleInputs } from '../../src/data/inputs.js';
+import { makeMat, type Mat } from '../../src/linalg/mat.js';
+import { predGap } from '../../src/metrics/pred-gap.js';
+import { forward } from '../../src/model/mlp.js';
+import { initParams } from '../../src/model/params.js';
+import type { MlpSpec } from '../../src/model/spec.js';
+import { train } from '../../src/model/train.js';
+import { analyticKernels } from '../../src/ntk/analytic.js';
+import { empiricalNtk } from '../../src/ntk/empirical.js';
+import { criticalLearningRate } from '../../src/predict/critical-lr.js';
+import { gdPrediction } from '../../src/predict/gd-prediction.js';
 
 function sinTarget(x: Mat): Mat {
   return makeMat(x.rows, 1, Array.from({ length: x.rows }, (_, i) => Math.sin(3 * Math.atan2(x.data[2 * i + 1], x.data[2 * i]))));

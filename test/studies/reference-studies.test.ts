@@ -9,12 +9,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { aggregateRun, readSummary, type FitRow } from '../../../src/aggregate/index.js';
-import { selectBackend } from '../../../src/backend/select.js';
-import { analyticIdOf, sweepIdOf, trialIdOf } from '../../../src/config/ids.js';
-import { loadConfig, resolveTrial, type Assignment } from '../../../src/config/loader.js';
-import { writeTrialTables } from '../../../src/tables/write.js';
-import { runTrial } from '../../../src/trial/run-trial.js';
+import { aggregateRun, readSummary, type FitRow } from '../../src/aggregate/index.js';
+import { selectBackend } from '../../src/backend/select.js';
+import { analyticIdOf, sweepIdOf, trialIdOf } from '../../src/config/ids.js';
+import { loadConfig, resolveTrial, type Assignment } from '../../src/config/loader.js';
+import { writeTrialTables } from '../../src/tables/write.js';
+import { runTrial } from '../../src/trial/run-trial.js';
 
 await selectBackend('wasm');
 

@@ -10,14 +10,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { aggregateRun } from '../../../src/aggregate/aggregate-run.js';
-import { selectBackend } from '../../../src/backend/select.js';
-import { expandGrid, resolvePoint } from '../../../src/config/expand.js';
-import { analyticIdOf, sweepIdOf, trialIdOf } from '../../../src/config/ids.js';
-import { loadConfig } from '../../../src/config/loader.js';
-import { metricTheory } from '../../../src/metrics/catalogue.js';
-import { writeTrialTables } from '../../../src/tables/write.js';
-import { runTrial } from '../../../src/trial/run-trial.js';
+import { aggregateRun } from '../../src/aggregate/aggregate-run.js';
+import { selectBackend } from '../../src/backend/select.js';
+import { expandGrid, resolvePoint } from '../../src/config/expand.js';
+import { analyticIdOf, sweepIdOf, trialIdOf } from '../../src/config/ids.js';
+import { loadConfig } from '../../src/config/loader.js';
+import { metricTheory } from '../../src/metrics/catalogue.js';
+import { writeTrialTables } from '../../src/tables/write.js';
+import { runTrial } from '../../src/trial/run-trial.js';
 
 await selectBackend('wasm');
 
