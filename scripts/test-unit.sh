@@ -6,4 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t files < <(find test/unit test/workflows test/replay -name '*.test.ts' | sort)
 [ "${#files[@]}" -gt 0 ] || { echo "test:unit: no test files found" >&2; exit 1; }
-exec npx tsx --test --test-concurrency=1 "${files[@]}" "$@"
+# Two files at a time, one per core of the CI machine: none of these holds a core for more than a
+# few seconds (the CPU-heavy width studies are in test/studies/, run by `npm test`).
+exec npx tsx --test --test-concurrency=2 "${files[@]}" "$@"
