@@ -204,10 +204,10 @@ export async function startDevServer(opts: StartOptions): Promise<DevServer> {
   return { ...record, stop: (graceMs) => stopServer(opts.runDir, record, () => exited !== undefined, graceMs) };
 }
 
-/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
-function accepts(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on `host`:`port` (a refusal answers at once). */
+export function accepts(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({ host, port });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
