@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import path from 'node:path';
 import { writeFileAtomic } from '../src/io/atomic-write.js';
 import { connectClient, DEFAULT_NAMESPACE } from '../connection/connect.js';
@@ -183,12 +183,15 @@ export async function startDevServer(opts: StartOptions): Promise<DevServer> {
   for (;;) {
     if (exited) throw failed(`it stopped (${exited}); its log is ${logFile}`);
     try {
+      // A gRPC connect to a port nobody listens on yet waits out its deadline (its retry backoff
+      // starts at a second); a TCP connect is refused at once, so poll that until the port opens.
+      if (!(await accepts(port))) throw new Error('not listening yet');
       const c = await connectClient({ address }, 1000);
       await c.close();
       break;
     } catch {
       if (Date.now() > deadline) throw failed(`no answer on ${address} within ${opts.readyTimeoutMs ?? 60_000} ms`);
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 50));
     }
   }
   const record: ServerRecord = {
@@ -200,6 +203,18 @@ export async function startDevServer(opts: StartOptions): Promise<DevServer> {
   };
   writeFileAtomic(recordFile(opts.runDir), `${JSON.stringify(record, null, 2)}\n`);
   return { ...record, stop: (graceMs) => stopServer(opts.runDir, record, () => exited !== undefined, graceMs) };
+}
+
+/** Whether something accepts TCP connections on `host`:`port` (a refusal answers at once). */
+export function accepts(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 async function stopServer(runDir: string, rec: ServerRecord, hasExited: () => boolean, graceMs = 10_000): Promise<void> {

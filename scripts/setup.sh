@@ -68,7 +68,7 @@ haproxy_found() { [ -x "${HAPROXY_PATH:-/usr/sbin/haproxy}" ]; }
 debian_package haproxy haproxy_found "the mTLS test (test/integration/mtls.test.ts)"
 # ---- end Debian packages ------------------------------------------------------------------------
 
-# ---- Compose Specification schema, for docker-compose.yml's check (test/unit/compose.test.ts) ----
+# ---- Compose Specification schema, for docker-compose.yml's check (test/unit/docker/compose.test.ts) ----
 # No Docker engine runs in CI, so the compose file is validated against the official JSON schema,
 # which ships inside the Go module compose-go (the library `docker compose` parses files with).
 # The Go module proxy serves it; the module's checksum is verified by Go. Written to .cache/.
@@ -85,11 +85,11 @@ elif command -v go >/dev/null 2>&1; then
     chmod u+w "$compose_schema" # the module cache is read-only
     echo "$compose_go" > .cache/compose-spec.version
   else
-    say "could not download $compose_go; test/unit/compose.test.ts fails without its schema"
+    say "could not download $compose_go; test/unit/docker/compose.test.ts fails without its schema"
   fi
 else
   say "Go is not on PATH, so the compose-spec schema was not fetched (https://go.dev/dl);"
-  say "  test/unit/compose.test.ts fails without it"
+  say "  test/unit/docker/compose.test.ts fails without it"
 fi
 # ---- end Compose Specification schema ------------------------------------------------------------
 

@@ -6,7 +6,7 @@
  * so each distinct value of a section (e.g. each (width, depth) of `model`) is parsed by the
  * schema once, each distinct combination of sections other than the weight seed is put together
  * and cross-checked once, and a point costs one string join and one SHA-256. The ids are exactly
- * `trialIdOf(resolvePoint(loaded, point))` (test/unit/trial-ids.test.ts checks it point by point).
+ * `trialIdOf(resolvePoint(loaded, point))` (test/unit/config/trial-ids.test.ts checks it point by point).
  */
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { describe } from './describe.js';

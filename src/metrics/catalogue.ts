@@ -13,7 +13,7 @@
  *
  * Sources are the papers' arXiv ids with the statement or figure as recalled: the papers could not
  * be consulted where this was written, and docs/report.md says which statements were checked by
- * measurement here (test/unit/weight-change-rates.test.ts, test/report/quickstart-slope.test.ts).
+ * measurement here (test/studies/weight-change-rates.test.ts, test/report/quickstart-slope.test.ts).
  */
 
 import type { LayerRole } from './weights.js';

@@ -2,7 +2,7 @@
  * The explicit backward pass of the training loss L = 1/(2N) Σ_i ‖f(x_i) − y_i‖² (docs/design.md §2).
  * With g = (f − y)/N at the output and z^{l+1} = a_l h^l W^l + c b^l:
  *   ∂L/∂W^l = a_l (h^l)ᵀ g^{l+1},  ∂L/∂b^l = c Σ_rows g^{l+1},  g^l = a_l (g^{l+1} (W^l)ᵀ) ⊙ φ'(z^l).
- * Checked against TensorFlow.js autodiff and finite differences in test/unit/train.test.ts.
+ * Checked against TensorFlow.js autodiff and finite differences in test/unit/model/train.test.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { matMulAtB, matMulAWt } from '../backend/matmul.js';

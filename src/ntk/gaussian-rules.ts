@@ -16,7 +16,7 @@
  *
  * The constants were chosen on evidence, against scipy's adaptive quadrature (QUADPACK) at
  * pre-activation variances 0.1 … 1e4 and against the closed forms of erf and relu
- * (test/interop/quadrature-reference.test.ts, test/unit/analytic.test.ts); docs/quadrature.md
+ * (test/interop/quadrature-reference.test.ts, test/unit/ntk/analytic.test.ts); docs/quadrature.md
  * states the error bound and the measurements.
  */
 import { gaussHermite } from './gauss-hermite.js';

@@ -1,7 +1,7 @@
 /**
  * `ntk-sweep validate` on valid configs, through the real executable: the text summary and the
  * JSON trial list agree with the library (expandGrid, sweepIdOf), and nothing is written.
- * (Broken configs: test/unit/config-corpus.test.ts.)
+ * (Broken configs: test/unit/config/config-corpus.test.ts.)
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

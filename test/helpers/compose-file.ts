@@ -1,7 +1,7 @@
 /**
  * Reading docker-compose.yml as `docker compose` does, without a Docker engine: YAML with merge
  * keys, and Compose's variable interpolation. Shared by the compose file's checks
- * (test/unit/compose.test.ts) and the harness that runs its topology without Docker
+ * (test/unit/docker/compose.test.ts) and the harness that runs its topology without Docker
  * (test/integration/helpers/topology.ts).
  */
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * A writer process for the concurrency test of test/unit/tables.test.ts: writes (and rewrites)
+ * A writer process for the concurrency test of test/unit/tables/tables.test.ts: writes (and rewrites)
  * synthetic trials into a run folder in a loop, so that another process can list the folder
  * while files are being written and renamed.
  * Usage: tsx test/helpers/write-trials-loop.ts RUN_DIR ROUNDS TRIALS

@@ -65,7 +65,9 @@ describe('two launches of one config at once', () => {
       const loaded = loadConfig(config);
       const ids = expandGrid(loaded).map((p) => p.trialId).sort();
 
-      const args = ['run', 'pair.yaml', '--progress', 'lines'];
+      // Trials in-process (--executors 0): the race is between the launches and their server;
+      // starting executor threads would only add seconds of CPU per pair (executors.test.ts covers them).
+      const args = ['run', 'pair.yaml', '--progress', 'lines', '--executors', '0'];
       const first = startCli(args, { cwd: dir });
       await new Promise((r) => setTimeout(r, delayMs));
       const second = startCli(args, { cwd: dir });

@@ -1,5 +1,5 @@
 /**
- * Issue 4, must show 4: a sweep of 2 000 trials (train.steps 0: initialisation and tables only)
+ * A sweep of 2 000 trials (train.steps 0: initialisation and tables only)
  * completes through `ntk-sweep run` with continue-as-new in its run chain, and no history of the
  * chain exceeds a few thousand events. The run folder lives on tmpfs when there is one: the
  * tables are fsynced file by file, which would otherwise dominate.

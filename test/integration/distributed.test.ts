@@ -1,13 +1,13 @@
 /**
- * Issue 4, must show 7 and 2, on the distributed shape: a Temporal dev server on its own, worker
+ * The distributed shape: a Temporal dev server on its own, worker
  * processes started with `ntk-sweep worker` (one on the CPU queue, GPU-queue workers separately,
  * as on separate hosts), and `ntk-sweep run --address …` from another process.
  *
- * 7. The sweep completes, each activity ran on its queue and on the worker serving that queue,
- *    and stopping the CLI (Ctrl-C) does not stop the sweep.
- * 2. SIGKILL of the GPU worker in the middle of a trial: the trial is retried on a new worker,
- *    resumes from its checkpoint (fewer steps recomputed than the trial has), and its outputs hold
- *    it once.
+ * - The sweep completes, each activity ran on its queue and on the worker serving that queue,
+ *   and stopping the CLI (Ctrl-C) does not stop the sweep.
+ * - SIGKILL of the GPU worker in the middle of a trial: the trial is retried on a new worker,
+ *   resumes from its checkpoint (fewer steps recomputed than the trial has), and its outputs hold
+ *   it once.
  */
 import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * Issue 4, must show 6: a config error, an unreachable --address, a missing Temporal CLI — each a
+ * A config error, an unreachable --address, a missing Temporal CLI — each a
  * clear message, a non-zero exit, nothing started and nothing written (no run folder appears).
  */
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * Issue 4, must show 3: kill the embedded server and the CLI (SIGKILL both) in the middle of a
+ * Kill the embedded server and the CLI (SIGKILL both) in the middle of a
  * sweep; `ntk-sweep resume RUN` finishes only what was missing: no trial complete before the kill
  * is trained or written again, and every trial is trained once over the whole sweep.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 4, must show 1: a sweep of 8 trials through the real `ntk-sweep run` (embedded dev server,
+ * A sweep of 8 trials through the real `ntk-sweep run` (embedded dev server,
  * in-process workers) writes every table for every trial exactly once; running it again trains
  * nothing. The run's histories are read back from its own database (and recorded as replay
  * fixtures with NTK_RECORD_HISTORIES=1).
@@ -26,7 +26,7 @@ describe('ntk-sweep run, end to end (embedded server)', () => {
   let first: Awaited<ReturnType<typeof runCli>>;
 
   before(async () => {
-    // A low history limit makes the 8 trials span a continue-as-new chain (replayed by replay.test.ts).
+    // A low history limit makes the 8 trials span a continue-as-new chain (replayed by test/replay/replay.test.ts).
     first = await runCli(['run', 'tiny.yaml', '--json', '--max-history-events', '40'], { cwd: dir });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,7 @@
  *
  * Two run folders: one made by the real `ntk-sweep trial` command for three trials of
  * test/fixtures/tables/tiny-sweep.yaml (expected values: what TypeScript reads back, which
- * test/unit/tables.test.ts shows is what it wrote), and a synthetic one whose rows are known
+ * test/unit/tables/tables.test.ts shows is what it wrote), and a synthetic one whose rows are known
  * exactly and cover what real runs rarely produce at once (a failed trial, a diverged one with a
  * NaN loss, different dictionary values per file, a trial without analytic rows).
  */

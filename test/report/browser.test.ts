@@ -1,5 +1,5 @@
 /**
- * Issue 5, must-show 1: the report of a real small sweep — trials run by the `ntk-sweep trial`
+ * The report of a real small sweep — trials run by the `ntk-sweep trial`
  * executable, then `ntk-sweep report` (aggregation + rendering, no Temporal) — opened in headless
  * Debian Chromium driven by playwright-core. Every figure is drawn with the series and points the
  * `summary` table (or, for the kernel against the angle, the `kernels` table) says it must have,

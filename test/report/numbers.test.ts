@@ -1,5 +1,5 @@
 /**
- * Issue 5, must-show 2 and 4: every number the report prints equals the DuckDB query over the run
+ * Every number the report prints equals the DuckDB query over the run
  * folder that it names (checked with the test's own views, test/report/lookup.ts), nothing else in
  * the page is a number, report.md has the same tables; and a run folder with failed and diverged
  * trials, and one with a single width, give a report that says so. The folders are real: trials

@@ -1,5 +1,5 @@
 /**
- * Issue 5, must-show 3: the real quickstart sweep (configs/quickstart.yaml through `ntk-sweep run`
+ * The real quickstart sweep (configs/quickstart.yaml through `ntk-sweep run`
  * on the embedded Temporal server, then `ntk-sweep report`) fits a slope of kernel_rel_err at
  * initialisation against width within [−0.65, −0.35] (theory −1/2), and the report shows it.
  */

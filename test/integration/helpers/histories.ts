@@ -1,7 +1,7 @@
 /**
  * Reading a sweep's workflow histories back from a real Temporal server: every run of its
  * continue-as-new chain, the activities each ran (type, task queue, worker identity, result), and
- * saving histories as replay fixtures (test/integration/histories/, see replay.test.ts).
+ * saving histories as replay fixtures (test/replay/histories/, see test/replay/replay.test.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils.js';
 import { ROOT } from './cli.js';
 
-export const HISTORIES_DIR = path.join(ROOT, 'test', 'integration', 'histories');
+export const HISTORIES_DIR = path.join(ROOT, 'test', 'replay', 'histories');
 
 export interface ChainRun {
   runId: string;
@@ -118,7 +118,7 @@ export function workflowTaskIdentities(history: History): Set<string> {
 
 /**
  * Saves a history as a replay fixture when NTK_RECORD_HISTORIES=1 (the committed fixtures are
- * what replay.test.ts replays; refresh them after a deliberate, versioned workflow change).
+ * what test/replay/replay.test.ts replays; refresh them after a deliberate, versioned workflow change).
  */
 export function maybeRecordHistory(name: string, history: History): void {
   if (process.env.NTK_RECORD_HISTORIES !== '1') return;

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { connectClient, type ConnectedClient } from '../../../connection/connect.js';
-import { isAlive } from '../../../orchestration/dev-server.js';
+import { accepts, isAlive } from '../../../orchestration/dev-server.js';
 import { findTemporalCli } from '../../../orchestration/temporal-cli.js';
 import { ROOT } from '../../helpers/python.js';
 import { startCli, waitFor, type CliRun } from './cli.js';
@@ -270,6 +270,9 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
   const waitServer = async (): Promise<void> => {
     await waitFor(`the Temporal server at ${address}`, async () => {
       if (!server || server.exitCode !== null) throw new Error(`the Temporal server stopped:\n${tail(serverLogFile)}`);
+      // Until the port opens, a gRPC connect would wait out its deadline: ask TCP first.
+      const i = address.lastIndexOf(':');
+      if (!(await accepts(Number(address.slice(i + 1)), address.slice(0, i)))) return undefined;
       try {
         const c = await connectClient({ address }, 2000);
         await c.close();
@@ -277,7 +280,7 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
       } catch {
         return undefined;
       }
-    }, 120_000, 500);
+    }, 120_000, 100);
   };
 
   const startWorker = async (service: string, identity: string): Promise<CliRun> => {
