@@ -22,7 +22,12 @@ const restricted = (patterns, paths = []) => ({
     'error',
     ...patterns
       .filter((p) => !p.allowTypeImports)
-      .flatMap((p) => (p.regex ? [p.regex] : p.group.map(globRegex)).map((re) => ({ selector: `ImportExpression[source.value=/${re}/]`, message: p.message }))),
+      .flatMap((p) =>
+        (p.regex ? [p.regex] : p.group.map(globRegex)).map((re) => ({
+          selector: `ImportExpression[source.value=/${re}/]`,
+          message: p.message,
+        })),
+      ),
   ],
 });
 
@@ -34,14 +39,29 @@ function globRegex(glob) {
 const TS_FILES = ['**/*.ts'];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'runs/', '.cache/', '.venv/', '.gpu/', 'node_modules/', 'python/', 'test/fixtures/', '**/__pycache__/'] },
+  {
+    ignores: [
+      'dist/',
+      'runs/',
+      '.cache/',
+      '.venv/',
+      '.gpu/',
+      'node_modules/',
+      'python/',
+      'test/fixtures/',
+      '**/__pycache__/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {
@@ -52,7 +72,11 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': [
         'error',
         // node:test collects test() and describe() itself; their promises are not the caller's to await.
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] },
+          ],
+        },
       ],
       '@typescript-eslint/no-misused-promises': 'error',
     },
@@ -62,7 +86,11 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: restricted([
       { group: ['@temporalio/*'], message: 'src/ is the pure core and never imports Temporal.' },
-      { regex: outerRe(OUTER), message: 'src/ imports nothing from the layers above it (cli/, orchestration/, connection/, workers/, activities/, workflows/, executors/).' },
+      {
+        regex: outerRe(OUTER),
+        message:
+          'src/ imports nothing from the layers above it (cli/, orchestration/, connection/, workers/, activities/, workflows/, executors/).',
+      },
     ]),
   },
   {
@@ -71,32 +99,67 @@ export default tseslint.config(
     files: ['workflows/**/*.ts'],
     rules: restricted(
       [
-        { group: ['@tensorflow/*', '@duckdb/*'], message: 'workflows/ runs in the workflow sandbox: no TensorFlow.js or DuckDB.' },
-        { group: ['apache-arrow', 'apache-arrow/*', 'parquet-wasm', 'parquet-wasm/*'], message: 'workflows/ runs in the workflow sandbox: no Arrow or Parquet.' },
+        {
+          group: ['@tensorflow/*', '@duckdb/*'],
+          message: 'workflows/ runs in the workflow sandbox: no TensorFlow.js or DuckDB.',
+        },
+        {
+          group: ['apache-arrow', 'apache-arrow/*', 'parquet-wasm', 'parquet-wasm/*'],
+          message: 'workflows/ runs in the workflow sandbox: no Arrow or Parquet.',
+        },
         // src/failure-kinds.ts is the exception: a table of names with no imports, for the retry policies.
-        { regex: '^(\\.\\./)+src(/(?!failure-kinds\\.js$)|$)', allowTypeImports: true, message: 'workflows/ imports only types from src/ (the sandbox must not load the core), and src/failure-kinds.js.' },
-        { regex: outerRe(['activities']), allowTypeImports: true, message: 'workflows/ imports only the activities\' types (proxyActivities).' },
-        { regex: outerRe(['connection', 'orchestration', 'workers', 'executors', 'cli']), message: 'workflows/ depends on no process-side layer.' },
+        {
+          regex: '^(\\.\\./)+src(/(?!failure-kinds\\.js$)|$)',
+          allowTypeImports: true,
+          message:
+            'workflows/ imports only types from src/ (the sandbox must not load the core), and src/failure-kinds.js.',
+        },
+        {
+          regex: outerRe(['activities']),
+          allowTypeImports: true,
+          message: "workflows/ imports only the activities' types (proxyActivities).",
+        },
+        {
+          regex: outerRe(['connection', 'orchestration', 'workers', 'executors', 'cli']),
+          message: 'workflows/ depends on no process-side layer.',
+        },
       ],
-      NODE_BUILTINS.map((name) => ({ name, message: 'workflows/ runs in the workflow sandbox: no Node built-ins (determinism, docs/orchestration.md).' })),
+      NODE_BUILTINS.map((name) => ({
+        name,
+        message: 'workflows/ runs in the workflow sandbox: no Node built-ins (determinism, docs/orchestration.md).',
+      })),
     ),
   },
   {
     // Activities stay thin: a few lines around one core call, never the client side.
     files: ['activities/**/*.ts'],
-    rules: restricted([{ regex: outerRe(['orchestration', 'cli']), message: 'activities/ stay thin: no orchestration/ or cli/ imports.' }]),
+    rules: restricted([
+      {
+        regex: outerRe(['orchestration', 'cli']),
+        message: 'activities/ stay thin: no orchestration/ or cli/ imports.',
+      },
+    ]),
   },
   {
     // Reaching a Temporal server is shared by the client side and the workers: it depends on neither.
     files: ['connection/**/*.ts'],
     rules: restricted([
-      { regex: outerRe(['orchestration', 'workers', 'activities', 'workflows', 'executors', 'cli']), message: 'connection/ is shared by orchestration/ and workers/ and imports neither (nor any layer above src/).' },
+      {
+        regex: outerRe(['orchestration', 'workers', 'activities', 'workflows', 'executors', 'cli']),
+        message: 'connection/ is shared by orchestration/ and workers/ and imports neither (nor any layer above src/).',
+      },
     ]),
   },
   {
     // Workers and executors serve trials; they never reach for the client side.
     files: ['workers/**/*.ts', 'executors/**/*.ts'],
-    rules: restricted([{ regex: outerRe(['orchestration', 'cli']), message: 'workers/ and executors/ import nothing from orchestration/ (shared needs live in connection/) or cli/.' }]),
+    rules: restricted([
+      {
+        regex: outerRe(['orchestration', 'cli']),
+        message:
+          'workers/ and executors/ import nothing from orchestration/ (shared needs live in connection/) or cli/.',
+      },
+    ]),
   },
   {
     // The CLI is the top: nothing below it imports it.

@@ -11,5 +11,10 @@ export const COMPACT_MIN_TRIALS = 100;
 
 export async function compact(ref: RunRef): Promise<CompactSummary> {
   const r = await compactRun(ref.runDir, { minTrials: COMPACT_MIN_TRIALS });
-  return { generation: r.generation, compacted: r.compacted, parts: r.parts.length, ...(r.skipped ? { skipped: r.skipped } : {}) };
+  return {
+    generation: r.generation,
+    compacted: r.compacted,
+    parts: r.parts.length,
+    ...(r.skipped ? { skipped: r.skipped } : {}),
+  };
 }

@@ -37,7 +37,16 @@ async function median(reps: number, f: () => Promise<unknown>): Promise<number> 
 
 async function time(job: ThreadJob): Promise<number> {
   await selectBackend('wasm');
-  const spec: MlpSpec = { inputDim: job.dim, width: job.width, depth: job.depth, outputs: 1, activation: 'relu', parameterization: 'ntk', wStd: Math.SQRT2, bStd: 0.1 };
+  const spec: MlpSpec = {
+    inputDim: job.dim,
+    width: job.width,
+    depth: job.depth,
+    outputs: 1,
+    activation: 'relu',
+    parameterization: 'ntk',
+    wStd: Math.SQRT2,
+    bStd: 0.1,
+  };
   const params = initParams(spec, job.seed);
   const xm = gaussianInputs(job.n, job.dim, job.seed);
   if (job.kind === 'ntk') return median(job.reps, () => empiricalNtk(params, xm));

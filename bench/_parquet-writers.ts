@@ -37,7 +37,8 @@ type Loaded = { name: string; version: string; lib: any } | { name: string; miss
 function loadCandidate(name: string): Loaded {
   try {
     const req = createRequire(path.join(CANDIDATES, 'package.json'));
-    const version = (JSON.parse(readFileSync(req.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+    const version = (JSON.parse(readFileSync(req.resolve(`${name}/package.json`), 'utf8')) as { version: string })
+      .version;
     return { name, version, lib: req(name) };
   } catch (e) {
     return { name, missing: (e as Error).message.split('\n')[0] };
@@ -53,9 +54,19 @@ interface Writer {
 }
 
 const CURVE_FIELDS = [
-  'train_loss', 'test_loss', 'pred_train_loss_analytic', 'pred_test_loss_analytic', 'pred_train_loss_linear',
-  'pred_test_loss_linear', 'weight_change', 'kernel_rel_err', 'kernel_drift', 'pred_gap_analytic', 'pred_gap_linear',
-  'pred_gap_analytic_rel', 'pred_gap_linear_rel',
+  'train_loss',
+  'test_loss',
+  'pred_train_loss_analytic',
+  'pred_test_loss_analytic',
+  'pred_train_loss_linear',
+  'pred_test_loss_linear',
+  'weight_change',
+  'kernel_rel_err',
+  'kernel_drift',
+  'pred_gap_analytic',
+  'pred_gap_linear',
+  'pred_gap_analytic_rel',
+  'pred_gap_linear_rel',
 ] as const;
 
 function arrowWriter(): Writer {
@@ -76,7 +87,11 @@ function parquetjsWriter(c: { name: string; version: string; lib: any }, list: '
   const opt = (type: string) => ({ type, optional: true, compression });
   const values =
     list === 'LIST'
-      ? { type: 'LIST', compression, fields: { list: { repeated: true, fields: { element: { type: 'FLOAT', compression } } } } }
+      ? {
+          type: 'LIST',
+          compression,
+          fields: { list: { repeated: true, fields: { element: { type: 'FLOAT', compression } } } },
+        }
       : { type: 'FLOAT', repeated: true, compression };
   const kernelSchema = new p.ParquetSchema({
     trial_id: { type: 'UTF8', compression },
@@ -115,8 +130,12 @@ async function duckdbWriter(): Promise<Writer> {
   const instance = await DuckDBInstance.create(':memory:');
   const con: DuckDBConnection = await instance.connect();
   const version = (await con.runAndReadAll('SELECT version()')).getRows()[0][0] as string;
-  await con.run(`CREATE TABLE kernels (trial_id VARCHAR, step INTEGER, kind VARCHAR, split VARCHAR, "row" INTEGER, "values" FLOAT[])`);
-  await con.run(`CREATE TABLE curves (trial_id VARCHAR, step INTEGER, ${CURVE_FIELDS.map((f) => `${f} DOUBLE`).join(', ')})`);
+  await con.run(
+    `CREATE TABLE kernels (trial_id VARCHAR, step INTEGER, kind VARCHAR, split VARCHAR, "row" INTEGER, "values" FLOAT[])`,
+  );
+  await con.run(
+    `CREATE TABLE curves (trial_id VARCHAR, step INTEGER, ${CURVE_FIELDS.map((f) => `${f} DOUBLE`).join(', ')})`,
+  );
   return {
     name: `DuckDB ${version} COPY (@duckdb/node-api appender)`,
     compression: 'ZSTD',
@@ -167,7 +186,11 @@ function median(xs: number[]): number {
  * CPU time of this process (all its threads), in ms; on a shared machine the minimum is the
  * steadiest of the three.
  */
-async function timeWriter(w: Writer, kernels: KernelRow[], curves: CurveRow[]): Promise<{ ms: number; minMs: number; cpuMs: number; kernelsKiB: number; curvesKiB: number; dir: string }> {
+async function timeWriter(
+  w: Writer,
+  kernels: KernelRow[],
+  curves: CurveRow[],
+): Promise<{ ms: number; minMs: number; cpuMs: number; kernelsKiB: number; curvesKiB: number; dir: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pq-bench-'));
   for (let i = 0; i < 3; i++) await w.write(dir, kernels, curves);
   const times: number[] = [];
@@ -181,7 +204,14 @@ async function timeWriter(w: Writer, kernels: KernelRow[], curves: CurveRow[]): 
     cpu.push((c.user + c.system) / 1000);
   }
   const kib = (f: string): number => statSync(path.join(dir, f)).size / 1024;
-  return { ms: median(times), minMs: Math.min(...times), cpuMs: median(cpu), kernelsKiB: kib('kernels.parquet'), curvesKiB: kib('curves.parquet'), dir };
+  return {
+    ms: median(times),
+    minMs: Math.min(...times),
+    cpuMs: median(cpu),
+    kernelsKiB: kib('kernels.parquet'),
+    curvesKiB: kib('curves.parquet'),
+    dir,
+  };
 }
 
 /** What pyarrow reads from each kernels file: the `values` type, row count, and whether the floats survived. */
@@ -207,10 +237,17 @@ print(json.dumps(out))
 }
 
 /** The four delicate types through each writer, as pyarrow, polars and DuckDB (Python) read them back. */
-async function typeFidelity(candidates: { name: string; version: string; lib: any }[]): Promise<Record<string, unknown>> {
+async function typeFidelity(
+  candidates: { name: string; version: string; lib: any }[],
+): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pq-types-'));
   const rows = [
-    { seed: 2 ** 40 + 7, started_at: new Date(Date.UTC(2026, 10, 3, 12, 34, 56, 789)), activation: 'relu', values: Float32Array.of(0.1, -2.5, 3e-8) },
+    {
+      seed: 2 ** 40 + 7,
+      started_at: new Date(Date.UTC(2026, 10, 3, 12, 34, 56, 789)),
+      activation: 'relu',
+      values: Float32Array.of(0.1, -2.5, 3e-8),
+    },
     { seed: 4294967295, started_at: new Date(0), activation: 'erf', values: Float32Array.of(1 / 3) },
     { seed: 0, started_at: new Date(Date.UTC(2000, 0, 1)), activation: 'relu', values: new Float32Array(0) },
   ];
@@ -244,15 +281,19 @@ async function typeFidelity(candidates: { name: string; version: string; lib: an
       seed: { type: 'INT64' },
       started_at: { type: 'TIMESTAMP_MILLIS' },
       activation: { type: 'UTF8' },
-      values: c.name === '@dsnp/parquetjs'
-        ? { type: 'LIST', fields: { list: { repeated: true, fields: { element: { type: 'FLOAT' } } } } }
-        : { type: 'FLOAT', repeated: true },
+      values:
+        c.name === '@dsnp/parquetjs'
+          ? { type: 'LIST', fields: { list: { repeated: true, fields: { element: { type: 'FLOAT' } } } } }
+          : { type: 'FLOAT', repeated: true },
     });
     const file = path.join(dir, `${c.name.replace(/[@/]/g, '_')}.parquet`);
     const w = await p.ParquetWriter.openFile(schema, file);
     for (const r of rows) {
       const v = Array.from(r.values);
-      await w.appendRow({ ...r, values: c.name === '@dsnp/parquetjs' ? { list: v.map((element) => ({ element })) } : v });
+      await w.appendRow({
+        ...r,
+        values: c.name === '@dsnp/parquetjs' ? { list: v.map((element) => ({ element })) } : v,
+      });
     }
     await w.close();
     files[c.name] = file;
@@ -311,7 +352,12 @@ for name, f in inp['files'].items():
     out[name] = r
 print(json.dumps(out))
 `;
-  const expected = rows.map((r) => ({ seed: r.seed, started_at_ms: r.started_at.getTime(), activation: r.activation, values: Array.from(r.values) }));
+  const expected = rows.map((r) => ({
+    seed: r.seed,
+    started_at_ms: r.started_at.getTime(),
+    activation: r.activation,
+    values: Array.from(r.values),
+  }));
   const res = spawnSync(PYTHON, ['-c', code], { input: JSON.stringify({ files, rows: expected }), encoding: 'utf8' });
   if (res.status !== 0) throw new Error(res.stderr);
   rmSync(dir, { recursive: true, force: true });
@@ -319,11 +365,22 @@ print(json.dumps(out))
 }
 
 export async function run(): Promise<void> {
-  console.log(`# Parquet writers — ${new Date().toISOString()} — node ${process.version} — ${cpus()[0]?.model} × ${cpus().length}`);
-  const t = syntheticTrialTables({ trialId: 'bench0000001', nTrain: 64, nTest: 0, snapshots: [0, 1000, 2990], steps: 2990, logEvery: 10 });
+  console.log(
+    `# Parquet writers — ${new Date().toISOString()} — node ${process.version} — ${cpus()[0]?.model} × ${cpus().length}`,
+  );
+  const t = syntheticTrialTables({
+    trialId: 'bench0000001',
+    nTrain: 64,
+    nTest: 0,
+    snapshots: [0, 1000, 2990],
+    steps: 2990,
+    logEvery: 10,
+  });
   const kernels = t.kernels;
   const curves = t.curves;
-  console.log(`workload: ${kernels.length} kernel rows × ${kernels[0].values.length} float32, ${curves.length} curve rows`);
+  console.log(
+    `workload: ${kernels.length} kernel rows × ${kernels[0].values.length} float32, ${curves.length} curve rows`,
+  );
 
   const loaded = [loadCandidate('parquetjs'), loadCandidate('@dsnp/parquetjs')];
   const present = loaded.filter((c): c is { name: string; version: string; lib: any } => 'lib' in c);
@@ -333,7 +390,11 @@ export async function run(): Promise<void> {
   for (const c of present) writers.push(parquetjsWriter(c, c.name === '@dsnp/parquetjs' ? 'LIST' : 'repeated'));
   writers.push(await duckdbWriter());
 
-  console.log(`\nload average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `\nload average before: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(
     `\n| writer | compression | write kernels + curves: wall, min / median of ${REPS} (ms) | CPU time, median (ms) | kernels file (KiB) | curves file (KiB) | pyarrow reads \`values\` as |`,
   );
@@ -342,13 +403,22 @@ export async function run(): Promise<void> {
   for (const w of writers) {
     const r = await timeWriter(w, kernels, curves);
     const check = pyarrowCheck({ [w.name]: path.join(r.dir, 'kernels.parquet') }, expected)[w.name];
-    console.log(`| ${w.name} | ${w.compression} | ${r.minMs.toFixed(1)} / ${r.ms.toFixed(1)} | ${r.cpuMs.toFixed(1)} | ${r.kernelsKiB.toFixed(1)} | ${r.curvesKiB.toFixed(1)} | ${check} |`);
+    console.log(
+      `| ${w.name} | ${w.compression} | ${r.minMs.toFixed(1)} / ${r.ms.toFixed(1)} | ${r.cpuMs.toFixed(1)} | ${r.kernelsKiB.toFixed(1)} | ${r.curvesKiB.toFixed(1)} | ${check} |`,
+    );
     rmSync(r.dir, { recursive: true, force: true });
     await w.close?.();
   }
 
   // The whole trial through src/tables (all six tables + analytic, temp files, fsyncs, renames).
-  const full = syntheticTrialTables({ trialId: 'bench0000002', nTrain: 64, nTest: 64, snapshots: [0, 1000, 2990], steps: 2990, logEvery: 10 });
+  const full = syntheticTrialTables({
+    trialId: 'bench0000002',
+    nTrain: 64,
+    nTest: 64,
+    snapshots: [0, 1000, 2990],
+    steps: 2990,
+    logEvery: 10,
+  });
   const runDir = mkdtempSync(path.join(tmpdir(), 'pq-run-'));
   const times: number[] = [];
   const cpu: number[] = [];
@@ -367,9 +437,15 @@ export async function run(): Promise<void> {
     `\nwriteTrialTables, whole trial (${full.kernels.length} kernel rows, ${full.curves.length} curves, ${full.predictions.length} predictions, ` +
       `${full.modes.length} modes, ${full.analytic.length} analytic rows; temp file, fsync, rename): wall min ${Math.min(...times).toFixed(1)} / median ${median(times).toFixed(1)} ms, CPU median ${median(cpu).toFixed(1)} ms`,
   );
-  console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average after: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
 
-  console.log('\n## type fidelity (int64 seed, timestamp ms UTC, dictionary string, list<float32>), as read back in Python\n');
+  console.log(
+    '\n## type fidelity (int64 seed, timestamp ms UTC, dictionary string, list<float32>), as read back in Python\n',
+  );
   console.log(JSON.stringify(await typeFidelity(present), null, 2));
 }
 

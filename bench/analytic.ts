@@ -23,8 +23,14 @@ const median = (xs: number[]): number => {
 
 export async function run(): Promise<void> {
   const spec: MlpSpec = {
-    inputDim: 2, width: 1, depth: DEPTH, outputs: 1, activation: 'relu', parameterization: 'ntk',
-    wStd: Math.SQRT2, bStd: 0.1,
+    inputDim: 2,
+    width: 1,
+    depth: DEPTH,
+    outputs: 1,
+    activation: 'relu',
+    parameterization: 'ntk',
+    wStd: Math.SQRT2,
+    bStd: 0.1,
   };
   const x = circleInputs(N, 0);
 
@@ -37,11 +43,14 @@ export async function run(): Promise<void> {
   }
 
   const rows = Array.from({ length: N }, (_, i) => [x.data[2 * i], x.data[2 * i + 1]]);
-  const peer = runPython<{ times_s: number[]; compile_s: number; ntk_fro: number; nngp_fro: number; ntk_00: number;
-    versions: Record<string, string> }>(
-    'bench/peers/analytic_nt.py',
-    { x: rows, depth: DEPTH, w_std: spec.wStd, b_std: spec.bStd, repeats: REPEATS },
-  );
+  const peer = runPython<{
+    times_s: number[];
+    compile_s: number;
+    ntk_fro: number;
+    nngp_fro: number;
+    ntk_00: number;
+    versions: Record<string, string>;
+  }>('bench/peers/analytic_nt.py', { x: rows, depth: DEPTH, w_std: spec.wStd, b_std: spec.bStd, repeats: REPEATS });
 
   const agree = Math.max(
     Math.abs(frobenius(k.ntk) - peer.ntk_fro) / peer.ntk_fro,
@@ -50,7 +59,9 @@ export async function run(): Promise<void> {
   const oursMed = median(ours);
   const peerMed = median(peer.times_s);
   const ms = (s: number): string => (s * 1000).toFixed(1).padStart(9);
-  console.log(`analytic NTK + NNGP, relu, N = ${N}, depth ${DEPTH}, float64, CPU; median of ${REPEATS} runs after warm-up`);
+  console.log(
+    `analytic NTK + NNGP, relu, N = ${N}, depth ${DEPTH}, float64, CPU; median of ${REPEATS} runs after warm-up`,
+  );
   const names = [
     `ntk-sweep analyticKernels (node ${process.version})`,
     `neural-tangents ${peer.versions.neural_tangents} kernel_fn (jit, jax ${peer.versions.jax})`,

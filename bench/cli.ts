@@ -24,8 +24,17 @@ type Way = 'compiled' | 'sources' | 'eager';
 const WAYS: Way[] = ['compiled', 'sources', 'eager'];
 
 function command(way: Way, args: string[]): { argv: string[]; env: NodeJS.ProcessEnv } {
-  const env = { ...process.env, NODE_OPTIONS: '', NTK_SWEEP_FROM_SOURCE: way === 'sources' ? '1' : '', NTK_SWEEP_DEBUG_START: '1' };
-  if (way === 'eager') return { argv: ['--import', import.meta.resolve('tsx/esm'), path.join(ROOT, 'bench', '_cli-eager.ts'), ...args], env };
+  const env = {
+    ...process.env,
+    NODE_OPTIONS: '',
+    NTK_SWEEP_FROM_SOURCE: way === 'sources' ? '1' : '',
+    NTK_SWEEP_DEBUG_START: '1',
+  };
+  if (way === 'eager')
+    return {
+      argv: ['--import', import.meta.resolve('tsx/esm'), path.join(ROOT, 'bench', '_cli-eager.ts'), ...args],
+      env,
+    };
   return { argv: [BIN, ...args], env };
 }
 
@@ -37,12 +46,16 @@ function timeOnce(way: Way, args: string[], cwd: string): number {
   const s = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${way} ntk-sweep ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
   // An edit during the benchmark makes dist/ stale and bin fall back to tsx: never time that as compiled.
-  if (way === 'compiled' && !r.stderr.startsWith('ntk-sweep: running dist/ (compiled)')) throw new Error(`dist/ was not used: ${r.stderr.split('\n')[0]}`);
+  if (way === 'compiled' && !r.stderr.startsWith('ntk-sweep: running dist/ (compiled)'))
+    throw new Error(`dist/ was not used: ${r.stderr.split('\n')[0]}`);
   return s;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 
 export async function run(): Promise<void> {
   const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { encoding: 'utf8' });
@@ -53,14 +66,21 @@ export async function run(): Promise<void> {
     let runDir = process.env.NTK_BENCH_CLI_RUN;
     if (!runDir) {
       cpSync(path.join(ROOT, 'test', 'integration', 'fixtures', 'tiny.yaml'), path.join(work, 'tiny.yaml'));
-      const r = spawnSync(process.execPath, [BIN, 'run', 'tiny.yaml', '--progress', 'lines'], { cwd: work, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [BIN, 'run', 'tiny.yaml', '--progress', 'lines'], {
+        cwd: work,
+        encoding: 'utf8',
+      });
       if (r.status !== 0) throw new Error(`the sweep to query failed:\n${r.stderr}`);
       runDir = path.join(work, 'runs', 'tiny');
     }
     const cases: [string, string[], number][] = [
       ['--help', ['--help'], 0.3],
       ['validate configs/quickstart.yaml', ['validate', path.join(ROOT, 'configs', 'quickstart.yaml')], 0.8],
-      ['query (8-trial run)', ['query', runDir, 'SELECT width, avg(final_train_loss) AS loss FROM trials GROUP BY width ORDER BY width'], 1],
+      [
+        'query (8-trial run)',
+        ['query', runDir, 'SELECT width, avg(final_train_loss) AS loss FROM trials GROUP BY width ORDER BY width'],
+        1,
+      ],
       ['status (8-trial run, server stopped)', ['status', runDir], 1.5],
     ];
     const times = new Map<string, number[]>();
@@ -84,7 +104,9 @@ export async function run(): Promise<void> {
     console.log('|---|---:|---:|---:|---:|---:|');
     for (const [name, , goal] of cases) {
       const [c, s, e] = WAYS.map((w) => median(times.get(`${name}|${w}`)!));
-      console.log(`| ${name} | ${goal} | ${c.toFixed(2)} | ${s.toFixed(2)} | ${e.toFixed(2)} | ${(e / c).toFixed(1)}× |`);
+      console.log(
+        `| ${name} | ${goal} | ${c.toFixed(2)} | ${s.toFixed(2)} | ${e.toFixed(2)} | ${(e / c).toFixed(1)}× |`,
+      );
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -28,10 +28,24 @@ const JACOBIAN_BUDGET = 2.5e9;
 const JACOBIAN_BLOCK = 16;
 const CONTRACT_BLOCK = 64;
 
-interface PeerRow { width: number; structured_s: number; nt1_s: number | null; nt3_s: number | null }
+interface PeerRow {
+  width: number;
+  structured_s: number;
+  nt1_s: number | null;
+  nt3_s: number | null;
+}
 
 function specFor(width: number): MlpSpec {
-  return { inputDim: DIM, width, depth: DEPTH, outputs: 1, activation: 'relu', parameterization: 'ntk', wStd: Math.SQRT2, bStd: 0.1 };
+  return {
+    inputDim: DIM,
+    width,
+    depth: DEPTH,
+    outputs: 1,
+    activation: 'relu',
+    parameterization: 'ntk',
+    wStd: Math.SQRT2,
+    bStd: 0.1,
+  };
 }
 
 async function median(reps: number, f: () => Promise<unknown>): Promise<number> {
@@ -87,7 +101,8 @@ async function jacobianContraction(p: MlpParams, x: Mat): Promise<Mat> {
   return { rows: n, cols: n, data: out };
 }
 
-const fmt = (s: number | null | undefined): string => (s == null ? '—' : s < 1 ? `${(s * 1000).toFixed(1)} ms` : `${s.toFixed(2)} s`);
+const fmt = (s: number | null | undefined): string =>
+  s == null ? '—' : s < 1 ? `${(s * 1000).toFixed(1)} ms` : `${s.toFixed(2)} s`;
 const ratio = (a: number | null | undefined, b: number | null | undefined): string =>
   a == null || b == null ? '—' : `${(a / b).toFixed(2)}×`;
 
@@ -95,12 +110,21 @@ export async function run(): Promise<void> {
   const { device } = await selectBackend('wasm');
   const x = gaussianInputs(N, DIM, 0);
   const peer = runPython<{ device: string; threads: number; results: PeerRow[] }>('bench/peers/empirical_ntk_jax.py', {
-    n: N, dim: DIM, depth: DEPTH, widths: WIDTHS, reps: 3, budget_bytes: JACOBIAN_BUDGET,
+    n: N,
+    dim: DIM,
+    depth: DEPTH,
+    widths: WIDTHS,
+    reps: 3,
+    budget_bytes: JACOBIAN_BUDGET,
   });
-  console.log(`empirical NTK, N = ${N}, inputs in R^${DIM}, ReLU, depth ${DEPTH}; ours on ${device}; ` +
-    `JAX ${peer.device} with ${peer.threads} threads available; medians of 3 (2 at width ≥ 2048; our Jacobian and nt impl 1 at width ≥ 1024: one run)`);
+  console.log(
+    `empirical NTK, N = ${N}, inputs in R^${DIM}, ReLU, depth ${DEPTH}; ours on ${device}; ` +
+      `JAX ${peer.device} with ${peer.threads} threads available; medians of 3 (2 at width ≥ 2048; our Jacobian and nt impl 1 at width ≥ 1024: one run)`,
+  );
   console.log('');
-  console.log('| width | P | ours structured | our Jacobian | JAX structured | nt impl 1 | nt impl 3 | ours / JAX structured | ours / nt 3 | Jacobian / ours | ‖ours − Jacobian‖/‖Jacobian‖ |');
+  console.log(
+    '| width | P | ours structured | our Jacobian | JAX structured | nt impl 1 | nt impl 3 | ours / JAX structured | ours / nt 3 | Jacobian / ours | ‖ours − Jacobian‖/‖Jacobian‖ |',
+  );
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const width of WIDTHS) {
     const spec = specFor(width);
@@ -117,11 +141,15 @@ export async function run(): Promise<void> {
       agree = relFrobenius(await empiricalNtk(p, x), viaJ).toExponential(1);
     }
     const j = peer.results.find((r) => r.width === width)!;
-    console.log(`| ${width} | ${P.toLocaleString('en')} | ${fmt(ours)} | ${jac == null ? 'skipped (memory)' : fmt(jac)} | ` +
-      `${fmt(j.structured_s)} | ${j.nt1_s == null ? 'skipped (memory)' : fmt(j.nt1_s)} | ${fmt(j.nt3_s)} | ` +
-      `${ratio(ours, j.structured_s)} | ${ratio(ours, j.nt3_s)} | ${ratio(jac, ours)} | ${agree} |`);
+    console.log(
+      `| ${width} | ${P.toLocaleString('en')} | ${fmt(ours)} | ${jac == null ? 'skipped (memory)' : fmt(jac)} | ` +
+        `${fmt(j.structured_s)} | ${j.nt1_s == null ? 'skipped (memory)' : fmt(j.nt1_s)} | ${fmt(j.nt3_s)} | ` +
+        `${ratio(ours, j.structured_s)} | ${ratio(ours, j.nt3_s)} | ${ratio(jac, ours)} | ${agree} |`,
+    );
   }
-  console.log('\nratios > 1 in "ours / JAX" mean ours is slower; "Jacobian / ours" is the speed-up of the structured products.');
+  console.log(
+    '\nratios > 1 in "ours / JAX" mean ours is slower; "Jacobian / ours" is the speed-up of the structured products.',
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) await run();

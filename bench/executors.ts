@@ -22,11 +22,17 @@ import { expandGrid } from '../src/config/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.env.NTK_BENCH_QUICK === '1';
-const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 /** The quickstart config, with its output in `dir` (and 100 steps when quick). */
 function quickstartIn(dir: string): string {
-  let text = readFileSync(path.join(ROOT, 'configs', 'quickstart.yaml'), 'utf8').replace('output: runs/quickstart', `output: ${path.join(dir, 'run')}`);
+  let text = readFileSync(path.join(ROOT, 'configs', 'quickstart.yaml'), 'utf8').replace(
+    'output: runs/quickstart',
+    `output: ${path.join(dir, 'run')}`,
+  );
   if (QUICK) text = text.replace('steps: 300', 'steps: 100').replace('snapshots: [0, 100, 300]', 'snapshots: [0, 100]');
   const file = path.join(dir, 'quickstart.yaml');
   writeFileSync(file, text);
@@ -39,14 +45,19 @@ function sweepSeconds(executors: number): number {
   try {
     const config = quickstartIn(dir);
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'ntk-sweep.js'), 'run', config, '--json', '--executors', String(executors)], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'ntk-sweep.js'), 'run', config, '--json', '--executors', String(executors)],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
+      },
+    );
     const s = (performance.now() - t0) / 1000;
     const result = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { ok?: number };
-    if (r.status !== 0 || result.ok !== 30) throw new Error(`quickstart with --executors ${executors}: exit ${r.status}\n${r.stderr}`);
+    if (r.status !== 0 || result.ok !== 30)
+      throw new Error(`quickstart with --executors ${executors}: exit ${r.status}\n${r.stderr}`);
     return s;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -85,7 +96,10 @@ async function poolRate(size: number): Promise<{ rate: number; cpuPerTrial: numb
       const c0 = process.cpuUsage();
       await Promise.all(tasks.map((t) => pool.run(t, { onProgress() {}, onNote() {} })));
       const cpu = process.cpuUsage(c0);
-      return { rate: tasks.length / ((performance.now() - t0) / 1000), cpuPerTrial: (cpu.user + cpu.system) / 1e6 / tasks.length };
+      return {
+        rate: tasks.length / ((performance.now() - t0) / 1000),
+        cpuPerTrial: (cpu.user + cpu.system) / 1e6 / tasks.length,
+      };
     } finally {
       await pool.close();
     }
@@ -107,7 +121,9 @@ export async function run(): Promise<void> {
   const cores = availableParallelism();
   console.log(`${cores} cores; ${ROUNDS} alternating rounds; load average before: ${load()}\n`);
 
-  console.log(`quickstart sweep${QUICK ? ' (quick: 100 steps)' : ''}, \`ntk-sweep run\` wall time, backend auto (wasm here)\n`);
+  console.log(
+    `quickstart sweep${QUICK ? ' (quick: 100 steps)' : ''}, \`ntk-sweep run\` wall time, backend auto (wasm here)\n`,
+  );
   console.log('| round | in-process (--executors 0), s | pool of 2 (--executors 2), s | pool / in-process |');
   console.log('|---:|---:|---:|---:|');
   const ratios: number[] = [];
@@ -117,11 +133,15 @@ export async function run(): Promise<void> {
     ratios.push(pooled / inProcess);
     console.log(`| ${r} | ${inProcess.toFixed(1)} | ${pooled.toFixed(1)} | ${(pooled / inProcess).toFixed(2)}× |`);
   }
-  console.log(`\npool(2) / in-process, median: ${median(ratios).toFixed(2)}× (goal ≤ 0.6×); load average now: ${load()}\n`);
+  console.log(
+    `\npool(2) / in-process, median: ${median(ratios).toFixed(2)}× (goal ≤ 0.6×); load average now: ${load()}\n`,
+  );
 
   const sizes = [...new Set([1, 2, cores])];
   console.log('pool alone: 8 trials of width 512, depth 2 (quickstart otherwise), wasm; trials/s per round\n');
-  console.log(`| executors | ${Array.from({ length: ROUNDS }, (_, r) => `round ${r + 1}`).join(' | ')} | median | speed-up over 1 | CPU s per trial (median) |`);
+  console.log(
+    `| executors | ${Array.from({ length: ROUNDS }, (_, r) => `round ${r + 1}`).join(' | ')} | median | speed-up over 1 | CPU s per trial (median) |`,
+  );
   console.log(`|---:|${'---:|'.repeat(ROUNDS + 3)}`);
   const runs = new Map<number, { rate: number; cpuPerTrial: number }[]>(sizes.map((n) => [n, []]));
   for (let r = 0; r < ROUNDS; r++) for (const n of sizes) runs.get(n)!.push(await poolRate(n));
@@ -130,7 +150,9 @@ export async function run(): Promise<void> {
     const rs = runs.get(n)!;
     const m = median(rs.map((x) => x.rate));
     const cpu = median(rs.map((x) => x.cpuPerTrial));
-    console.log(`| ${n} | ${rs.map((x) => x.rate.toFixed(3)).join(' | ')} | ${m.toFixed(3)} | ${(m / one).toFixed(2)}× | ${cpu.toFixed(2)} |`);
+    console.log(
+      `| ${n} | ${rs.map((x) => x.rate.toFixed(3)).join(' | ')} | ${m.toFixed(3)} | ${(m / one).toFixed(2)}× | ${cpu.toFixed(2)} |`,
+    );
   }
   console.log(`\nload average after: ${load()}`);
 }

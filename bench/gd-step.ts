@@ -23,7 +23,16 @@ const WIDTHS = [1024, 4096];
 const LR = 0.1;
 
 function specFor(width: number): MlpSpec {
-  return { inputDim: DIM, width, depth: DEPTH, outputs: 1, activation: 'relu', parameterization: 'ntk', wStd: Math.SQRT2, bStd: 0.1 };
+  return {
+    inputDim: DIM,
+    width,
+    depth: DEPTH,
+    outputs: 1,
+    activation: 'relu',
+    parameterization: 'ntk',
+    wStd: Math.SQRT2,
+    bStd: 0.1,
+  };
 }
 
 /** The step of src/model/train.ts: gradients scaled by −η, added, old parameters freed. */
@@ -45,11 +54,15 @@ const fmt = (s: number): string => (s < 1 ? `${(s * 1000).toFixed(1)} ms` : `${s
 export async function run(): Promise<void> {
   const { device } = await selectBackend('wasm');
   const peer = runPython<{ device: string; threads: number; results: { width: number; step_s: number }[] }>(
-    'bench/peers/gd_step_jax.py', { n: N, dim: DIM, depth: DEPTH, widths: WIDTHS, reps: 5, lr: LR });
+    'bench/peers/gd_step_jax.py',
+    { n: N, dim: DIM, depth: DEPTH, widths: WIDTHS, reps: 5, lr: LR },
+  );
   const x = matToTensor(gaussianInputs(N, DIM, 0));
   const y = matToTensor(gaussianInputs(N, 1, 1));
-  console.log(`one GD step, N = ${N}, inputs in R^${DIM}, ReLU, depth ${DEPTH}; ours on ${device}; ` +
-    `JAX ${peer.device} (jit) with ${peer.threads} threads available; medians`);
+  console.log(
+    `one GD step, N = ${N}, inputs in R^${DIM}, ReLU, depth ${DEPTH}; ours on ${device}; ` +
+      `JAX ${peer.device} (jit) with ${peer.threads} threads available; medians`,
+  );
   console.log('');
   console.log('| width | ours | JAX | ours / JAX | ours GFLOP/s | JAX GFLOP/s |');
   console.log('|---:|---:|---:|---:|---:|---:|');
@@ -72,7 +85,9 @@ export async function run(): Promise<void> {
     const ours = times[Math.floor(reps / 2)];
     const jax = peer.results.find((r) => r.width === width)!.step_s;
     const gf = stepFlops(spec) / 1e9;
-    console.log(`| ${width} | ${fmt(ours)} | ${fmt(jax)} | ${(ours / jax).toFixed(2)}× | ${(gf / ours).toFixed(1)} | ${(gf / jax).toFixed(1)} |`);
+    console.log(
+      `| ${width} | ${fmt(ours)} | ${fmt(jax)} | ${(ours / jax).toFixed(2)}× | ${(gf / ours).toFixed(1)} | ${(gf / jax).toFixed(1)} |`,
+    );
 
     // Where the time goes: one step under the kernel profiler, grouped by kernel and shape class.
     let profiled: TfParams | undefined;
@@ -91,19 +106,25 @@ export async function run(): Promise<void> {
       total += ms;
     }
     const top = [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
-    const matmul = [...byKernel.entries()].filter(([k]) => k.startsWith('BatchMatMul')).reduce((a, [, ms]) => a + ms, 0);
+    const matmul = [...byKernel.entries()]
+      .filter(([k]) => k.startsWith('BatchMatMul'))
+      .reduce((a, [, ms]) => a + ms, 0);
     matmulShare = Math.min(matmulShare, matmul / total);
-    profiles.push(`width ${width}: kernel time ${total.toFixed(0)} ms — ` +
-      top.map(([k, ms]) => `${k} ${((100 * ms) / total).toFixed(0)}%`).join(', '));
+    profiles.push(
+      `width ${width}: kernel time ${total.toFixed(0)} ms — ` +
+        top.map(([k, ms]) => `${k} ${((100 * ms) / total).toFixed(0)}%`).join(', '),
+    );
     disposeTfParams(tp);
   }
   tf.dispose([x, y]);
   console.log('\nprofile of one step (share of kernel time):');
   for (const p of profiles) console.log(`- ${p}`);
-  console.log(`\nbottleneck: matrix products take ≥ ${(100 * matmulShare).toFixed(0)}% of our kernel time, and they run on ` +
-    'one wasm thread (XNNPACK, 128-bit SIMD; TensorFlow.js has no multi-threaded wasm in Node.js, tfjs#3830) while XLA ' +
-    `uses native vector units on all ${peer.threads} cores: the gap is matrix-product throughput (GFLOP/s columns), ` +
-    'not overhead. A new W each step also makes XNNPACK re-pack it for the forward product.');
+  console.log(
+    `\nbottleneck: matrix products take ≥ ${(100 * matmulShare).toFixed(0)}% of our kernel time, and they run on ` +
+      'one wasm thread (XNNPACK, 128-bit SIMD; TensorFlow.js has no multi-threaded wasm in Node.js, tfjs#3830) while XLA ' +
+      `uses native vector units on all ${peer.threads} cores: the gap is matrix-product throughput (GFLOP/s columns), ` +
+      'not overhead. A new W each step also makes XNNPACK re-pack it for the forward product.',
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) await run();

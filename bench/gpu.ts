@@ -118,7 +118,12 @@ async function checkSection(sel: SelectedBackend, s: Sizes['check'], quick: bool
   const spec = mlp(2, s.width, 2);
   const params = initParams(spec, 0);
   const x = gaussianInputs(s.n, 2, 1);
-  const data = { xTrain: x, yTrain: gaussianInputs(s.n, 1, 2), xTest: gaussianInputs(16, 2, 3), yTest: gaussianInputs(16, 1, 4) };
+  const data = {
+    xTrain: x,
+    yTrain: gaussianInputs(s.n, 1, 2),
+    xTest: gaussianInputs(16, 2, 3),
+    yTest: gaussianInputs(16, 1, 4),
+  };
   const opts = { lr: LR, steps: s.trainSteps, logEvery: 10 };
 
   const kOurs = await empiricalNtk(params, x);
@@ -128,12 +133,20 @@ async function checkSection(sel: SelectedBackend, s: Sizes['check'], quick: bool
     await selectBackend(refName);
     const kRef = await empiricalNtk(params, x);
     const lRef = (await train(params, data, opts)).log;
-    const lossRel = Math.max(...lOurs.map((e, i) => Math.abs(e.trainLoss - lRef[i].trainLoss) / Math.abs(lRef[i].trainLoss)));
+    const lossRel = Math.max(
+      ...lOurs.map((e, i) => Math.abs(e.trainLoss - lRef[i].trainLoss) / Math.abs(lRef[i].trainLoss)),
+    );
     const kernelRel = relFrobenius(kOurs, kRef);
     agreement = {
-      reference: refName, n: s.n, width: s.width, depth: 2,
-      kernel_rel_err: round(kernelRel), kernel_ok: kernelRel <= 1e-4,
-      train_steps: s.trainSteps, max_loss_rel_err: round(lossRel), loss_ok: lossRel <= 1e-3,
+      reference: refName,
+      n: s.n,
+      width: s.width,
+      depth: 2,
+      kernel_rel_err: round(kernelRel),
+      kernel_ok: kernelRel <= 1e-4,
+      train_steps: s.trainSteps,
+      max_loss_rel_err: round(lossRel),
+      loss_ok: lossRel <= 1e-3,
     };
   } catch (e) {
     agreement = { reference: refName, error: errorOf(e) };
@@ -147,7 +160,9 @@ async function checkSection(sel: SelectedBackend, s: Sizes['check'], quick: bool
   const seen: { step: number; tensors: number; bytes: number }[] = [];
   const t0 = performance.now();
   await train(params, data, {
-    lr: LR, steps: s.memorySteps, logEvery: quick ? 20 : 50,
+    lr: LR,
+    steps: s.memorySteps,
+    logEvery: quick ? 20 : 50,
     onLog: (entry) => {
       const m = tf.memory();
       seen.push({ step: entry.step, tensors: m.numTensors, bytes: m.numBytes });
@@ -160,9 +175,13 @@ async function checkSection(sel: SelectedBackend, s: Sizes['check'], quick: bool
   return {
     agreement,
     memory: {
-      steps: s.memorySteps, width: s.width, wall_ms: round(wall),
-      tensors_at_logs: [...new Set(inLoop.map((m) => m.tensors))], bytes_at_logs: [...new Set(inLoop.map((m) => m.bytes))],
-      leftover_tensors: after.numTensors - before.numTensors, flat: flat && after.numTensors === before.numTensors,
+      steps: s.memorySteps,
+      width: s.width,
+      wall_ms: round(wall),
+      tensors_at_logs: [...new Set(inLoop.map((m) => m.tensors))],
+      bytes_at_logs: [...new Set(inLoop.map((m) => m.bytes))],
+      leftover_tensors: after.numTensors - before.numTensors,
+      flat: flat && after.numTensors === before.numTensors,
     },
   };
 }
@@ -210,12 +229,19 @@ async function gdSection(s: Sizes['gd']): Promise<unknown[]> {
         }
         const step_ms = median(times);
         const entry = {
-          n: s.n, dim: s.dim, depth: s.depth, width, steps_per_round: s.steps,
-          step_ms: round(step_ms), step_ms_loss_read_every_step: round(median(timesRead)),
+          n: s.n,
+          dim: s.dim,
+          depth: s.depth,
+          width,
+          steps_per_round: s.steps,
+          step_ms: round(step_ms),
+          step_ms_loss_read_every_step: round(median(timesRead)),
           gflops: round(gdStepFlops(s.n, spec) / step_ms / 1e6, 3),
         };
         out.push(entry);
-        log(`gd width ${width}: ${entry.step_ms} ms/step (${entry.step_ms_loss_read_every_step} reading the loss every step)`);
+        log(
+          `gd width ${width}: ${entry.step_ms} ms/step (${entry.step_ms_loss_read_every_step} reading the loss every step)`,
+        );
       } catch (e) {
         out.push({ n: s.n, depth: s.depth, width, error: errorOf(e) });
         log(`gd width ${width}: ${errorOf(e)}`);
@@ -251,7 +277,13 @@ async function ntkSection(s: Sizes['ntk']): Promise<unknown[]> {
         const t0 = performance.now();
         await empiricalNtk(params, x); // what a trial's snapshot costs: upload, kernel, readback
         const withUpload = ms(t0);
-        const entry = { n, depth: s.depth, width, ms: round(median(resident)), ms_with_param_upload: round(withUpload) };
+        const entry = {
+          n,
+          depth: s.depth,
+          width,
+          ms: round(median(resident)),
+          ms_with_param_upload: round(withUpload),
+        };
         out.push(entry);
         log(`ntk N ${n} width ${width}: ${entry.ms} ms (${entry.ms_with_param_upload} with the upload)`);
       } catch (e) {
@@ -273,7 +305,8 @@ function findConfig(given?: string): string {
   for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
     const f = path.join(dir, 'configs', 'quickstart.yaml');
     if (existsSync(f)) return f;
-    if (path.dirname(dir) === dir) throw new Error('configs/quickstart.yaml not found from the working folder up (pass --config)');
+    if (path.dirname(dir) === dir)
+      throw new Error('configs/quickstart.yaml not found from the working folder up (pass --config)');
   }
 }
 
@@ -289,15 +322,28 @@ async function trialOn(backend: BackendName, s: Sizes['trial'], configFile: stri
   const timings = emptyTimings();
   const t0 = performance.now();
   const tables = await computeTrial(config, {
-    configDir: loaded.dir, sweepId: 'bench-gpu', trialId: `bench-gpu-${backend}`, analyticId: null, backend, timings,
+    configDir: loaded.dir,
+    sweepId: 'bench-gpu',
+    trialId: `bench-gpu-${backend}`,
+    analyticId: null,
+    backend,
+    timings,
   });
   const wall = ms(t0) / 1000;
   const row = tables.trials;
   return {
-    backend, device: row.device, status: row.status, width: s.width, depth: s.depth, steps: config.train.steps,
-    n_train: config.dataset.nTrain, snapshots: config.ntk.snapshots.filter((t) => t <= config.train.steps),
-    wall_s: round(wall), phases_s: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, round(v, 3)])),
-    final_train_loss: row.final_train_loss, final_kernel_rel_err: row.final_kernel_rel_err,
+    backend,
+    device: row.device,
+    status: row.status,
+    width: s.width,
+    depth: s.depth,
+    steps: config.train.steps,
+    n_train: config.dataset.nTrain,
+    snapshots: config.ntk.snapshots.filter((t) => t <= config.train.steps),
+    wall_s: round(wall),
+    phases_s: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, round(v, 3)])),
+    final_train_loss: row.final_train_loss,
+    final_kernel_rel_err: row.final_kernel_rel_err,
   };
 }
 
@@ -316,7 +362,11 @@ async function trialSection(sel: SelectedBackend, s: Sizes['trial'], configFile?
   }
   await selectBackend(sel.backend as BackendName);
   const [ours, cpu] = runs as { wall_s?: number }[];
-  return { config: path.basename(file), runs, speedup_vs_wasm: ours?.wall_s && cpu?.wall_s ? round(cpu.wall_s / ours.wall_s, 3) : null };
+  return {
+    config: path.basename(file),
+    runs,
+    speedup_vs_wasm: ours?.wall_s && cpu?.wall_s ? round(cpu.wall_s / ours.wall_s, 3) : null,
+  };
 }
 
 // ---- peers ---------------------------------------------------------------------------------------------
@@ -337,9 +387,17 @@ function runPeers(python: string, sizes: Sizes, only: Section[]): Record<string,
     ...(only.includes('ntk') ? { ntk: sizes.ntk } : {}),
   };
   log(`peers: ${python} ${script}`);
-  const r = spawnSync(python, [script], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 26, timeout: 30 * 60_000 });
+  const r = spawnSync(python, [script], {
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    timeout: 30 * 60_000,
+  });
   if (r.error) return { error: `${python}: ${r.error.message}` };
-  if (r.status !== 0) return { error: `${path.basename(script)} exited with ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` };
+  if (r.status !== 0)
+    return {
+      error: `${path.basename(script)} exited with ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    };
   const last = r.stdout.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(last) as Record<string, unknown>;
@@ -348,7 +406,10 @@ function runPeers(python: string, sizes: Sizes, only: Section[]): Record<string,
   }
 }
 
-interface PeerRows { gd?: { width: number; step_ms: number }[]; ntk?: { n: number; width: number; ms: number }[] }
+interface PeerRows {
+  gd?: { width: number; step_ms: number }[];
+  ntk?: { n: number; width: number; ms: number }[];
+}
 
 /** ours / peer per entry (> 1: ours is slower). */
 function ratios(result: Record<string, unknown>, peers: Record<string, PeerRows | { error: string }>): unknown {
@@ -375,8 +436,13 @@ function ratios(result: Record<string, unknown>, peers: Record<string, PeerRows 
 
 export async function benchGpu(opts: Options): Promise<Record<string, unknown>> {
   const result: Record<string, unknown> = {
-    date: new Date().toISOString(), node: process.version,
-    host: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memory_gib: round(os.totalmem() / 2 ** 30, 3) },
+    date: new Date().toISOString(),
+    node: process.version,
+    host: {
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.cpus().length,
+      memory_gib: round(os.totalmem() / 2 ** 30, 3),
+    },
     requested_backend: opts.backend,
   };
   let sel: SelectedBackend;
@@ -429,9 +495,15 @@ export function parseOptions(argv: string[]): Options {
     strict: true,
   });
   const backend = values.backend as BackendName;
-  if (!BACKEND_NAMES.includes(backend)) throw new Error(`--backend: expected one of ${BACKEND_NAMES.join(', ')}, got '${values.backend}'`);
-  const only = values.only.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  for (const s of only) if (!SECTIONS.includes(s as Section)) throw new Error(`--only: unknown section '${s}' (expected ${SECTIONS.join(', ')})`);
+  if (!BACKEND_NAMES.includes(backend))
+    throw new Error(`--backend: expected one of ${BACKEND_NAMES.join(', ')}, got '${values.backend}'`);
+  const only = values.only
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  for (const s of only)
+    if (!SECTIONS.includes(s as Section))
+      throw new Error(`--only: unknown section '${s}' (expected ${SECTIONS.join(', ')})`);
   return { backend, quick: values.quick, only: only as Section[], peers: values.peers, config: values.config };
 }
 

@@ -49,7 +49,8 @@ interface Row {
   runs: number;
 }
 
-const quantile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+const quantile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 const eventMs = (t: { seconds?: unknown; nanos?: number | null } | null | undefined): number =>
   t ? Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6 : NaN;
 
@@ -63,7 +64,13 @@ async function sweep(label: string, maxParallel: number, root: string, activitie
     checkRunFolder(plan);
     await writeLaunchFiles(plan);
     // In-process trials: this measures what Temporal adds, not the executors (bench/executors.ts).
-    const embedded = await startEmbedded({ runDir: plan.runDir, cli: await findTemporalCli(), concurrency: maxParallel, executors: 0, activities });
+    const embedded = await startEmbedded({
+      runDir: plan.runDir,
+      cli: await findTemporalCli(),
+      concurrency: maxParallel,
+      executors: 0,
+      activities,
+    });
     const c = await connectClient({ address: embedded.address });
     try {
       const { handle } = await startOrAttach(c.client, plan, {});
@@ -105,7 +112,14 @@ function noopActivities(): SweepActivities {
   const real = createActivities();
   return {
     ...real,
-    runTrial: async (input) => ({ trialId: input.trialId, status: 'ok', skipped: false, startedFromStep: 0, stepsComputed: 0, wallMs: 0 }),
+    runTrial: async (input) => ({
+      trialId: input.trialId,
+      status: 'ok',
+      skipped: false,
+      startedFromStep: 0,
+      stepsComputed: 0,
+      wallMs: 0,
+    }),
     aggregate: async () => ({ wrote: [] }),
   };
 }
@@ -118,7 +132,9 @@ export async function run(): Promise<void> {
   for (const p of PARALLEL) rows.push(await sweep('no-op runTrial', p, shm, noopActivities()));
 
   console.log(`${TRIALS} trials per sweep, embedded dev server, in-process workers\n`);
-  console.log('| trials | max_parallel | trials/s | overhead median (ms) | overhead p95 (ms) | in activity, mean (ms) | runs (continue-as-new) |');
+  console.log(
+    '| trials | max_parallel | trials/s | overhead median (ms) | overhead p95 (ms) | in activity, mean (ms) | runs (continue-as-new) |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     console.log(

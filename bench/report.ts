@@ -155,7 +155,9 @@ export async function run(): Promise<void> {
   const wanted = process.env.BENCH_REPORT_SIZES?.split(',').map(Number);
   const shapes = SHAPES.filter((s) => (wanted ? wanted.includes(s.trials) : s.trials < 100_000));
   console.log(`layout: ${LAYOUT}`);
-  console.log('trials  groups×widths×seeds  files   aggregate_s  report_query_s  report_render_s  report_total_s  figures  agg+report_s');
+  console.log(
+    'trials  groups×widths×seeds  files   aggregate_s  report_query_s  report_render_s  report_total_s  figures  agg+report_s',
+  );
   for (const s of shapes) {
     const dir = path.join(tmpdir(), `ntk-bench-report-${s.trials}-${s.groups}`);
     rmSync(dir, { recursive: true, force: true });
@@ -168,7 +170,10 @@ export async function run(): Promise<void> {
     await writeTables(c, dir);
     c.closeSync();
     instance.closeSync();
-    const files = ['trials', 'curves', 'kernels', 'spectra', 'analytic'].reduce((n, t) => n + readdirSync(path.join(dir, t)).length, 0);
+    const files = ['trials', 'curves', 'kernels', 'spectra', 'analytic'].reduce(
+      (n, t) => n + readdirSync(path.join(dir, t)).length,
+      0,
+    );
 
     const t0 = performance.now();
     await aggregateRun(dir);

@@ -38,7 +38,9 @@ export async function run(): Promise<void> {
     const wb = tf.stack(ws) as tf.Tensor3D;
     const separate = await median(() => hs.map((h, s) => tf.matMul(h, ws[s])));
     const batched = await median(() => [tf.matMul(hb, wb)]);
-    console.log(`| ${w} | ${(separate * 1000).toFixed(2)} ms | ${(batched * 1000).toFixed(2)} ms | ${(batched / separate).toFixed(2)}× |`);
+    console.log(
+      `| ${w} | ${(separate * 1000).toFixed(2)} ms | ${(batched * 1000).toFixed(2)} ms | ${(batched / separate).toFixed(2)}× |`,
+    );
     tf.dispose([...hs, ...ws, hb, wb]);
   }
 }

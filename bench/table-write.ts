@@ -26,7 +26,8 @@ function median(xs: number[]): number {
 export async function run(): Promise<void> {
   const loaded = loadConfig(path.join(ROOT, 'configs', 'quickstart.yaml'));
   const points = expandGrid(loaded, { yes: true });
-  const pick = (width: number, seed = 0) => points.find((p) => p.params.width === width && p.params.depth === 2 && p.params.seed === seed);
+  const pick = (width: number, seed = 0) =>
+    points.find((p) => p.params.width === width && p.params.depth === 2 && p.params.seed === seed);
   const warm = mkdtempSync(path.join(tmpdir(), 'ntk-bench-write-warm-'));
   try {
     const w = await executeTrial({ runDir: warm, loaded, point: pick(64, 1)!, backend: 'wasm' });

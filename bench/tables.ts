@@ -97,7 +97,8 @@ function linkSubset(dir: string, points: StudyPoint[]): string {
     const from = snapshotDir(dir, table);
     mkdirSync(path.join(sub, table));
     for (const f of readdirSync(from)) {
-      if (table === ANALYTIC_DIR || ids.has(f.replace(/\.parquet$/, ''))) linkSync(path.join(from, f), path.join(sub, table, f));
+      if (table === ANALYTIC_DIR || ids.has(f.replace(/\.parquet$/, '')))
+        linkSync(path.join(from, f), path.join(sub, table, f));
     }
   }
   return sub;
@@ -121,14 +122,25 @@ function tableBytes(dir: string): { files: number; bytes: number } {
 /** Compacts `dir` in a child process (test/helpers/compact-child.ts) and prints what it cost. */
 function compactAndReport(dir: string, label: string): void {
   const before = tableBytes(dir);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/helpers/compact-child.ts'), dir, '5000'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '' },
-    maxBuffer: 1 << 26,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'test/helpers/compact-child.ts'), dir, '5000'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+      maxBuffer: 1 << 26,
+    },
+  );
   if (r.status !== 0) throw new Error(`compaction of ${dir} failed: ${r.stderr}`);
-  const res = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { compacted: number; parts: string[]; wallS: number; maxRssMiB: number; bytesRead: number; bytesWritten: number };
+  const res = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+    compacted: number;
+    parts: string[];
+    wallS: number;
+    maxRssMiB: number;
+    bytesRead: number;
+    bytesWritten: number;
+  };
   const after = tableBytes(dir);
   console.log(
     `  ${label}: ${res.compacted} trials in ${res.wallS.toFixed(1)} s (${(res.compacted / res.wallS).toFixed(0)} trials/s, ` +
@@ -140,14 +152,20 @@ function compactAndReport(dir: string, label: string): void {
 /** `ntk-sweep query RUN SQL` as a user runs it: the whole command, process start included. */
 function cliQuerySeconds(dir: string, sql: string): number {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'ntk-sweep.js'), 'query', dir, sql], { encoding: 'utf8', cwd: ROOT });
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'ntk-sweep.js'), 'query', dir, sql], {
+    encoding: 'utf8',
+    cwd: ROOT,
+  });
   if (r.status !== 0) throw new Error(`ntk-sweep query failed: ${r.stderr}`);
   return (performance.now() - t0) / 1000;
 }
 
 function checksum(rows: unknown[][]): [number, number] {
   let total = 0;
-  for (const r of rows) for (const v of r) if (typeof v === 'number' && Number.isFinite(v)) total += v; else if (typeof v === 'bigint') total += Number(v);
+  for (const r of rows)
+    for (const v of r)
+      if (typeof v === 'number' && Number.isFinite(v)) total += v;
+      else if (typeof v === 'bigint') total += Number(v);
   return [rows.length, total];
 }
 
@@ -190,14 +208,20 @@ const QUERIES: Query[] = [
 async function readingFloor(dir: string): Promise<{ wall: number; cpu: number }> {
   const db = await openRun(dir, { only: ['trials', 'curves', 'spectra'] });
   const c = db.connection;
-  const cols = async (t: string) => (await c.runAndReadAll(`DESCRIBE ${t}`)).getRowObjectsJS().map((r) => String(r.column_name));
-  const trialCols = (await cols('trials')).filter((n) => ['trial_id', 'params_json', 'status', 'width', 'seed', 'steps'].includes(n) || /^(final_|test_loss_)/.test(n));
+  const cols = async (t: string) =>
+    (await c.runAndReadAll(`DESCRIBE ${t}`)).getRowObjectsJS().map((r) => String(r.column_name));
+  const trialCols = (await cols('trials')).filter(
+    (n) =>
+      ['trial_id', 'params_json', 'status', 'width', 'seed', 'steps'].includes(n) || /^(final_|test_loss_)/.test(n),
+  );
   const curveCols = await cols('curves');
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   await c.run(`CREATE TEMP TABLE floor_trials AS SELECT ${trialCols.map((n) => `"${n}"`).join(', ')} FROM trials`);
   await c.runAndReadAll(`SELECT ${curveCols.map((n) => `count("${n}")`).join(', ')} FROM curves`);
-  await c.runAndReadAll(`SELECT count(trial_id), count(step), count(kind), count("rank"), count(eigenvalue) FROM spectra`);
+  await c.runAndReadAll(
+    `SELECT count(trial_id), count(step), count(kind), count("rank"), count(eigenvalue) FROM spectra`,
+  );
   const r = { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds(cpu0) };
   db.close();
   return r;
@@ -217,7 +241,9 @@ export async function run(): Promise<void> {
   const dir = keep ?? mkdtempSync(path.join(tmpdir(), 'ntk-bench-tables-'));
   mkdirSync(dir, { recursive: true });
   const points = gridPoints(seeds);
-  console.log(`run folder: ${dir} — ${points.length} trials × ${STEPS + 1} curve rows (${WIDTHS.length} widths × ${DEPTHS.length} depths × ${LRS.length} lrs × ${seeds} seeds)`);
+  console.log(
+    `run folder: ${dir} — ${points.length} trials × ${STEPS + 1} curve rows (${WIDTHS.length} widths × ${DEPTHS.length} depths × ${LRS.length} lrs × ${seeds} seeds)`,
+  );
 
   // 1. Writing.
   const w = await writeRun(dir, points);
@@ -225,7 +251,9 @@ export async function run(): Promise<void> {
     const ms = w.perTrialMs;
     const sorted = [...ms].sort((a, b) => a - b);
     const total = ms.reduce((a, b) => a + b, 0);
-    console.log(`\nParquet write (writeTrialTables: curves, kernels, predictions, spectra, modes, trials; fsync + rename), ${w.written} trials:`);
+    console.log(
+      `\nParquet write (writeTrialTables: curves, kernels, predictions, spectra, modes, trials; fsync + rename), ${w.written} trials:`,
+    );
     console.log(
       `  per trial (single thread): mean ${(total / ms.length).toFixed(1)} ms, median ${median(ms).toFixed(1)} ms, ` +
         `p90 ${sorted[Math.floor(0.9 * (sorted.length - 1))].toFixed(1)} ms; ${(total / 1000).toFixed(0)} s in all`,
@@ -235,7 +263,8 @@ export async function run(): Promise<void> {
   }
 
   // Subsets for the aggregation, linked before compaction (from the small files).
-  const subsets = seeds >= 10 ? [gridPoints(10, WIDTHS, [1], [0.5]), gridPoints(10)].filter((pts) => pts.length < points.length) : [];
+  const subsets =
+    seeds >= 10 ? [gridPoints(10, WIDTHS, [1], [0.5]), gridPoints(10)].filter((pts) => pts.length < points.length) : [];
   const subsetDirs = new Map(subsets.map((pts) => [pts.length, linkSubset(dir, pts)]));
 
   // 2. Compaction.
@@ -252,7 +281,13 @@ export async function run(): Promise<void> {
   const tsChecks: Record<string, [number, number]> = {};
   const tsCpu: Record<string, number[]> = {};
   const openTimes: number[] = [];
-  type PeerResult = { duckdb_s: number[]; polars_s: number[]; duckdb_cpu_s: number[]; duckdb_check: [number, number]; polars_check: [number, number] };
+  type PeerResult = {
+    duckdb_s: number[];
+    polars_s: number[];
+    duckdb_cpu_s: number[];
+    duckdb_check: [number, number];
+    polars_check: [number, number];
+  };
   const py: Record<string, PeerResult> = {};
   let versions: Record<string, string> = {};
   for (const q of QUERIES) {
@@ -287,7 +322,11 @@ export async function run(): Promise<void> {
     }
     const peer = runPython<{ versions: Record<string, string>; results: Record<string, PeerResult> }>(
       'bench/peers/tables_query.py',
-      { run: dir, repeats: 1, queries: QUERIES.map((q) => ({ name: q.name, sql: direct(q.views, dir), last_step: STEPS })) },
+      {
+        run: dir,
+        repeats: 1,
+        queries: QUERIES.map((q) => ({ name: q.name, sql: direct(q.views, dir), last_step: STEPS })),
+      },
       3_600_000,
     );
     versions = peer.versions;
@@ -307,11 +346,14 @@ export async function run(): Promise<void> {
     `\nQueries over ${points.length} trials (median of ${REPEATS}, each in a fresh database, result fetched whole; ` +
       'ratios: median over repetitions of TS / Python DuckDB in the same repetition):',
   );
-  console.log(`  a view for every table (7 tables of ${points.length} files; what SHOW TABLES needs): median ${median(openTimes).toFixed(2)} s`);
+  console.log(
+    `  a view for every table (7 tables of ${points.length} files; what SHOW TABLES needs): median ${median(openTimes).toFixed(2)} s`,
+  );
   const rows: string[][] = [];
   for (const q of QUERIES) {
     const p = py[q.name];
-    const same = (a: [number, number], b: [number, number]) => a[0] === b[0] && Math.abs(a[1] - b[1]) <= 1e-9 * Math.max(1, Math.abs(b[1]));
+    const same = (a: [number, number], b: [number, number]) =>
+      a[0] === b[0] && Math.abs(a[1] - b[1]) <= 1e-9 * Math.max(1, Math.abs(b[1]));
     const ok = same(tsChecks[q.name], p.duckdb_check) && same(tsChecks[q.name], p.polars_check);
     const pyDuck = median(p.duckdb_s);
     rows.push([
@@ -323,11 +365,23 @@ export async function run(): Promise<void> {
       pairedRatio(tsViews[q.name], q.name).toFixed(2),
       pairedRatio(tsDirect[q.name], q.name).toFixed(2),
       `${median(tsCpu[q.name]).toFixed(2)} / ${median(p.duckdb_cpu_s).toFixed(2)}`,
-      ok ? `same (${tsChecks[q.name][0]} rows)` : `DIFFER ${JSON.stringify([tsChecks[q.name], p.duckdb_check, p.polars_check])}`,
+      ok
+        ? `same (${tsChecks[q.name][0]} rows)`
+        : `DIFFER ${JSON.stringify([tsChecks[q.name], p.duckdb_check, p.polars_check])}`,
     ]);
     console.log(`  ${q.name}: ${q.what}`);
   }
-  const header = ['query', 'TS views s', 'TS direct s', `py duckdb ${versions.duckdb} s`, `polars ${versions.polars} s`, 'views/py', 'direct/py', 'CPU s TS views / py', 'results'];
+  const header = [
+    'query',
+    'TS views s',
+    'TS direct s',
+    `py duckdb ${versions.duckdb} s`,
+    `polars ${versions.polars} s`,
+    'views/py',
+    'direct/py',
+    'CPU s TS views / py',
+    'results',
+  ];
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
   const line = (cells: string[]) => `| ${cells.map((c, j) => c.padEnd(widths[j])).join(' | ')} |`;
   console.log(line(header));
@@ -339,12 +393,17 @@ export async function run(): Promise<void> {
   );
 
   const cli = Array.from({ length: 3 }, () => cliQuerySeconds(dir, WIDTH_QUERY));
-  console.log(`  \`ntk-sweep query RUN '${WIDTH_QUERY}'\` (the whole command, process start included): median of 3 ${median(cli).toFixed(2)} s`);
+  console.log(
+    `  \`ntk-sweep query RUN '${WIDTH_QUERY}'\` (the whole command, process start included): median of 3 ${median(cli).toFixed(2)} s`,
+  );
 
   // 4. Aggregation.
   console.log('\naggregateRun (summary + fits with 1 000 bootstrap resamples, files written):');
   // Subsets with 10 seeds per cell (100 trials: one group; 1 000: every group), then the whole folder.
-  const sizes = [...subsets.map((pts) => ({ n: pts.length, pts, whole: false })), { n: points.length, pts: points, whole: true }];
+  const sizes = [
+    ...subsets.map((pts) => ({ n: pts.length, pts, whole: false })),
+    { n: points.length, pts: points, whole: true },
+  ];
   for (const s of sizes) {
     const sub = s.whole ? dir : subsetDirs.get(s.n)!;
     subsetFor.set(s.n, sub);
@@ -356,7 +415,9 @@ export async function run(): Promise<void> {
     for (let r = 0; r < (s.n >= 10_000 ? 3 : REPEATS); r++) {
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
-      const res = await aggregateRun(sub, { onPhase: (name, sec) => phases.set(name, [...(phases.get(name) ?? []), sec]) });
+      const res = await aggregateRun(sub, {
+        onPhase: (name, sec) => phases.set(name, [...(phases.get(name) ?? []), sec]),
+      });
       times.push((performance.now() - t0) / 1000);
       cpus.push(cpuSeconds(cpu0));
       summaryRows = res.summaryRows;
@@ -368,7 +429,9 @@ export async function run(): Promise<void> {
       `  ${String(s.pts.length).padStart(6)} trials: median ${median(times).toFixed(2)} s wall (min ${Math.min(...times).toFixed(2)}), ` +
         `${median(cpus).toFixed(2)} s CPU; phases (s): ${phaseText}; ${summaryRows} summary rows, ${fits} fits`,
     );
-    console.log(`          reading the same columns alone: ${floor.wall.toFixed(2)} s wall, ${floor.cpu.toFixed(2)} s CPU`);
+    console.log(
+      `          reading the same columns alone: ${floor.wall.toFixed(2)} s wall, ${floor.cpu.toFixed(2)} s CPU`,
+    );
   }
   for (const sub of subsetFor.values()) if (sub !== dir) rmSync(sub, { recursive: true, force: true });
   if (!keep) rmSync(dir, { recursive: true, force: true });

@@ -27,16 +27,28 @@ export async function run(): Promise<void> {
       const id = `bench${String(i).padStart(7, '0')}`;
       // 20 analytic configs shared by the trials, as in a sweep over widths and seeds.
       const aid = `an${String(i % 20).padStart(4, '0')}`;
-      const t = syntheticTrialTables({ trialId: id, nTrain: 4, nTest: 2, snapshots: [0, 10], steps: 10, logEvery: 5, ranks: 2, analyticId: aid });
+      const t = syntheticTrialTables({
+        trialId: id,
+        nTrain: 4,
+        nTest: 2,
+        snapshots: [0, 10],
+        steps: 10,
+        logEvery: 5,
+        ranks: 2,
+        analyticId: aid,
+      });
       for (const table of TRIAL_TABLES) {
         const rows = table === 'trials' ? [t.trials] : t[table];
         const meta: Record<string, string> = { [META.id]: id };
         if (table === 'trials') Object.assign(meta, { [META.status]: t.trials.status, [META.analyticId]: aid });
         writeFileSync(trialFile(runDir, table, id), arrowToParquet(makeTable(table, rows as never, meta)));
       }
-      if (i < 20) writeFileSync(analyticFile(runDir, aid), arrowToParquet(makeTable('analytic', t.analytic, { [META.id]: aid })));
+      if (i < 20)
+        writeFileSync(analyticFile(runDir, aid), arrowToParquet(makeTable('analytic', t.analytic, { [META.id]: aid })));
     }
-    console.log(`made ${n} trials (${n * TRIAL_TABLES.length + 20} files) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `made ${n} trials (${n * TRIAL_TABLES.length + 20} files) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
 
     console.log('\n| pass | trialStates (s) | per trial (µs) | complete |');
     console.log('|---|---:|---:|---:|');

@@ -72,7 +72,9 @@ export async function run(): Promise<void> {
     runs.push({ ...timings, total, write, totalCpu, writeCpu, bytes: folderBytes(dir) });
     rmSync(dir, { recursive: true, force: true });
     if (i === 0) {
-      const counts = (['curves', 'kernels', 'predictions', 'spectra', 'modes', 'analytic'] as const).map((t) => `${t} ${tables[t].length}`);
+      const counts = (['curves', 'kernels', 'predictions', 'spectra', 'modes', 'analytic'] as const).map(
+        (t) => `${t} ${tables[t].length}`,
+      );
       console.log(
         `quickstart trial: width ${WIDTH}, depth ${DEPTH}, N = ${config.dataset.nTrain}, ${config.train.steps} steps, ` +
           `snapshots [${config.ntk.snapshots.join(', ')}], probe ${config.ntk.probe?.n ?? 0}; ${device}; ` +
@@ -96,7 +98,9 @@ export async function run(): Promise<void> {
   for (const [label, k] of parts) console.log(`| ${label} | ${fmt(m(k))} | ${((100 * m(k)) / compute).toFixed(1)}% |`);
   console.log(`| **trial compute (computeTrial)** | ${fmt(compute)} | 100% |`);
   const write = m('write');
-  console.log(`| writing its tables (writeTrialTables, ${(m('bytes') / 1024).toFixed(0)} KiB of Parquet) | ${fmt(write)} | ${((100 * write) / compute).toFixed(1)}% |`);
+  console.log(
+    `| writing its tables (writeTrialTables, ${(m('bytes') / 1024).toFixed(0)} KiB of Parquet) | ${fmt(write)} | ${((100 * write) / compute).toFixed(1)}% |`,
+  );
   console.log('');
   const cpuShare = m('writeCpu') / m('totalCpu');
   console.log(

@@ -8,7 +8,16 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** The folders whose TypeScript the CLI runs (tests and benchmarks are not compiled). */
-export const SOURCE_DIRS = ['src', 'cli', 'connection', 'orchestration', 'workers', 'workflows', 'activities', 'executors'];
+export const SOURCE_DIRS = [
+  'src',
+  'cli',
+  'connection',
+  'orchestration',
+  'workers',
+  'workflows',
+  'activities',
+  'executors',
+];
 export const DIST = 'dist';
 export const STAMP = 'sources.json';
 
@@ -36,7 +45,11 @@ export function statSources(root, files = listSources(root)) {
 
 export function hashSources(root, files) {
   const h = createHash('sha256');
-  for (const f of files) h.update(f).update('\0').update(readFileSync(path.join(root, f))).update('\0');
+  for (const f of files)
+    h.update(f)
+      .update('\0')
+      .update(readFileSync(path.join(root, f)))
+      .update('\0');
   return h.digest('hex');
 }
 
@@ -73,5 +86,10 @@ export function staleReason(root, env = process.env) {
     if (mtime !== bmtime) mtimesMatch = false;
   }
   if (mtimesMatch) return null;
-  return hashSources(root, now.map(([f]) => f)) === stamp.sha256 ? null : 'sources changed since the build';
+  return hashSources(
+    root,
+    now.map(([f]) => f),
+  ) === stamp.sha256
+    ? null
+    : 'sources changed since the build';
 }

@@ -12,7 +12,9 @@ import { staleReason } from './compiled.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stale = staleReason(root);
 if (process.env.NTK_SWEEP_DEBUG_START === '1') {
-  process.stderr.write(`ntk-sweep: running ${stale === null ? 'dist/ (compiled)' : `the sources through tsx (${stale})`}\n`);
+  process.stderr.write(
+    `ntk-sweep: running ${stale === null ? 'dist/ (compiled)' : `the sources through tsx (${stale})`}\n`,
+  );
 }
 let main;
 if (stale === null) {

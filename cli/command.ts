@@ -23,7 +23,8 @@ export function defineCommand<A>(spec: CommandSpec<A>): CommandModule<object, A>
     command: spec.command,
     describe: spec.describe,
     // yargs types every option a builder adds; `A` names the same flags once, so the builder's type is set to it.
-    builder: (y: Argv) => spec.flags(spec.examples.reduce((acc, [line, what]) => acc.example(line, what), y)) as unknown as Argv<A>,
+    builder: (y: Argv) =>
+      spec.flags(spec.examples.reduce((acc, [line, what]) => acc.example(line, what), y)) as unknown as Argv<A>,
     handler: async (args: ArgumentsCamelCase<A>) => {
       const code = await spec.run(args);
       // cli/main.ts hands every parse its own outcome (yargs context, merged into the arguments).

@@ -16,9 +16,13 @@ export type FieldFlag = ParameterFlag;
 export type FieldFlagArgs = Partial<Record<FieldFlag, number>>;
 
 /** Adds the field flags (numbers; the schema judges their values, cli/flag-conventions.ts refuses non-numbers); `describe` overrides their help. */
-export function withFieldFlags<T>(y: Argv<T>, describe: Partial<Record<FieldFlag, string>> = {}): Argv<T & FieldFlagArgs> {
+export function withFieldFlags<T>(
+  y: Argv<T>,
+  describe: Partial<Record<FieldFlag, string>> = {},
+): Argv<T & FieldFlagArgs> {
   let out = y as Argv<T & FieldFlagArgs>;
-  for (const [flag, , help] of FIELD_FLAGS) out = out.option(flag, { type: 'number', describe: describe[flag] ?? help }) as Argv<T & FieldFlagArgs>;
+  for (const [flag, , help] of FIELD_FLAGS)
+    out = out.option(flag, { type: 'number', describe: describe[flag] ?? help }) as Argv<T & FieldFlagArgs>;
   return out;
 }
 

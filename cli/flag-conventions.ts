@@ -43,12 +43,15 @@ export function flagConventions(raw: readonly string[]) {
       if (typeof value === 'number' && Number.isNaN(value)) bad.add(kebab(key));
     }
     if (bad.size > 0) {
-      const lines = [...bad].sort().map((name) => `ntk-sweep: --${name}: expected a number, found '${givenText(raw, name) ?? ''}'`);
+      const lines = [...bad]
+        .sort()
+        .map((name) => `ntk-sweep: --${name}: expected a number, found '${givenText(raw, name) ?? ''}'`);
       throw new UsageError(lines.join('\n'));
     }
     if (argv.json === true) {
       const format = givenText(raw, 'format');
-      if (format !== undefined && format !== 'json') throw new UsageError(`ntk-sweep: --json is --format json; it cannot go with --format ${format}`);
+      if (format !== undefined && format !== 'json')
+        throw new UsageError(`ntk-sweep: --json is --format json; it cannot go with --format ${format}`);
       argv.format = 'json';
     }
     if (argv.format === 'json') argv.json = true;

@@ -58,7 +58,9 @@ export async function main(argv: string[]): Promise<number> {
       // Throwing is what stops yargs: a fail handler that returns lets the command run regardless.
       if (err) throw err;
       // recommendCommands() says only "Did you mean X?"; name what was not understood first.
-      throw new UsageError(`ntk-sweep: ${msg.startsWith('Did you mean') ? `unknown command '${argv[0]}'. ${msg}` : msg}`);
+      throw new UsageError(
+        `ntk-sweep: ${msg.startsWith('Did you mean') ? `unknown command '${argv[0]}'. ${msg}` : msg}`,
+      );
     });
   const outcome: CommandOutcome = {};
   try {

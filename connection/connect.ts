@@ -6,7 +6,13 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
-import { describeSecurity, SECURITY_ENV, SECURITY_FLAGS, secureOptions, type TransportSecurity } from './connection-options.js';
+import {
+  describeSecurity,
+  SECURITY_ENV,
+  SECURITY_FLAGS,
+  secureOptions,
+  type TransportSecurity,
+} from './connection-options.js';
 import { TemporalSetupError } from './errors.js';
 import { probeRefusal } from './tls-probe.js';
 
@@ -42,7 +48,9 @@ async function unreachable(ref: ServerRef, e: unknown): Promise<TemporalSetupErr
   if (refusal || (e as { code?: number }).code === 16) {
     return new TemporalSetupError(
       `the Temporal server at ${ref.address} refused the connection (${describeSecurity(ref.security)}): ${refusal ?? why}\n` +
-        `(connection options: ${Object.entries(SECURITY_FLAGS).map(([k, f]) => `--${f} or ${SECURITY_ENV[k as keyof typeof SECURITY_FLAGS]}`).join(', ')})`,
+        `(connection options: ${Object.entries(SECURITY_FLAGS)
+          .map(([k, f]) => `--${f} or ${SECURITY_ENV[k as keyof typeof SECURITY_FLAGS]}`)
+          .join(', ')})`,
     );
   }
   return new TemporalSetupError(

@@ -51,7 +51,8 @@ function parseBool(name: string, text: string): boolean {
 
 /** The flags given, completed from the environment (empty variables count as unset). */
 export function resolveSecurity(flags: TransportSecurity, env: NodeJS.ProcessEnv = process.env): TransportSecurity {
-  const fromEnv = (k: Exclude<keyof TransportSecurity, 'tls'>): string | undefined => flags[k] ?? (env[SECURITY_ENV[k]] || undefined);
+  const fromEnv = (k: Exclude<keyof TransportSecurity, 'tls'>): string | undefined =>
+    flags[k] ?? (env[SECURITY_ENV[k]] || undefined);
   const tlsEnv = env[SECURITY_ENV.tls];
   return {
     tls: flags.tls ?? (tlsEnv ? parseBool(SECURITY_ENV.tls, tlsEnv) : undefined),
@@ -65,7 +66,9 @@ export function resolveSecurity(flags: TransportSecurity, env: NodeJS.ProcessEnv
 
 /** True when anything in `s` asks for more than a plain connection. */
 export function isSecured(s: TransportSecurity | undefined): boolean {
-  return !!s && (s.tls === true || [s.certFile, s.keyFile, s.caFile, s.serverName, s.apiKey].some((v) => v !== undefined));
+  return (
+    !!s && (s.tls === true || [s.certFile, s.keyFile, s.caFile, s.serverName, s.apiKey].some((v) => v !== undefined))
+  );
 }
 
 function readPem(what: keyof TransportSecurity, file: string): Buffer {
@@ -75,9 +78,12 @@ function readPem(what: keyof TransportSecurity, file: string): Buffer {
     bytes = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new TemporalSetupError(`${flag} ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'no permission to read it' : (e as Error).message}`);
+    throw new TemporalSetupError(
+      `${flag} ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'no permission to read it' : (e as Error).message}`,
+    );
   }
-  if (!bytes.includes('-----BEGIN ')) throw new TemporalSetupError(`${flag} ${file}: not a PEM file (no -----BEGIN line)`);
+  if (!bytes.includes('-----BEGIN '))
+    throw new TemporalSetupError(`${flag} ${file}: not a PEM file (no -----BEGIN line)`);
   return bytes;
 }
 
@@ -100,7 +106,9 @@ export function secureOptions(s: TransportSecurity | undefined): SecureOptions {
   }
   const tlsOff = s.tls === false;
   if (tlsOff && (s.certFile || s.caFile || s.serverName)) {
-    throw new TemporalSetupError('TLS is turned off (--tls=false or TEMPORAL_TLS=false) but TLS files or a server name were given');
+    throw new TemporalSetupError(
+      'TLS is turned off (--tls=false or TEMPORAL_TLS=false) but TLS files or a server name were given',
+    );
   }
   const out: SecureOptions = {};
   if (s.apiKey !== undefined) out.apiKey = s.apiKey;
@@ -109,7 +117,8 @@ export function secureOptions(s: TransportSecurity | undefined): SecureOptions {
   const tls: TLSConfig = {};
   if (s.serverName) tls.serverNameOverride = s.serverName;
   if (s.caFile) tls.serverRootCACertificate = readPem('caFile', s.caFile);
-  if (s.certFile && s.keyFile) tls.clientCertPair = { crt: readPem('certFile', s.certFile), key: readPem('keyFile', s.keyFile) };
+  if (s.certFile && s.keyFile)
+    tls.clientCertPair = { crt: readPem('certFile', s.certFile), key: readPem('keyFile', s.keyFile) };
   out.tls = Object.keys(tls).length > 0 ? tls : true;
   return out;
 }

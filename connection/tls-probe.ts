@@ -10,7 +10,11 @@ import tls from 'node:tls';
 import type { SecureOptions } from './connection-options.js';
 
 /** What the probe found; undefined when the handshake went through (the refusal is elsewhere) or nothing answered. */
-export async function probeRefusal(address: string, secure: SecureOptions, timeoutMs = 3000): Promise<string | undefined> {
+export async function probeRefusal(
+  address: string,
+  secure: SecureOptions,
+  timeoutMs = 3000,
+): Promise<string | undefined> {
   const i = address.lastIndexOf(':');
   const host = address.slice(0, i).replace(/^\[|\]$/g, '');
   const port = Number(address.slice(i + 1));
@@ -34,7 +38,9 @@ export async function probeRefusal(address: string, secure: SecureOptions, timeo
       // A plain client only asks whether the server speaks TLS at all.
       rejectUnauthorized: !plain,
       ...(cfg.serverRootCACertificate ? { ca: Buffer.from(cfg.serverRootCACertificate) } : {}),
-      ...(cfg.clientCertPair ? { cert: Buffer.from(cfg.clientCertPair.crt), key: Buffer.from(cfg.clientCertPair.key) } : {}),
+      ...(cfg.clientCertPair
+        ? { cert: Buffer.from(cfg.clientCertPair.crt), key: Buffer.from(cfg.clientCertPair.key) }
+        : {}),
     });
     const timer = setTimeout(() => done(undefined), timeoutMs);
     let handshaken = false;
@@ -49,7 +55,9 @@ export async function probeRefusal(address: string, secure: SecureOptions, timeo
       if (plain || e.code === 'ECONNREFUSED') return done(undefined);
       // OpenSSL's text is "…:SSL routines:<function>:<reason>:<source file>…": keep the reason.
       e.message = /SSL routines:[^:]*:([^:]+)/.exec(e.message)?.[1] ?? e.message;
-      done(handshaken ? clientCertVerdict(e.message, !!cfg.clientCertPair) : serverCertVerdict(e, !!cfg.clientCertPair));
+      done(
+        handshaken ? clientCertVerdict(e.message, !!cfg.clientCertPair) : serverCertVerdict(e, !!cfg.clientCertPair),
+      );
     });
     socket.on('close', () => {
       if (!plain && handshaken) done(clientCertVerdict('the server closed the connection', !!cfg.clientCertPair));

@@ -33,7 +33,11 @@ async function handle(m: ToExecutor): Promise<void> {
     send({ kind: 'done', outcome });
   } catch (e) {
     // A WebAssembly trap (the wasm backend out of memory, an abort) leaves this backend unusable.
-    send(e instanceof Cancelled ? { kind: 'cancelled' } : { kind: 'failed', error: toWire(e), fatal: e instanceof WebAssembly.RuntimeError });
+    send(
+      e instanceof Cancelled
+        ? { kind: 'cancelled' }
+        : { kind: 'failed', error: toWire(e), fatal: e instanceof WebAssembly.RuntimeError },
+    );
   }
 }
 

@@ -4,7 +4,14 @@ import { memoryBudget } from '../src/config/estimate.js';
 import { defaultPoolSize, ExecutorPool, webgpuAdapters } from './pool.js';
 import { taskPeakBytes } from './task.js';
 
-export { ExecutorDiedError, ExecutorPool, defaultPoolSize, webgpuAdapters, type PoolOptions, type PoolStats } from './pool.js';
+export {
+  ExecutorDiedError,
+  ExecutorPool,
+  defaultPoolSize,
+  webgpuAdapters,
+  type PoolOptions,
+  type PoolStats,
+} from './pool.js';
 export { inProcess, onPool, type TrialRunner } from './runner.js';
 export type { TrialHooks, TrialOutcome, TrialTask } from './task.js';
 

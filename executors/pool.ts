@@ -87,7 +87,10 @@ function threadFiles(): { boot: URL; entry: string } {
     const entry = new URL('./executor-thread.js', import.meta.url);
     return { boot: entry, entry: entry.href };
   }
-  return { boot: new URL('./thread-entry.mjs', import.meta.url), entry: new URL('./executor-thread.ts', import.meta.url).href };
+  return {
+    boot: new URL('./thread-entry.mjs', import.meta.url),
+    entry: new URL('./executor-thread.ts', import.meta.url).href,
+  };
 }
 
 export class ExecutorPool {
@@ -104,7 +107,8 @@ export class ExecutorPool {
   private broken: Error | undefined;
 
   constructor(private readonly opts: PoolOptions) {
-    if (!Number.isInteger(opts.size) || opts.size < 1) throw new RangeError(`an executor pool needs at least 1 executor, got ${opts.size}`);
+    if (!Number.isInteger(opts.size) || opts.size < 1)
+      throw new RangeError(`an executor pool needs at least 1 executor, got ${opts.size}`);
     this.size = opts.size;
     this.budgetBytes = opts.budgetBytes;
     for (let i = 0; i < opts.size; i++) this.spawn();
@@ -206,7 +210,10 @@ export class ExecutorPool {
       this.stats.died++;
       if (job.signal?.aborted) job.reject(job.signal.reason);
       else if (this.closed) job.reject(new Error('the executor pool closed'));
-      else job.reject(new ExecutorDiedError(`the executor running trial ${job.task.trialId} died (${why}); the attempt is retried`));
+      else
+        job.reject(
+          new ExecutorDiedError(`the executor running trial ${job.task.trialId} died (${why}); the attempt is retried`),
+        );
     }
     if (!ex.ready && ++this.startFailures >= 3) {
       this.broken = new Error(`trial executors cannot start: ${why}`);
@@ -260,7 +267,12 @@ export class ExecutorPool {
       this.stats.started++;
       this.stats.maxRunning = Math.max(this.stats.maxRunning, running + 1);
       this.stats.maxAdmittedBytes = Math.max(this.stats.maxAdmittedBytes, this.admittedBytes);
-      this.stats.admissions.push({ trialId: job.task.trialId, bytes: job.bytes, alongside, admittedBytes: this.admittedBytes });
+      this.stats.admissions.push({
+        trialId: job.task.trialId,
+        bytes: job.bytes,
+        alongside,
+        admittedBytes: this.admittedBytes,
+      });
       if (this.stats.admissions.length > 1000) this.stats.admissions.shift();
       const msg: ToExecutor = { kind: 'run', task: job.task, cancel: idle.cancel.buffer as SharedArrayBuffer };
       idle.thread.postMessage(msg);
@@ -282,5 +294,8 @@ export function defaultPoolSize(backend: string | undefined, env: NodeJS.Process
 
 /** The adapters of `NTK_WEBGPU_ADAPTERS` (names Dawn matches by substring), or none. */
 export function webgpuAdapters(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env.NTK_WEBGPU_ADAPTERS ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return (env.NTK_WEBGPU_ADAPTERS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }

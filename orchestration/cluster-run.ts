@@ -19,7 +19,12 @@ export async function runOnCluster(
   fresh: boolean,
 ): Promise<number> {
   // Reachable before anything is written.
-  const conn = await connectClient({ address: opts.address, namespace, security: opts.security, embeddedAlternative: true });
+  const conn = await connectClient({
+    address: opts.address,
+    namespace,
+    security: opts.security,
+    embeddedAlternative: true,
+  });
   try {
     if (fresh) await writeLaunchFiles(plan, { address: opts.address, namespace });
     return await onCluster(plan, opts, conn, fresh);

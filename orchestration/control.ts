@@ -52,7 +52,13 @@ async function resolveTarget(target: string, opts: ControlOptions): Promise<Targ
     const local = opts.address ? undefined : readServerRecord(runDir)?.address;
     const address = opts.address ?? local ?? launch?.address;
     const security = local ? undefined : opts.security;
-    return { sweepId: manifest.sweep_id, runDir, address, namespace: opts.namespace ?? launch?.namespace ?? namespace, security };
+    return {
+      sweepId: manifest.sweep_id,
+      runDir,
+      address,
+      namespace: opts.namespace ?? launch?.namespace ?? namespace,
+      security,
+    };
   }
   if (opts.address) return { sweepId: target, address: opts.address, namespace, security: opts.security };
   const found = findRunFolders(path.resolve('runs'), target);
@@ -75,7 +81,8 @@ async function describe(c: ConnectedClient, sweepId: string): Promise<WorkflowEx
 export async function statusCommand(target: string | undefined, opts: ControlOptions): Promise<number> {
   if (target === undefined) return listRuns(opts);
   const t = await resolveTarget(target, opts);
-  if (opts.deep && !t.runDir) throw new TemporalSetupError(`--deep checks the tables of a run folder: give the run folder of ${t.sweepId}`);
+  if (opts.deep && !t.runDir)
+    throw new TemporalSetupError(`--deep checks the tables of a run folder: give the run folder of ${t.sweepId}`);
   if (t.address && !opts.deep) {
     const c = await connectClient({ address: t.address, namespace: t.namespace, security: t.security });
     try {
@@ -104,9 +111,17 @@ async function printWorkflowStatus(
       if (opts.json) {
         const counts = t.runDir ? await runFolderCounts(t.runDir) : undefined;
         const s = counts ? statusOffline(t.sweepId, t.runDir!, counts) : undefined;
-        out(JSON.stringify({ ...(s ?? statusOfClosed(t.sweepId, 'RUNNING', undefined, t.runDir)), state: gone ? 'interrupted' : 'running', source: 'server' }));
+        out(
+          JSON.stringify({
+            ...(s ?? statusOfClosed(t.sweepId, 'RUNNING', undefined, t.runDir)),
+            state: gone ? 'interrupted' : 'running',
+            source: 'server',
+          }),
+        );
       } else {
-        const hint = gone ? `its ntk-sweep process is gone; continue with: ntk-sweep resume ${t.runDir}` : 'are the cpu-queue workers up?';
+        const hint = gone
+          ? `its ntk-sweep process is gone; continue with: ntk-sweep resume ${t.runDir}`
+          : 'are the cpu-queue workers up?';
         out(`${t.sweepId}: running, but no worker answered (${hint})`);
       }
       return EXIT_OK;
@@ -121,14 +136,17 @@ async function printWorkflowStatus(
   } catch (e) {
     error = e instanceof WorkflowFailedError ? (e.cause?.message ?? e.message) : (e as Error).message;
   }
-  const s = result ? statusOfResult(result, t.runDir) : statusOfClosed(t.sweepId, d.status.name, t.runDir ? await runFolderCounts(t.runDir) : undefined, t.runDir, error);
+  const s = result
+    ? statusOfResult(result, t.runDir)
+    : statusOfClosed(t.sweepId, d.status.name, t.runDir ? await runFolderCounts(t.runDir) : undefined, t.runDir, error);
   if (opts.json) out(JSON.stringify(s));
   else if (result) {
     out(
       `${t.sweepId}: ${result.status} — ${result.ok} ok, ${result.diverged} diverged, ${result.failed} failed of ${result.total}` +
         (d.closeTime ? ` (finished ${d.closeTime.toISOString()})` : ''),
     );
-  } else out(`${t.sweepId}: ${s.state}${d.closeTime ? ` at ${d.closeTime.toISOString()}` : ''}${error ? `: ${error}` : ''}`);
+  } else
+    out(`${t.sweepId}: ${s.state}${d.closeTime ? ` at ${d.closeTime.toISOString()}` : ''}${error ? `: ${error}` : ''}`);
   return EXIT_OK;
 }
 
@@ -162,7 +180,11 @@ async function listRuns(opts: ControlOptions): Promise<number> {
     try {
       const rows: Record<string, unknown>[] = [];
       for await (const w of c.client.workflow.list({ query: `WorkflowType = 'sweepWorkflow'` })) {
-        const row = { workflow_id: w.workflowId, state: w.status.name.toLowerCase(), started: w.startTime.toISOString() };
+        const row = {
+          workflow_id: w.workflowId,
+          state: w.status.name.toLowerCase(),
+          started: w.startTime.toISOString(),
+        };
         if (opts.json) rows.push(row);
         else out(`${row.workflow_id}  ${row.state}  started ${row.started}`);
       }
@@ -174,7 +196,11 @@ async function listRuns(opts: ControlOptions): Promise<number> {
     return EXIT_OK;
   }
   const root = path.resolve('runs');
-  const runs = existsSync(root) ? readdirSync(root).map((n) => path.join(root, n)).filter(isRunFolder) : [];
+  const runs = existsSync(root)
+    ? readdirSync(root)
+        .map((n) => path.join(root, n))
+        .filter(isRunFolder)
+    : [];
   if (runs.length === 0) {
     out('no run folders under ./runs (name one: ntk-sweep status RUN_DIR, or --address HOST:PORT for a cluster)');
     return EXIT_OK;
@@ -220,7 +246,10 @@ async function cancelOffline(t: Target): Promise<number> {
   }
   const cli = await findTemporalCli();
   const lock = tryLaunchLock(runDir);
-  if (!lock.held) throw new TemporalSetupError(`another ntk-sweep (pid ${lock.holder}) is starting ${t.sweepId}; cancel it once it runs`);
+  if (!lock.held)
+    throw new TemporalSetupError(
+      `another ntk-sweep (pid ${lock.holder}) is starting ${t.sweepId}; cancel it once it runs`,
+    );
   let server;
   try {
     server = await startDevServer({ cliPath: cli.path, runDir });
@@ -234,7 +263,9 @@ async function cancelOffline(t: Target): Promise<number> {
       const d = await describe(c, t.sweepId);
       if (d?.status.name === 'RUNNING') {
         await c.client.workflow.getHandle(sweepWorkflowId(t.sweepId)).terminate('ntk-sweep cancel (server was down)');
-        out(`${t.sweepId} cancelled; complete trials stay in ${runDir} (ntk-sweep resume ${runDir} starts the rest again)`);
+        out(
+          `${t.sweepId} cancelled; complete trials stay in ${runDir} (ntk-sweep resume ${runDir} starts the rest again)`,
+        );
       } else out(`${t.sweepId} is not running: nothing to cancel`);
     } finally {
       await c.close();
@@ -253,7 +284,9 @@ export async function pauseCommand(target: string, opts: ControlOptions): Promis
   const c = await connectClient({ address: t.address, namespace: t.namespace, security: t.security });
   try {
     await c.client.workflow.getHandle(sweepWorkflowId(t.sweepId)).signal(PAUSE_SIGNAL);
-    out(`${t.sweepId}: paused — running trials finish, no new ones start; continue with: ntk-sweep resume ${t.runDir ?? t.sweepId}`);
+    out(
+      `${t.sweepId}: paused — running trials finish, no new ones start; continue with: ntk-sweep resume ${t.runDir ?? t.sweepId}`,
+    );
   } finally {
     await c.close();
   }

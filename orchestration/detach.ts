@@ -22,7 +22,10 @@ export function detachedOnCluster(
   attached: boolean,
   follow: string,
 ): number {
-  if (opts.json) process.stdout.write(`${JSON.stringify({ sweep_id: plan.sweepId, workflow_id: workflowId, attached, run_dir: plan.runDir })}\n`);
+  if (opts.json)
+    process.stdout.write(
+      `${JSON.stringify({ sweep_id: plan.sweepId, workflow_id: workflowId, attached, run_dir: plan.runDir })}\n`,
+    );
   note(`detached; the sweep runs on the cluster's workers. Follow it with:\n  ${follow}`);
   return EXIT_OK;
 }
@@ -47,7 +50,10 @@ export async function detachEmbedded(plan: SweepPlan, opts: SweepCommandOptions)
     const rec = readServerRecord(plan.runDir);
     // Its own server, or that of another live ntk-sweep on this folder, which it then watches.
     if (rec && (rec.ownerPid === child.pid || isAlive(rec.ownerPid))) {
-      if (opts.json) process.stdout.write(`${JSON.stringify({ sweep_id: plan.sweepId, pid: child.pid, address: rec.address, run_dir: plan.runDir })}\n`);
+      if (opts.json)
+        process.stdout.write(
+          `${JSON.stringify({ sweep_id: plan.sweepId, pid: child.pid, address: rec.address, run_dir: plan.runDir })}\n`,
+        );
       note(
         `the sweep ${plan.sweepId} runs in the background (pid ${child.pid}, log ${logFile}).\n` +
           `  follow it: ntk-sweep status ${plan.runDir}\n  stop it:   ntk-sweep cancel ${plan.runDir}`,

@@ -9,7 +9,17 @@
  * after the CLI itself was killed) and uses it instead of starting a second one on the same file.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { connect, createServer } from 'node:net';
 import path from 'node:path';
 import { writeFileAtomic } from '../src/io/atomic-write.js';
@@ -217,7 +227,12 @@ export function accepts(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
-async function stopServer(runDir: string, rec: ServerRecord, hasExited: () => boolean, graceMs = 10_000): Promise<void> {
+async function stopServer(
+  runDir: string,
+  rec: ServerRecord,
+  hasExited: () => boolean,
+  graceMs = 10_000,
+): Promise<void> {
   const gone = (): boolean => hasExited() || !isAlive(rec.pid);
   if (!gone()) {
     try {

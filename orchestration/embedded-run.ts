@@ -56,11 +56,19 @@ async function onEmbedded(
   let conn: ConnectedClient | undefined = session.conn;
   try {
     if (embedded.owner) await releaseOrphanedTrials(conn.client, sweepWorkflowId(plan.sweepId));
-    const { handle, attached } = await startOrAttach(conn.client, plan, opts, { watchOnly: !embedded.owner || takeover });
-    announce(plan, attached, embedded.owner ? 'the embedded Temporal server' : 'the embedded server of another ntk-sweep', embedded.uiUrl);
+    const { handle, attached } = await startOrAttach(conn.client, plan, opts, {
+      watchOnly: !embedded.owner || takeover,
+    });
+    announce(
+      plan,
+      attached,
+      embedded.owner ? 'the embedded Temporal server' : 'the embedded server of another ntk-sweep',
+      embedded.uiUrl,
+    );
     if (!fresh) await resumeIfPaused(conn, handle);
     if (embedded.owner) clearSweepEnd(plan.runDir);
-    if (embedded.owner && !opts.activities) await noteBackendChoice(opts.backend ?? plan.loaded.config.execution.backend);
+    if (embedded.owner && !opts.activities)
+      await noteBackendChoice(opts.backend ?? plan.loaded.config.execution.backend);
     let ownerGone = false;
     const { outcome, startedAtMs } = await watchSweep(handle, plan, opts, conn.connection, {
       interrupted: Promise.race([
@@ -69,7 +77,12 @@ async function onEmbedded(
         embedded.ownerGone.then(() => void (ownerGone = true)),
       ]),
       // The embedded server cannot come back once its process is gone; another owner's is not ours to report.
-      serverLoss: embedded.owner ? { ...lossOf(plan, opts, 'the embedded Temporal server'), gone: () => (readServerRecord(plan.runDir) ? undefined : 'its process is gone') } : undefined,
+      serverLoss: embedded.owner
+        ? {
+            ...lossOf(plan, opts, 'the embedded Temporal server'),
+            gone: () => (readServerRecord(plan.runDir) ? undefined : 'its process is gone'),
+          }
+        : undefined,
     });
     if (embedded.owner) recordSweepEnd(plan.runDir, outcome);
     if (outcome.kind === 'lost') {

@@ -94,7 +94,14 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     }
     const rec = readServerRecord(opts.runDir);
     if (rec && rec.ownerPid === lock.holder) {
-      return { address: rec.address, owner: false, uiUrl: rec.uiUrl, stop: async () => {}, workersDone: never, ownerGone: exitOf(lock.holder) };
+      return {
+        address: rec.address,
+        owner: false,
+        uiUrl: rec.uiUrl,
+        stop: async () => {},
+        workersDone: never,
+        ownerGone: exitOf(lock.holder),
+      };
     }
     if (!waiting) {
       noteLine(`another ntk-sweep (pid ${lock.holder}) is starting the server of ${opts.runDir}; waiting for it`);
@@ -183,7 +190,8 @@ async function startOwnServer(opts: EmbeddedOptions): Promise<DevServer> {
     return await start();
   } catch (e) {
     // The server's own words for a full disk (SQLite: "database or disk is full").
-    if (e instanceof TemporalSetupError && /disk is full|SQLITE_FULL|no space left/i.test(e.message)) throw diskFullError(serverDbFile(opts.runDir));
+    if (e instanceof TemporalSetupError && /disk is full|SQLITE_FULL|no space left/i.test(e.message))
+      throw diskFullError(serverDbFile(opts.runDir));
     const fault = e instanceof TemporalSetupError ? DATABASE_FAULT.exec(e.message) : null;
     if (!fault || !existsSync(serverDbFile(opts.runDir))) throw e;
     rebuild(`damaged (the server said: ${fault[0]})`);

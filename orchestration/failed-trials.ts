@@ -19,6 +19,9 @@ export function reportFailedTrials(runDir: string, write: (line: string) => void
   for (const f of failed.slice(0, MAX_LISTED)) {
     write(`trial ${f.trialId} failed: ${f.error.split('\n').join('\n  ')}`);
   }
-  if (failed.length > MAX_LISTED) write(`… and ${failed.length - MAX_LISTED} more failed trials (ntk-sweep query ${runDir} "SELECT trial_id, error FROM trials WHERE status = 'failed'")`);
+  if (failed.length > MAX_LISTED)
+    write(
+      `… and ${failed.length - MAX_LISTED} more failed trials (ntk-sweep query ${runDir} "SELECT trial_id, error FROM trials WHERE status = 'failed'")`,
+    );
   return failed.some((f) => isBadInputType(typeOf(f.error))) ? EXIT_BAD_INPUT : 0;
 }

@@ -11,7 +11,14 @@ import { DISK_FULL_FAILURE, failureKind } from '../src/failure-kinds.js';
 import type { SweepResult } from '../workflows/shared.js';
 import { reportFailedTrials } from './failed-trials.js';
 import { followSweep, serverWaitMs, type FollowOutcome, type ServerLoss } from './follow.js';
-import { formatDuration, makeProgressView, noteLine as note, progressOfResult, trialCostsOf, type ProgressMode } from './progress.js';
+import {
+  formatDuration,
+  makeProgressView,
+  noteLine as note,
+  progressOfResult,
+  trialCostsOf,
+  type ProgressMode,
+} from './progress.js';
 import type { SweepPlan } from './run-folder.js';
 import type { SweepCommandOptions } from './sweep-command-options.js';
 
@@ -65,7 +72,10 @@ export async function watchSweep(
 ): Promise<Watched> {
   const startedAtMs = Date.now();
   const mode = progressMode(opts);
-  const view = makeProgressView(mode, { intervalMs: (opts.intervalS ?? 10) * 1000, costs: trialCostsOf(plan.loaded, opts) });
+  const view = makeProgressView(mode, {
+    intervalMs: (opts.intervalS ?? 10) * 1000,
+    costs: trialCostsOf(plan.loaded, opts),
+  });
   const outcome = await followSweep(handle, view, {
     connection,
     pollMs: mode === 'bar' ? 500 : 1000,
@@ -90,7 +100,9 @@ export function reportEnd(
     const why = cause?.message ?? outcome.error.message;
     const type = cause instanceof ApplicationFailure ? cause.type : undefined;
     if (type === DISK_FULL_FAILURE) {
-      note(`the sweep ${plan.sweepId} stopped: ${why}\nFree space on that disk, then continue with:\n  ntk-sweep resume ${plan.runDir}`);
+      note(
+        `the sweep ${plan.sweepId} stopped: ${why}\nFree space on that disk, then continue with:\n  ntk-sweep resume ${plan.runDir}`,
+      );
     } else {
       note(`the sweep ${plan.sweepId} failed: ${why}`);
     }
@@ -108,7 +120,8 @@ export function reportEnd(
         `tables in ${plan.runDir}${r.aggregated ? ' (summary and fits written)' : ''}\n`,
     );
     if (r.aggregateError) note(`warning: the aggregation failed: ${r.aggregateError}`);
-    if (r.failed > 0 || r.status === 'cancelled') note(`run the missing and failed trials with: ntk-sweep resume ${plan.runDir}`);
+    if (r.failed > 0 || r.status === 'cancelled')
+      note(`run the missing and failed trials with: ntk-sweep resume ${plan.runDir}`);
   }
   return r.failed > 0 ? reportFailedTrials(plan.runDir, note) : EXIT_OK;
 }

@@ -103,7 +103,8 @@ async function whenLost(
   signal: AbortSignal,
 ): Promise<'not lost' | 'found' | 'lost'> {
   // UNAVAILABLE says so; another error of the service counts when the server cannot describe the sweep either.
-  const unreachable = isUnavailable(error) || (error instanceof ServiceError && !(await answers(connection, handle, 2000)));
+  const unreachable =
+    isUnavailable(error) || (error instanceof ServiceError && !(await answers(connection, handle, 2000)));
   if (!unreachable) return 'not lost';
   const { note } = loss;
   const gone = loss.gone?.();
@@ -123,11 +124,18 @@ async function whenLost(
     }
     await sleep(1000, signal);
   }
-  if (!signal.aborted) note(`${loss.server} did not come back within ${Math.round(loss.waitMs / 1000)} s; continue the sweep with: ${loss.resume}`);
+  if (!signal.aborted)
+    note(
+      `${loss.server} did not come back within ${Math.round(loss.waitMs / 1000)} s; continue the sweep with: ${loss.resume}`,
+    );
   return 'lost';
 }
 
-export async function followSweep(handle: WorkflowHandle, view: ProgressView, opts: FollowOptions): Promise<FollowOutcome> {
+export async function followSweep(
+  handle: WorkflowHandle,
+  view: ProgressView,
+  opts: FollowOptions,
+): Promise<FollowOutcome> {
   let done = false;
   // Aborted when watching stops: a pending long poll would otherwise keep the process alive
   // (closing a gRPC channel does not end the calls in flight).

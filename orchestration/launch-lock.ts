@@ -81,7 +81,10 @@ function breakStale(file: string, stale: LockRecord | undefined): void {
     // Under the mutex nobody else removes the lock, and nobody creates one while it exists: if it
     // still holds the dead record, it is the stale lock.
     const now = readLock(file);
-    const same = now === undefined ? stale === undefined : stale !== undefined && now.pid === stale.pid && now.start === stale.start;
+    const same =
+      now === undefined
+        ? stale === undefined
+        : stale !== undefined && now.pid === stale.pid && now.start === stale.start;
     if (same && (now === undefined || !isRunning(now))) rmSync(file, { force: true });
   } finally {
     rmdirSync(mutex);
@@ -113,7 +116,8 @@ export function tryLaunchLock(runDir: string): LaunchLock {
       }
       const rec = readLock(file);
       if (rec && rec.pid !== process.pid && isRunning(rec)) return { held: false, holder: rec.pid };
-      if (rec?.pid === process.pid && rec.start === mine.start) return { held: true, release: () => releaseIfMine(file, mine) };
+      if (rec?.pid === process.pid && rec.start === mine.start)
+        return { held: true, release: () => releaseIfMine(file, mine) };
       // Unreadable or dead: stale (a complete record is linked in, so unreadable means damaged).
       breakStale(file, rec);
     }

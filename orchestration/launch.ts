@@ -63,12 +63,17 @@ async function locateRunFolder(
     } finally {
       await c.close();
     }
-    throw new TemporalSetupError(`no sweep ${target} on the Temporal server at ${opts.address}; give its run folder instead`);
+    throw new TemporalSetupError(
+      `no sweep ${target} on the Temporal server at ${opts.address}; give its run folder instead`,
+    );
   }
   const found = findRunFolders(path.resolve('runs'), target);
   if (found.length === 1) return found[0];
-  if (found.length > 1) throw new TemporalSetupError(`several run folders hold the sweep ${target}: ${found.join(', ')}; name one`);
-  throw new TemporalSetupError(`${target} is neither a run folder nor the id of a sweep under ./runs; give the run folder (e.g. runs/<name>)`);
+  if (found.length > 1)
+    throw new TemporalSetupError(`several run folders hold the sweep ${target}: ${found.join(', ')}; name one`);
+  throw new TemporalSetupError(
+    `${target} is neither a run folder nor the id of a sweep under ./runs; give the run folder (e.g. runs/<name>)`,
+  );
 }
 
 /** `fresh`: a `run`, which writes the launch files (once the server or the Temporal CLI is known to be there). */

@@ -74,7 +74,13 @@ export function trialCostsOf(loaded: LoadedConfig, opts: { yes?: boolean } = {})
   if (points.length > MAX_COSTED_TRIALS) return undefined;
   return points.map((pt) => {
     const c = resolvePoint(loaded, pt);
-    return trialCost({ width: c.model.width, depth: c.model.depth, n: c.dataset.nTrain, steps: c.train.steps, snapshots: c.ntk.snapshots.length });
+    return trialCost({
+      width: c.model.width,
+      depth: c.model.depth,
+      n: c.dataset.nTrain,
+      steps: c.train.steps,
+      snapshots: c.ntk.snapshots.length,
+    });
   });
 }
 
@@ -116,7 +122,11 @@ export class CostEta {
   private fit(): { a: number; b: number } | undefined {
     const xs = this.samples;
     if (xs.length === 0) return undefined;
-    let nn = 0, cc = 0, nc = 0, tn = 0, tc = 0;
+    let nn = 0,
+      cc = 0,
+      nc = 0,
+      tn = 0,
+      tc = 0;
     for (const { dt, dn, dc } of xs) {
       nn += dn * dn;
       cc += dc * dc;
@@ -202,7 +212,10 @@ function state(p: SweepProgress): string {
 }
 
 /** One line: `quickstart-1a2b: 12/30 done (1 diverged), 2 running, 0 failed, 16 pending · 0.5/s · ETA 32s`. */
-export function progressLine(p: SweepProgress, meter?: { rate(): number | undefined; etaS(p: SweepProgress): number | undefined }): string {
+export function progressLine(
+  p: SweepProgress,
+  meter?: { rate(): number | undefined; etaS(p: SweepProgress): number | undefined },
+): string {
   if (p.total === 0) return `${p.sweepId} [${state(p)}]`;
   const done = p.ok + p.diverged;
   const div = p.diverged ? ` (${p.diverged} diverged)` : '';
@@ -217,10 +230,21 @@ export function progressLine(p: SweepProgress, meter?: { rate(): number | undefi
 /** The progress as a JSON object (snake_case, as the tables), with throughput and ETA. */
 /** The trial counts of a running sweep as both JSON outputs name them (`run --json` lines, `status --json`). */
 export function progressCounts(p: SweepProgress) {
-  return { total: p.total, done: p.ok + p.diverged, ok: p.ok, diverged: p.diverged, failed: p.failed, running: p.running, pending: p.pending };
+  return {
+    total: p.total,
+    done: p.ok + p.diverged,
+    ok: p.ok,
+    diverged: p.diverged,
+    failed: p.failed,
+    running: p.running,
+    pending: p.pending,
+  };
 }
 
-export function progressJson(p: SweepProgress, meter?: { rate(): number | undefined; etaS(p: SweepProgress): number | undefined }): Record<string, unknown> {
+export function progressJson(
+  p: SweepProgress,
+  meter?: { rate(): number | undefined; etaS(p: SweepProgress): number | undefined },
+): Record<string, unknown> {
   return {
     sweep_id: p.sweepId,
     phase: p.phase,
@@ -261,7 +285,11 @@ const ERASE_LINE = '\r\x1b[2K';
 const BAR_WIDTH = 30;
 
 /** The bar's one line: `████░░░░ 12/30 done | 2 running | 0 failed | 16 pending | 0.50/s | ETA 32s`, cut to `columns`. */
-export function barLine(p: SweepProgress, meter: { rate(): number | undefined; etaS(p: SweepProgress): number | undefined }, columns = 100): string {
+export function barLine(
+  p: SweepProgress,
+  meter: { rate(): number | undefined; etaS(p: SweepProgress): number | undefined },
+  columns = 100,
+): string {
   const finished = p.ok + p.diverged + p.failed;
   const filled = Math.round((BAR_WIDTH * finished) / Math.max(p.total, 1));
   const bar = '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);
@@ -281,7 +309,12 @@ export function barLine(p: SweepProgress, meter: { rate(): number | undefined; e
  */
 export function makeProgressView(
   mode: ProgressMode,
-  opts: { intervalMs?: number; err?: NodeJS.WritableStream & { columns?: number }; out?: NodeJS.WritableStream; costs?: readonly number[] } = {},
+  opts: {
+    intervalMs?: number;
+    err?: NodeJS.WritableStream & { columns?: number };
+    out?: NodeJS.WritableStream;
+    costs?: readonly number[];
+  } = {},
 ): ProgressView {
   const err = opts.err ?? process.stderr;
   const out = opts.out ?? process.stdout;

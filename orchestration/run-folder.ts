@@ -8,7 +8,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { canonicalJson, expandGrid, loadConfig, parseConfig, sweepIdOf, type LoadedConfig } from '../src/config/index.js';
+import {
+  canonicalJson,
+  expandGrid,
+  loadConfig,
+  parseConfig,
+  sweepIdOf,
+  type LoadedConfig,
+} from '../src/config/index.js';
 import { runDirOf } from '../src/config/summary.js';
 import { checkSweepData } from '../src/data/check-data.js';
 import { checkWritable, writeFileAtomic } from '../src/io/atomic-write.js';
@@ -152,7 +159,9 @@ export async function planFromRunFolder(runDir: string): Promise<SweepPlan> {
   checkSweepData(loaded, points);
   const sweepId = sweepIdOf(loaded);
   if (sweepId !== manifest.sweep_id) {
-    throw new RunFolderError(`${file} is now the sweep ${sweepId}, but the run folder holds ${manifest.sweep_id}: it was edited after launch`);
+    throw new RunFolderError(
+      `${file} is now the sweep ${sweepId}, but the run folder holds ${manifest.sweep_id}: it was edited after launch`,
+    );
   }
   return { loaded, sweepId, trialCount: points.length, runDir: dir, configDir };
 }

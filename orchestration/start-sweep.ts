@@ -44,7 +44,8 @@ export async function startOrAttach(
   try {
     const d = await client.workflow.getHandle(workflowId).describe();
     attached = d.status.name === 'RUNNING';
-    if (how.watchOnly && !attached) return { handle: client.workflow.getHandle<typeof sweepWorkflow>(workflowId), attached: true };
+    if (how.watchOnly && !attached)
+      return { handle: client.workflow.getHandle<typeof sweepWorkflow>(workflowId), attached: true };
   } catch (e) {
     if (!(e instanceof WorkflowNotFoundError)) throw e;
   }

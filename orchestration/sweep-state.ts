@@ -15,7 +15,15 @@ import type { FollowOutcome } from './follow.js';
 import { serverDir } from './dev-server.js';
 import { progressCounts } from './progress.js';
 
-export const SWEEP_STATES = ['running', 'paused', 'cancelling', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
+export const SWEEP_STATES = [
+  'running',
+  'paused',
+  'cancelling',
+  'completed',
+  'failed',
+  'cancelled',
+  'interrupted',
+] as const;
 export type SweepState = (typeof SWEEP_STATES)[number];
 
 export interface SweepStatus {
@@ -87,7 +95,13 @@ export function statusOfResult(r: SweepResult, runDir?: string, source: SweepSta
 }
 
 /** A closed workflow without a result (failed, terminated, timed out), counted from the run folder if any. */
-export function statusOfClosed(sweepId: string, workflowStatus: string, counts: Counts | undefined, runDir?: string, error?: string): SweepStatus {
+export function statusOfClosed(
+  sweepId: string,
+  workflowStatus: string,
+  counts: Counts | undefined,
+  runDir?: string,
+  error?: string,
+): SweepStatus {
   const state: SweepState = workflowStatus === 'TERMINATED' || workflowStatus === 'CANCELLED' ? 'cancelled' : 'failed';
   return { ...empty(sweepId, state, 'server', runDir), ...(counts ? countsFields(counts) : {}), error: error ?? null };
 }
@@ -100,7 +114,13 @@ export interface Counts {
 }
 
 function countsFields(c: Counts): Partial<SweepStatus> {
-  return { total: c.total, done: c.complete, failed: c.failed, running: 0, pending: Math.max(0, c.total - c.complete - c.failed) };
+  return {
+    total: c.total,
+    done: c.complete,
+    failed: c.failed,
+    running: 0,
+    pending: Math.max(0, c.total - c.complete - c.failed),
+  };
 }
 
 /** How a sweep ended, as the command that watched it saw it. */
@@ -137,8 +157,13 @@ export function statusOffline(sweepId: string, runDir: string, counts: Counts): 
     // The tables are the truth for the counts (a trial may have been re-run since); the record for how it ended.
     return { ...statusOfResult(end.result, runDir, 'run_folder'), ...countsFields(counts) };
   }
-  const state: SweepState = end?.state === 'failed' ? 'failed' : missing > 0 || end?.state === 'interrupted' ? 'interrupted' : 'completed';
-  return { ...empty(sweepId, state, 'run_folder', runDir), ...countsFields(counts), error: end?.state === 'failed' ? end.error : null };
+  const state: SweepState =
+    end?.state === 'failed' ? 'failed' : missing > 0 || end?.state === 'interrupted' ? 'interrupted' : 'completed';
+  return {
+    ...empty(sweepId, state, 'run_folder', runDir),
+    ...countsFields(counts),
+    error: end?.state === 'failed' ? end.error : null,
+  };
 }
 
 /** Records how the watched sweep ended (nothing when the server was lost: the sweep did not end). */

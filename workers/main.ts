@@ -35,7 +35,8 @@ export async function runWorkerProcess(opts: WorkerProcessOptions): Promise<void
   const connection = await connectWorker({ address: opts.address, namespace: opts.namespace, security: opts.security });
   const concurrency = opts.concurrency ?? defaultPoolSize(opts.backend);
   const size = opts.executors ?? concurrency;
-  const pool: ExecutorPool | undefined = opts.queues.includes('gpu') && size > 0 ? startPool(size, opts.backend) : undefined;
+  const pool: ExecutorPool | undefined =
+    opts.queues.includes('gpu') && size > 0 ? startPool(size, opts.backend) : undefined;
   try {
     const workers = await createSweepWorkers({
       connection,

@@ -23,7 +23,9 @@ function sdkVersion(): string {
 function sourceHash(): string {
   const dir = path.dirname(WORKFLOWS_PATH);
   const h = createHash('sha256').update(sdkVersion());
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.ts'))
+    .sort()) {
     h.update(f).update(readFileSync(path.join(dir, f)));
   }
   return h.digest('hex').slice(0, 16);

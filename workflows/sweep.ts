@@ -49,7 +49,10 @@ export const cancelSignal = defineSignal(CANCEL_SIGNAL);
 
 /** Defaults of the tunables in {@link SweepInput}. */
 export const SWEEP_DEFAULTS: Readonly<
-  Record<'maxHistoryEvents' | 'heartbeatTimeoutS' | 'checkpointEvery' | 'planPageSize' | 'compactEvery' | 'compactAfterS', number>
+  Record<
+    'maxHistoryEvents' | 'heartbeatTimeoutS' | 'checkpointEvery' | 'planPageSize' | 'compactEvery' | 'compactAfterS',
+    number
+  >
 > = {
   maxHistoryEvents: 2000,
   heartbeatTimeoutS: 30,
@@ -184,7 +187,12 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
         return;
       }
       try {
-        await cpu.recordFailed({ ...ref, ...trial, error: failureMessage(err), attempts: attemptsOf(err, sweep.retries) });
+        await cpu.recordFailed({
+          ...ref,
+          ...trial,
+          error: failureMessage(err),
+          attempts: attemptsOf(err, sweep.retries),
+        });
       } catch {
         // The row could not be written (its retries are spent too); the trial stays missing and
         // `resume` runs it again. The sweep goes on either way.
@@ -279,7 +287,11 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
     aggregateError = failureMessage(err);
   }
   phase = 'finished';
-  return { ...result('completed', aggregated), ...(aggregateError ? { aggregateError } : {}), ...(compactError ? { compactError } : {}) };
+  return {
+    ...result('completed', aggregated),
+    ...(aggregateError ? { aggregateError } : {}),
+    ...(compactError ? { compactError } : {}),
+  };
 }
 
 function isDiskFull(err: ActivityFailure): boolean {

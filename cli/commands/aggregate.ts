@@ -35,12 +35,16 @@ function slopeLine(f: FitRow): string {
 
 /** The command's work; throws the typed errors that the CLI reports (cli/report-error.ts). */
 export async function runAggregateCommand(args: AggregateArgs): Promise<void> {
-  if (!Number.isInteger(args.resamples) || args.resamples < 1) throw new UsageError('ntk-sweep aggregate: --resamples must be a positive integer');
-  if (!Number.isInteger(args.seed) || args.seed < 0) throw new UsageError('ntk-sweep aggregate: --seed must be a non-negative integer');
+  if (!Number.isInteger(args.resamples) || args.resamples < 1)
+    throw new UsageError('ntk-sweep aggregate: --resamples must be a positive integer');
+  if (!Number.isInteger(args.seed) || args.seed < 0)
+    throw new UsageError('ntk-sweep aggregate: --seed must be a non-negative integer');
   const { aggregateRun } = await import('../../src/aggregate/index.js');
   const r = await aggregateRun(args.runDir, { resamples: args.resamples, seed: args.seed });
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
-  out(`trials: ${r.trials.total} (${r.trials.ok} ok, ${r.trials.failed} failed, ${r.trials.diverged} diverged; failed and diverged are left out)`);
+  out(
+    `trials: ${r.trials.total} (${r.trials.ok} ok, ${r.trials.failed} failed, ${r.trials.diverged} diverged; failed and diverged are left out)`,
+  );
   out(`groups by: ${r.groupAxes.length ? r.groupAxes.join(', ') : '(width and seed only)'}`);
   out(`summary: ${r.summaryRows} rows → ${r.summaryFile}`);
   out(`fits: ${r.fits.length} rows → ${r.fitsFile}`);

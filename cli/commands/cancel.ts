@@ -18,7 +18,13 @@ export const cancelSweepCommand = defineCommand<CancelArgs>({
     ['$0 cancel runs/quickstart', 'no new trials; running ones finish'],
     ['$0 cancel runs/quickstart --now', 'stop at once'],
   ],
-  flags: (y) => serverOptions(withTarget(y).option('now', { type: 'boolean', describe: 'terminate at once instead of letting running trials finish' })),
+  flags: (y) =>
+    serverOptions(
+      withTarget(y).option('now', {
+        type: 'boolean',
+        describe: 'terminate at once instead of letting running trials finish',
+      }),
+    ),
   run: async (args) => {
     const { cancelCommand } = await import('../../orchestration/control.js');
     return cancelCommand(args.target, toControlOptions(args));

@@ -34,12 +34,15 @@ export const kernelCommand = defineCommand<KernelArgs>({
   ],
   flags: (y) =>
     withFieldFlags(
-      withJsonAlias(y)
-        .positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true }),
+      withJsonAlias(y).positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true }),
       { steps: 'train this many steps and add the empirical NTK at that step (default: step 0 only)' },
     )
       .option('out', { type: 'string', describe: 'output file (Parquet; with --format json, JSON)' })
-      .option('format', { choices: ['parquet', 'json'] as const, default: 'parquet' as const, describe: 'output format' })
+      .option('format', {
+        choices: ['parquet', 'json'] as const,
+        default: 'parquet' as const,
+        describe: 'output format',
+      })
       .option('backend', {
         choices: BACKEND_NAMES,
         describe: 'TensorFlow.js backend (default: the config’s execution.backend, auto unless set)',
@@ -58,7 +61,10 @@ export async function runKernel(args: KernelArgs): Promise<void> {
   const assignments = flagAssignments(args);
   // This command takes no snapshots (only steps 0 and --steps): the config's do not bound --steps.
   const ntk = loaded.raw.ntk;
-  const unsnapped = typeof ntk === 'object' && ntk !== null ? { ...loaded, raw: { ...loaded.raw, ntk: { ...ntk, snapshots: undefined } } } : loaded;
+  const unsnapped =
+    typeof ntk === 'object' && ntk !== null
+      ? { ...loaded, raw: { ...loaded.raw, ntk: { ...ntk, snapshots: undefined } } }
+      : loaded;
   const config = resolveTrial(unsnapped, assignments);
   for (const line of unsetAxisNotes(loaded, assignments, 'the kernel command computes one configuration')) note(line);
   if (args.out) checkWritable(args.out);

@@ -36,7 +36,11 @@ export const queryCommand = defineCommand<QueryArgs>({
   ],
   flags: (y) =>
     withRunDir(withJsonAlias(y))
-      .positional('sql', { type: 'string', describe: 'one SQL statement, e.g. "SELECT width, avg(final_train_loss) FROM trials GROUP BY width"', demandOption: true })
+      .positional('sql', {
+        type: 'string',
+        describe: 'one SQL statement, e.g. "SELECT width, avg(final_train_loss) FROM trials GROUP BY width"',
+        demandOption: true,
+      })
       .option('format', { choices: FORMATS, default: 'table' as const, describe: 'output format' })
       .option('out', { type: 'string', describe: 'write to this file instead of stdout (required for parquet)' }),
   run: runQueryCommand,
@@ -54,7 +58,8 @@ export async function runQueryCommand(args: QueryArgs): Promise<void> {
     throw new UsageError('ntk-sweep query: --format parquet needs --out FILE.parquet');
   }
   if (args.out) checkWritable(args.out);
-  const { copyQuery, exportTempFile, formatTable, lockDown, openRun, runSql, tablesNamedIn } = await import('../../src/query/index.js');
+  const { copyQuery, exportTempFile, formatTable, lockDown, openRun, runSql, tablesNamedIn } =
+    await import('../../src/query/index.js');
   // Views only for the tables the statement names: making one reads the footer of every file of its table.
   const db = await openRun(args.runDir, { only: tablesNamedIn(args.sql) });
   // Where DuckDB writes an export: the one file outside the run folder it may touch.

@@ -16,23 +16,23 @@ export const reportCommand = defineCommand<ReportArgs>({
   describe: 'aggregate a run folder and write its report (HTML, Markdown, SVG figures) from the Parquet files alone',
   examples: [['$0 report runs/quickstart', 'writes runs/quickstart/report/index.html']],
   flags: (y) =>
-    withRunDir(y)
-      .option('aggregate', {
-        type: 'boolean',
-        default: true,
-        describe: 'recompute summary and fits first (--no-aggregate renders the tables as they are)',
-      }),
+    withRunDir(y).option('aggregate', {
+      type: 'boolean',
+      default: true,
+      describe: 'recompute summary and fits first (--no-aggregate renders the tables as they are)',
+    }),
   run: runReportCommand,
 });
 
 /** The command's work; throws the typed errors that the CLI reports (cli/report-error.ts). */
 export async function runReportCommand(args: ReportArgs): Promise<void> {
-  const [{ aggregateRun }, { checkRunFolder }, { initialKernelSlopes, writeReport }, { formatValue }] = await Promise.all([
-    import('../../src/aggregate/index.js'),
-    import('../../src/query/run-views.js'),
-    import('../../src/report/index.js'),
-    import('../../src/report/format.js'),
-  ]);
+  const [{ aggregateRun }, { checkRunFolder }, { initialKernelSlopes, writeReport }, { formatValue }] =
+    await Promise.all([
+      import('../../src/aggregate/index.js'),
+      import('../../src/query/run-views.js'),
+      import('../../src/report/index.js'),
+      import('../../src/report/format.js'),
+    ]);
   checkRunFolder(args.runDir);
   if (args.aggregate) {
     const agg = await aggregateRun(args.runDir);

@@ -26,7 +26,10 @@ export const statusSweepCommand = defineCommand<StatusArgs>({
     serverOptions(
       withTarget(withJsonAlias(y), false)
         .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format' })
-        .option('deep', { type: 'boolean', describe: 'check the tables byte by byte (content checksums) instead of asking the server' }),
+        .option('deep', {
+          type: 'boolean',
+          describe: 'check the tables byte by byte (content checksums) instead of asking the server',
+        }),
     ),
   run: async (args) => {
     const { statusCommand } = await import('../../orchestration/control.js');

@@ -4,7 +4,12 @@
  */
 import type { Argv } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../src/backend/names.js';
-import { resolveSecurity, SECURITY_ENV, SECURITY_FLAGS, type TransportSecurity } from '../../connection/connection-options.js';
+import {
+  resolveSecurity,
+  SECURITY_ENV,
+  SECURITY_FLAGS,
+  type TransportSecurity,
+} from '../../connection/connection-options.js';
 import type { SweepCommandOptions } from '../../orchestration/sweep-command-options.js';
 import type { ProgressMode } from '../../orchestration/progress.js';
 import { withJsonAlias } from '../flag-conventions.js';
@@ -37,7 +42,11 @@ export interface SweepArgs extends ServerArgs {
 
 /** The `target` positional of resume, status, cancel and pause: a run folder or a sweep id. */
 export function withTarget<T>(y: Argv<T>, required = true): Argv<T> {
-  return y.positional('target', { type: 'string', describe: 'run folder, or sweep id', demandOption: required }) as Argv<T>;
+  return y.positional('target', {
+    type: 'string',
+    describe: 'run folder, or sweep id',
+    demandOption: required,
+  }) as Argv<T>;
 }
 
 export function serverOptions<T>(y: Argv<T>): Argv<T & ServerArgs> {
@@ -47,12 +56,30 @@ export function serverOptions<T>(y: Argv<T>): Argv<T & ServerArgs> {
       describe: 'HOST:PORT of a Temporal server (a cluster with its own workers); default: the embedded server',
     })
     .option('namespace', { type: 'string', describe: 'Temporal namespace (default: default)' })
-    .option(SECURITY_FLAGS.tls, { type: 'boolean', describe: `connect to --address over TLS (env ${SECURITY_ENV.tls}; on with any option below)` })
-    .option(SECURITY_FLAGS.certFile, { type: 'string', describe: `client certificate, PEM, for mutual TLS (env ${SECURITY_ENV.certFile})` })
-    .option(SECURITY_FLAGS.keyFile, { type: 'string', describe: `private key of --tls-cert, PEM (env ${SECURITY_ENV.keyFile})` })
-    .option(SECURITY_FLAGS.caFile, { type: 'string', describe: `CA certificate of the server, PEM (env ${SECURITY_ENV.caFile}; default: the system's)` })
-    .option(SECURITY_FLAGS.serverName, { type: 'string', describe: `name on the server's certificate, if not the host's (env ${SECURITY_ENV.serverName})` })
-    .option(SECURITY_FLAGS.apiKey, { type: 'string', describe: `API key, e.g. for Temporal Cloud (env ${SECURITY_ENV.apiKey})` }) as Argv<T & ServerArgs>;
+    .option(SECURITY_FLAGS.tls, {
+      type: 'boolean',
+      describe: `connect to --address over TLS (env ${SECURITY_ENV.tls}; on with any option below)`,
+    })
+    .option(SECURITY_FLAGS.certFile, {
+      type: 'string',
+      describe: `client certificate, PEM, for mutual TLS (env ${SECURITY_ENV.certFile})`,
+    })
+    .option(SECURITY_FLAGS.keyFile, {
+      type: 'string',
+      describe: `private key of --tls-cert, PEM (env ${SECURITY_ENV.keyFile})`,
+    })
+    .option(SECURITY_FLAGS.caFile, {
+      type: 'string',
+      describe: `CA certificate of the server, PEM (env ${SECURITY_ENV.caFile}; default: the system's)`,
+    })
+    .option(SECURITY_FLAGS.serverName, {
+      type: 'string',
+      describe: `name on the server's certificate, if not the host's (env ${SECURITY_ENV.serverName})`,
+    })
+    .option(SECURITY_FLAGS.apiKey, {
+      type: 'string',
+      describe: `API key, e.g. for Temporal Cloud (env ${SECURITY_ENV.apiKey})`,
+    }) as Argv<T & ServerArgs>;
 }
 
 /** The transport security of ServerArgs: the flags, completed from the Temporal CLI's environment variables. */
@@ -86,17 +113,25 @@ export function sweepOptions<T>(y: Argv<T>): Argv<T & SweepArgs> {
     })
     .option('interval', { type: 'number', describe: 'seconds between plain progress lines', default: 10 })
     .option('ui-port', { type: 'number', describe: 'serve the embedded server’s Temporal web UI on this port' })
-    .option('backend', { choices: BACKEND_NAMES, describe: 'compute backend of the embedded workers (default: the config’s)' })
+    .option('backend', {
+      choices: BACKEND_NAMES,
+      describe: 'compute backend of the embedded workers (default: the config’s)',
+    })
     .option('executors', {
       type: 'number',
-      describe: 'trial executors (threads) of the embedded worker (default: execution.max_parallel; 0: on the main thread)',
+      describe:
+        'trial executors (threads) of the embedded worker (default: execution.max_parallel; 0: on the main thread)',
     })
     .option('heartbeat-timeout', {
       type: 'number',
       hidden: true,
       describe: 'seconds without a heartbeat before a trial is retried elsewhere (default 30)',
     })
-    .option('checkpoint-every', { type: 'number', hidden: true, describe: 'training steps between checkpoints (default 200)' })
+    .option('checkpoint-every', {
+      type: 'number',
+      hidden: true,
+      describe: 'training steps between checkpoints (default 200)',
+    })
     .option('max-history-events', {
       type: 'number',
       hidden: true,
@@ -113,14 +148,17 @@ function positive(name: string, v: number | undefined): number | undefined {
 /** A number of executors: a whole number ≥ 0 (0: trials on the main thread). */
 export function executorCount(name: string, v: number | undefined): number | undefined {
   if (v === undefined) return undefined;
-  if (!Number.isInteger(v) || v < 0) throw new UsageError(`ntk-sweep: --${name} must be a whole number ≥ 0, found ${v}`);
+  if (!Number.isInteger(v) || v < 0)
+    throw new UsageError(`ntk-sweep: --${name} must be a whole number ≥ 0, found ${v}`);
   return v;
 }
 
 export function toSweepOptions(a: SweepArgs & { yes?: boolean }): SweepCommandOptions {
   const given = Object.values(SECURITY_FLAGS).find((f) => (a as Record<string, unknown>)[f] !== undefined);
   if (given && !a.address) {
-    throw new UsageError(`ntk-sweep: --${given} secures the connection to a cluster; give --address HOST:PORT (the embedded server is local)`);
+    throw new UsageError(
+      `ntk-sweep: --${given} secures the connection to a cluster; give --address HOST:PORT (the embedded server is local)`,
+    );
   }
   return {
     address: a.address,

@@ -47,7 +47,10 @@ export const trialCommand = defineCommand<TrialArgs>({
         .positional('config', { type: 'string', describe: 'sweep config (YAML)', demandOption: true })
         .positional('run-dir', { type: 'string', describe: RUN_DIR_HELP }),
     )
-      .option('trial', { type: 'string', describe: 'the trial id (from ntk-sweep validate CONFIG --format json), or a unique prefix' })
+      .option('trial', {
+        type: 'string',
+        describe: 'the trial id (from ntk-sweep validate CONFIG --format json), or a unique prefix',
+      })
       .option('run-dir', { type: 'string', describe: RUN_DIR_HELP })
       .option('backend', {
         choices: BACKEND_NAMES,
@@ -70,7 +73,12 @@ export async function findPoint(loaded: LoadedConfig, id: string): Promise<Trial
   if (byPrefix.length === 1) return byPrefix[0];
   const listHow = `list them with: ntk-sweep validate ${loaded.file} --format json`;
   if (byPrefix.length > 1) {
-    throw new UsageError(`ntk-sweep trial: '${id}' is the start of ${byPrefix.length} trial ids (${byPrefix.slice(0, 5).map((p) => p.trialId).join(', ')}…); give more of it`);
+    throw new UsageError(
+      `ntk-sweep trial: '${id}' is the start of ${byPrefix.length} trial ids (${byPrefix
+        .slice(0, 5)
+        .map((p) => p.trialId)
+        .join(', ')}…); give more of it`,
+    );
   }
   throw new UsageError(
     `ntk-sweep trial: ${loaded.file} has no trial '${id}' (its grid has ${points.length} trial${points.length === 1 ? '' : 's'}; ${listHow})`,
@@ -81,8 +89,16 @@ export async function findPoint(loaded: LoadedConfig, id: string): Promise<Trial
  * A trial set by flags that is not a point of the grid must not go into the sweep's own folder:
  * there it would be read, aggregated and reported as one of the sweep's trials.
  */
-async function refuseOffGrid(loaded: LoadedConfig, config: SweepConfig, assignments: readonly Assignment[], runDir: string): Promise<void> {
-  const [{ trialIdOf }, { expandGrid }] = await Promise.all([import('../../src/config/ids.js'), import('../../src/config/expand.js')]);
+async function refuseOffGrid(
+  loaded: LoadedConfig,
+  config: SweepConfig,
+  assignments: readonly Assignment[],
+  runDir: string,
+): Promise<void> {
+  const [{ trialIdOf }, { expandGrid }] = await Promise.all([
+    import('../../src/config/ids.js'),
+    import('../../src/config/expand.js'),
+  ]);
   if (runDir !== runDirOf(loaded.config)) return;
   const id = trialIdOf(config);
   if (expandGrid(loaded, { yes: true }).some((p) => p.trialId === id)) return;
@@ -100,7 +116,12 @@ function checkRunDir(runDir: string): void {
     accessSync(runDir, constants.W_OK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'no permission' : code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : (e as Error).message;
+    const why =
+      code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? 'no permission'
+        : code === 'EEXIST' || code === 'ENOTDIR'
+          ? 'a file is in the way'
+          : (e as Error).message;
     throw new OutputError(`cannot write the run folder ${runDir}: ${why}`);
   }
 }
@@ -108,10 +129,14 @@ function checkRunDir(runDir: string): void {
 /** The command's work; throws the typed errors the CLI reports (cli/report-error.ts). */
 export async function runTrialCommand(args: TrialArgs): Promise<void> {
   if (args.trial !== undefined && anyFieldFlag(args)) {
-    throw new UsageError('ntk-sweep trial: give --trial ID or parameter flags (--width, --depth, --lr, --seed, --steps), not both');
+    throw new UsageError(
+      'ntk-sweep trial: give --trial ID or parameter flags (--width, --depth, --lr, --seed, --steps), not both',
+    );
   }
   if (args.checkpointEvery !== undefined && !(Number.isInteger(args.checkpointEvery) && args.checkpointEvery > 0)) {
-    throw new UsageError(`ntk-sweep trial: --checkpoint-every must be a positive whole number of steps, got ${args.checkpointEvery}`);
+    throw new UsageError(
+      `ntk-sweep trial: --checkpoint-every must be a positive whole number of steps, got ${args.checkpointEvery}`,
+    );
   }
   const { loadConfig, resolveTrial } = await import('../../src/config/loader.js');
   const loaded = loadConfig(args.config);
@@ -148,7 +173,8 @@ export async function runTrialCommand(args: TrialArgs): Promise<void> {
   await printOut(text);
 }
 
-const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined ? 'n/a' : v.toPrecision(digits));
+const fmt = (v: number | null | undefined, digits = 4): string =>
+  v === null || v === undefined ? 'n/a' : v.toPrecision(digits);
 
 function describeTrial(point: TrialPoint | undefined, config: SweepConfig): string {
   if (point && Object.keys(point.params).length > 0) {
@@ -160,7 +186,12 @@ function describeTrial(point: TrialPoint | undefined, config: SweepConfig): stri
 }
 
 /** The summary printed on stdout. */
-export function summaryLines(r: ExecuteTrialResult, point: TrialPoint | undefined, config: SweepConfig, runDir: string): string[] {
+export function summaryLines(
+  r: ExecuteTrialResult,
+  point: TrialPoint | undefined,
+  config: SweepConfig,
+  runDir: string,
+): string[] {
   const head = `trial ${r.trialId} (${describeTrial(point, config)})`;
   if (r.skipped) {
     return [`${head}: already complete in ${runDir} (status ${r.status}); nothing to do`];

@@ -35,13 +35,14 @@ export const validateCommand = defineCommand<ValidateArgs>({
 
 /** The command's work; throws ConfigError or DatasetError (reported one line per problem, exit 2). */
 export async function runValidate(args: ValidateArgs): Promise<void> {
-  const [{ expandGrid }, { loadConfig }, { summarizeSweep, summaryText }, { executorsLine }, { checkSweepData }] = await Promise.all([
-    import('../../src/config/expand.js'),
-    import('../../src/config/loader.js'),
-    import('../../src/config/summary.js'),
-    import('../../src/config/size-limits.js'),
-    import('../../src/data/check-data.js'),
-  ]);
+  const [{ expandGrid }, { loadConfig }, { summarizeSweep, summaryText }, { executorsLine }, { checkSweepData }] =
+    await Promise.all([
+      import('../../src/config/expand.js'),
+      import('../../src/config/loader.js'),
+      import('../../src/config/summary.js'),
+      import('../../src/config/size-limits.js'),
+      import('../../src/data/check-data.js'),
+    ]);
   const loaded = loadConfig(args.config);
   const points = expandGrid(loaded, { yes: args.yes });
   checkSweepData(loaded, points);

@@ -20,18 +20,24 @@ interface WorkerArgs extends ServerArgs {
 
 /** `gpu,cpu` → ['gpu', 'cpu'], refusing anything else. */
 export function parseQueues(text: string): QueueName[] {
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const known = Object.keys(QUEUES) as QueueName[];
   const bad = names.filter((n) => !known.includes(n as QueueName));
   if (names.length === 0 || bad.length > 0) {
-    throw new UsageError(`ntk-sweep worker: --queues takes a comma-separated list of ${known.join(', ')}; found '${text}'`);
+    throw new UsageError(
+      `ntk-sweep worker: --queues takes a comma-separated list of ${known.join(', ')}; found '${text}'`,
+    );
   }
   return [...new Set(names)] as QueueName[];
 }
 
 export const workerCommand = defineCommand<WorkerArgs>({
   command: 'worker',
-  describe: 'run a worker for a Temporal cluster: trials on the gpu queue, the workflow and aggregation on the cpu queue',
+  describe:
+    'run a worker for a Temporal cluster: trials on the gpu queue, the workflow and aggregation on the cpu queue',
   examples: [
     ['$0 worker --address temporal:7233 --queues gpu --backend webgpu', 'a GPU machine serving trials'],
     ['$0 worker --address temporal:7233 --queues cpu', 'the workflow and aggregation'],
@@ -39,16 +45,27 @@ export const workerCommand = defineCommand<WorkerArgs>({
   flags: (y) =>
     serverOptions(
       y
-        .option('queues', { type: 'string', default: 'gpu,cpu', describe: 'task queues to serve: gpu (ntk-gpu), cpu (ntk-cpu)' })
+        .option('queues', {
+          type: 'string',
+          default: 'gpu,cpu',
+          describe: 'task queues to serve: gpu (ntk-gpu), cpu (ntk-cpu)',
+        })
         .option('concurrency', {
           type: 'number',
-          describe: 'trials at once (gpu queue); default: one per core (wasm, cpu, auto), per GPU adapter (webgpu, NTK_WEBGPU_ADAPTERS), 1 (tensorflow)',
+          describe:
+            'trials at once (gpu queue); default: one per core (wasm, cpu, auto), per GPU adapter (webgpu, NTK_WEBGPU_ADAPTERS), 1 (tensorflow)',
         })
-        .option('executors', { type: 'number', describe: 'trial executors (threads); default: --concurrency; 0: on the main thread' })
+        .option('executors', {
+          type: 'number',
+          describe: 'trial executors (threads); default: --concurrency; 0: on the main thread',
+        })
         .option('backend', { choices: BACKEND_NAMES, describe: 'compute backend for trials (default: each config’s)' })
         .option('identity', { type: 'string', describe: 'worker name shown by Temporal (default pid@host)' })
         .option('grace', { type: 'number', default: 10, describe: 'seconds running trials get to finish on shutdown' }),
-    ).option('address', { default: 'localhost:7233', describe: 'HOST:PORT of the Temporal server whose queues to serve' }),
+    ).option('address', {
+      default: 'localhost:7233',
+      describe: 'HOST:PORT of the Temporal server whose queues to serve',
+    }),
   run: async (args) => {
     const queues = parseQueues(args.queues);
     if (args.concurrency !== undefined && (!Number.isInteger(args.concurrency) || args.concurrency < 1)) {

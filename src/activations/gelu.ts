@@ -19,8 +19,7 @@ export const gelu = defineActivation({
     const cdf = (z: Tf.Tensor): Tf.Tensor => tf.tidy(() => tf.add(0.5, tf.mul(0.5, tf.erf(tf.mul(z, Math.SQRT1_2)))));
     return {
       phi: (z) => tf.tidy(() => tf.mul(z, cdf(z))),
-      dphi: (z) =>
-        tf.tidy(() => tf.add(cdf(z), tf.mul(z, tf.mul(INV_SQRT_2PI, tf.exp(tf.mul(-0.5, tf.square(z))))))),
+      dphi: (z) => tf.tidy(() => tf.add(cdf(z), tf.mul(z, tf.mul(INV_SQRT_2PI, tf.exp(tf.mul(-0.5, tf.square(z))))))),
     };
   },
   scalar: {

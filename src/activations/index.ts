@@ -16,7 +16,10 @@ export const ACTIVATION_LIST = [relu, erf, tanh, gelu, softplus, sin, swish] as 
 
 export type ActivationName = (typeof ACTIVATION_LIST)[number]['name'];
 
-export const ACTIVATIONS = ACTIVATION_LIST.map((a) => a.name) as unknown as readonly [ActivationName, ...ActivationName[]];
+export const ACTIVATIONS = ACTIVATION_LIST.map((a) => a.name) as unknown as readonly [
+  ActivationName,
+  ...ActivationName[],
+];
 
 const BY_NAME = new Map<string, Activation<ActivationName>>(ACTIVATION_LIST.map((a) => [a.name, a]));
 

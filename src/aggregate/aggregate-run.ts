@@ -21,7 +21,16 @@ import { computeFits, type FitOptions } from './fits.js';
 import { fitsTableToParquet, makeFitsTable } from './fits-table.js';
 import { describeColumns, findGroupAxes, type GroupAxis } from './group-axes.js';
 import type { FitRow } from './schemas.js';
-import { addCandidateColumns, buildSummary, copyTrialRows, curveMetrics, prepareTrials, summarySelect, trialMetrics, type SummaryMetrics } from './summary-sql.js';
+import {
+  addCandidateColumns,
+  buildSummary,
+  copyTrialRows,
+  curveMetrics,
+  prepareTrials,
+  summarySelect,
+  trialMetrics,
+  type SummaryMetrics,
+} from './summary-sql.js';
 import { OutputError, RunFolderError } from '../errors.js';
 
 export interface AggregateOptions extends Partial<FitOptions> {
@@ -56,7 +65,10 @@ export function aggregatePaths(runDir: string): { summaryFile: string; fitsFile:
 /** DuckDB writes the summary itself (it can be large); temporary name, then rename. */
 async function writeSummaryFile(db: RunDatabase, axes: readonly GroupAxis[], file: string): Promise<void> {
   mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   try {
     await db.connection.run(`COPY (${summarySelect(axes)}) TO ${quotedString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
     renameSync(tmp, file);
@@ -72,7 +84,9 @@ async function trialCounts(db: RunDatabase): Promise<AggregateResult['trials']> 
       `SELECT count(*), count(*) FILTER (WHERE status = 'ok'), count(*) FILTER (WHERE status = 'failed'),
         count(*) FILTER (WHERE status = 'diverged') FROM agg_trials`,
     )
-  ).getRows()[0].map(Number);
+  )
+    .getRows()[0]
+    .map(Number);
   return { total, ok, failed, diverged };
 }
 
@@ -83,7 +97,8 @@ async function duplicateSeedWarnings(db: RunDatabase): Promise<string[]> {
     )
   ).getRowObjectsJS();
   return rows.map(
-    (r) => `${r.n} trials share group ${r.group}, width ${r.width}, seed ${r.seed}: an axis other than the trial parameters varies; they are averaged together`,
+    (r) =>
+      `${r.n} trials share group ${r.group}, width ${r.width}, seed ${r.seed}: an axis other than the trial parameters varies; they are averaged together`,
   );
 }
 

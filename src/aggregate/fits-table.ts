@@ -21,11 +21,21 @@ export function makeFitsTable(rows: readonly FitRow[], axes: readonly GroupAxis[
   const groupFields = axes.map((a) => new arrow.Field(a.name, a.arrow, true));
   const schema = fitsSchema(groupFields);
   const columns: Record<string, arrow.Vector> = {
-    group: arrow.vectorFromArray(rows.map((r) => r.group), new arrow.Utf8()),
+    group: arrow.vectorFromArray(
+      rows.map((r) => r.group),
+      new arrow.Utf8(),
+    ),
   };
-  for (const a of axes) columns[a.name] = arrow.vectorFromArray(rows.map((r) => axisValue(r.groupValues[a.name], a.arrow)), a.arrow);
+  for (const a of axes)
+    columns[a.name] = arrow.vectorFromArray(
+      rows.map((r) => axisValue(r.groupValues[a.name], a.arrow)),
+      a.arrow,
+    );
   for (const field of FIT_FIELDS) {
-    columns[field.name] = arrow.vectorFromArray(rows.map((r) => r[field.name as keyof FitRow] ?? null), field.type);
+    columns[field.name] = arrow.vectorFromArray(
+      rows.map((r) => r[field.name as keyof FitRow] ?? null),
+      field.type,
+    );
   }
   const data = arrow.makeData({
     type: new arrow.Struct(schema.fields),

@@ -19,7 +19,9 @@ import { RunFolderError } from '../errors.js';
 export const GROUP_CANDIDATES: readonly string[] = GROUP_PARAMETERS.map((p) => p.column);
 
 /** The params_json path of each candidate column. */
-export const PARAM_PATHS: Readonly<Record<string, string>> = Object.fromEntries(GROUP_PARAMETERS.map((p) => [p.column, p.path]));
+export const PARAM_PATHS: Readonly<Record<string, string>> = Object.fromEntries(
+  GROUP_PARAMETERS.map((p) => [p.column, p.path]),
+);
 
 /** Columns the aggregation cannot do without. */
 export const REQUIRED_TRIAL_COLUMNS = ['trial_id', 'status', 'width', 'seed'] as const;
@@ -95,17 +97,27 @@ function isCanonical(p: unknown): p is { model: { width: unknown }; seed: unknow
 function jsonType(values: Scalar[]): string {
   const present = values.filter((v) => v !== null);
   if (present.every((v) => typeof v === 'boolean')) return 'BOOLEAN';
-  if (present.every((v) => typeof v === 'number')) return present.every((v) => Number.isInteger(v)) ? 'BIGINT' : 'DOUBLE';
+  if (present.every((v) => typeof v === 'number'))
+    return present.every((v) => Number.isInteger(v)) ? 'BIGINT' : 'DOUBLE';
   return 'VARCHAR';
 }
 
-const jsonPath = (path: string): string => qs(`$.${path.split('.').map((k) => `"${k}"`).join('.')}`);
+const jsonPath = (path: string): string =>
+  qs(
+    `$.${path
+      .split('.')
+      .map((k) => `"${k}"`)
+      .join('.')}`,
+  );
 
 /**
  * Axes from params_json, or undefined when it is absent or not canonical in some trial. Reads
  * only the distinct params_json values of agg_trial_rows.
  */
-async function axesFromParams(connection: DuckDBConnection, trialColumns: readonly ColumnInfo[]): Promise<GroupAxis[] | undefined> {
+async function axesFromParams(
+  connection: DuckDBConnection,
+  trialColumns: readonly ColumnInfo[],
+): Promise<GroupAxis[] | undefined> {
   if (!trialColumns.some((c) => c.name === 'params_json')) return undefined;
   const distinct = (await connection.runAndReadAll('SELECT DISTINCT params_json FROM agg_trial_rows')).getColumns()[0];
   const values = new Map<string, Set<string>>();
@@ -143,17 +155,25 @@ async function axesFromParams(connection: DuckDBConnection, trialColumns: readon
     const col = columnOf.get(path);
     const colType = col ? typeOf.get(col) : undefined;
     const type = colType && STORED.has(colType) ? colType : jsonType(samples.get(path)!);
-    const extract = type === 'VARCHAR' ? `json_extract_string(params_json, ${jsonPath(path)})` : `CAST(json_extract(params_json, ${jsonPath(path)}) AS ${type})`;
+    const extract =
+      type === 'VARCHAR'
+        ? `json_extract_string(params_json, ${jsonPath(path)})`
+        : `CAST(json_extract(params_json, ${jsonPath(path)}) AS ${type})`;
     return { name: col && colType ? col : path, type, sql: extract, arrow: arrowTypeOf(type) };
   });
 }
 
 /** Axes from the candidate columns of agg_trial_rows that take more than one value. */
-async function axesFromColumns(connection: DuckDBConnection, trialColumns: readonly ColumnInfo[]): Promise<GroupAxis[]> {
+async function axesFromColumns(
+  connection: DuckDBConnection,
+  trialColumns: readonly ColumnInfo[],
+): Promise<GroupAxis[]> {
   const present = trialColumns.filter((c) => GROUP_CANDIDATES.includes(c.name));
   if (present.length === 0) return [];
   const counts = (
-    await connection.runAndReadAll(`SELECT ${present.map((c) => `count(DISTINCT ${qi(c.name)})`).join(', ')} FROM agg_trial_rows`)
+    await connection.runAndReadAll(
+      `SELECT ${present.map((c) => `count(DISTINCT ${qi(c.name)})`).join(', ')} FROM agg_trial_rows`,
+    )
   ).getRows()[0];
   return present
     .filter((_, i) => Number(counts[i]) > 1)

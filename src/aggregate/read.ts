@@ -6,7 +6,12 @@ import { openRun, type RunDatabase } from '../query/run-views.js';
 import { SUMMARY_FIELDS, FIT_FIELDS, type FitRow, type SummaryRow } from './schemas.js';
 import { RunFolderError } from '../errors.js';
 
-async function readRows<T>(runDir: string, table: 'summary' | 'fits', fixed: readonly string[], where?: string): Promise<T[]> {
+async function readRows<T>(
+  runDir: string,
+  table: 'summary' | 'fits',
+  fixed: readonly string[],
+  where?: string,
+): Promise<T[]> {
   const db: RunDatabase = await openRun(runDir);
   try {
     if (!db.tables.includes(table)) throw new RunFolderError(`${runDir}: no ${table} table; run the aggregation first`);
@@ -30,10 +35,20 @@ async function readRows<T>(runDir: string, table: 'summary' | 'fits', fixed: rea
 
 /** The summary rows of a run folder, optionally filtered by a SQL condition (trusted text, e.g. `metric = 'kernel_rel_err'`). */
 export function readSummary(runDir: string, where?: string): Promise<SummaryRow[]> {
-  return readRows<SummaryRow>(runDir, 'summary', SUMMARY_FIELDS.map((f) => f.name), where);
+  return readRows<SummaryRow>(
+    runDir,
+    'summary',
+    SUMMARY_FIELDS.map((f) => f.name),
+    where,
+  );
 }
 
 /** The fits rows of a run folder, optionally filtered by a SQL condition (trusted text). */
 export function readFits(runDir: string, where?: string): Promise<FitRow[]> {
-  return readRows<FitRow>(runDir, 'fits', FIT_FIELDS.map((f) => f.name), where);
+  return readRows<FitRow>(
+    runDir,
+    'fits',
+    FIT_FIELDS.map((f) => f.name),
+    where,
+  );
 }

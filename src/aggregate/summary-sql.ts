@@ -18,7 +18,14 @@
 import quantile from '@stdlib/stats-base-dists-t-quantile';
 import { quotedIdentifier as qi, quotedString as qs, type DuckDBConnection } from '@duckdb/node-api';
 import { PARAMETER_COLUMNS } from '../config/parameters.js';
-import { GROUP_CANDIDATES, REQUIRED_TRIAL_COLUMNS, axisSourceColumns, describeColumns, type ColumnInfo, type GroupAxis } from './group-axes.js';
+import {
+  GROUP_CANDIDATES,
+  REQUIRED_TRIAL_COLUMNS,
+  axisSourceColumns,
+  describeColumns,
+  type ColumnInfo,
+  type GroupAxis,
+} from './group-axes.js';
 
 /** How many of the empirical NTK's top eigenvalues become summary metrics (`eigenvalue_0` = λ_max). */
 export const TOP_EIGENVALUES = 5;
@@ -43,7 +50,8 @@ export function trialMetrics(columns: readonly ColumnInfo[]): string[] {
 }
 
 /** A value usable in a mean: finite, as DOUBLE; NULL otherwise. */
-export const finite = (expr: string): string => `CASE WHEN isfinite(CAST(${expr} AS DOUBLE)) THEN CAST(${expr} AS DOUBLE) END`;
+export const finite = (expr: string): string =>
+  `CASE WHEN isfinite(CAST(${expr} AS DOUBLE)) THEN CAST(${expr} AS DOUBLE) END`;
 
 /** The group's label: `depth=3, lr=0.5`, or `all` when there are no group axes. */
 function labelSql(axes: readonly GroupAxis[]): string {
@@ -55,7 +63,11 @@ function labelSql(axes: readonly GroupAxis[]): string {
  * agg_trial_rows: the columns of `trials` that the aggregation reads — keys, what the group axes
  * are found from (src/aggregate/group-axes.ts), `steps`, the metrics — in one scan.
  */
-export async function copyTrialRows(connection: DuckDBConnection, columns: readonly ColumnInfo[], metrics: readonly string[]): Promise<void> {
+export async function copyTrialRows(
+  connection: DuckDBConnection,
+  columns: readonly ColumnInfo[],
+  metrics: readonly string[],
+): Promise<void> {
   const wanted = new Set<string>([...REQUIRED_TRIAL_COLUMNS, ...axisSourceColumns(columns), 'steps', ...metrics]);
   const cols = columns.filter((c) => wanted.has(c.name)).map((c) => qi(c.name));
   await connection.run(`CREATE OR REPLACE TEMP TABLE agg_trial_rows AS SELECT ${cols.join(', ')} FROM trials`);
@@ -168,14 +180,22 @@ function curvesSql(curveMetrics: readonly string[], hasSteps: boolean): string {
 }
 
 /** Builds agg_curves, agg_finals, agg_spectra and agg_summary from agg_trials; returns the number of summary rows. */
-export async function buildSummary(connection: DuckDBConnection, axes: readonly GroupAxis[], metrics: SummaryMetrics): Promise<number> {
+export async function buildSummary(
+  connection: DuckDBConnection,
+  axes: readonly GroupAxis[],
+  metrics: SummaryMetrics,
+): Promise<number> {
   const hasSteps = (await describeColumns(connection, 'agg_trials')).some((c) => c.name === 'steps');
   // Cell counts and group columns, joined to the wide tables (few rows) rather than to the long result.
   const axisCols = axes.map((a) => `, g.${qi(a.name)}`).join('');
   const cell = (alias: string) =>
     `SELECT g."group"${axisCols}, c.n_trials, c.n_failed, c.n_diverged, c.wi, ${alias}.* ` +
     `FROM agg_cells c JOIN agg_groups g ON g.gi = c.gi JOIN`;
-  const keys = [...metrics.curves.map((m) => `curves/${m}`), ...metrics.trials.map((m) => `trials/${m}`), 'spectra/'].sort();
+  const keys = [
+    ...metrics.curves.map((m) => `curves/${m}`),
+    ...metrics.trials.map((m) => `trials/${m}`),
+    'spectra/',
+  ].sort();
   const key = (source: string) => (m: string) => keys.indexOf(`${source}/${m}`) * (TOP_EIGENVALUES + 1);
   const parts: string[] = [];
   if (metrics.curves.length) {
@@ -212,7 +232,9 @@ export async function buildSummary(connection: DuckDBConnection, axes: readonly 
   }
   const columns = summaryColumns(axes).map(qi).join(', ');
   if (parts.length === 0) {
-    await connection.run(`CREATE OR REPLACE TEMP TABLE agg_summary AS SELECT * FROM (${emptySummary(axes)}) WHERE false`);
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE agg_summary AS SELECT * FROM (${emptySummary(axes)}) WHERE false`,
+    );
     return 0;
   }
   const t = await tQuantileList(connection);
@@ -246,8 +268,23 @@ async function tQuantileList(connection: DuckDBConnection): Promise<string> {
 
 /** The summary's columns in file order (the group axes between `group` and `width`). */
 export function summaryColumns(axes: readonly GroupAxis[]): string[] {
-  return ['group', ...axes.map((a) => a.name), 'width', 'source', 'metric', 'step', 'n_trials', 'n_failed', 'n_diverged',
-    'n', 'mean', 'sd', 'se', 'ci_low', 'ci_high'];
+  return [
+    'group',
+    ...axes.map((a) => a.name),
+    'width',
+    'source',
+    'metric',
+    'step',
+    'n_trials',
+    'n_failed',
+    'n_diverged',
+    'n',
+    'mean',
+    'sd',
+    'se',
+    'ci_low',
+    'ci_high',
+  ];
 }
 
 /** SELECT of the summary's rows in file order: group, source, metric, step, width. */

@@ -69,7 +69,9 @@ export async function selectBackend(name: BackendName): Promise<SelectedBackend>
         return reasons.length > 0 ? { ...sel, skipped: reasons, skippedShort: short } : sel;
       } catch (e) {
         reasons.push(`${candidate}: ${(e as Error).message}`);
-        short.push(`${candidate} skipped: ${e instanceof BackendError ? e.short : (e as Error).message.split('\n')[0]}`);
+        short.push(
+          `${candidate} skipped: ${e instanceof BackendError ? e.short : (e as Error).message.split('\n')[0]}`,
+        );
       }
     }
     throw new BackendError(`no TensorFlow.js backend could be initialised:\n  ${reasons.join('\n  ')}`);

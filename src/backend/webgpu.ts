@@ -26,10 +26,23 @@ const NEED_DRIVER =
   'container request the graphics capability, e.g. NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics); ' +
   '`vulkaninfo --summary` (package vulkan-tools) lists the devices Vulkan sees';
 
-interface AdapterInfoLike { vendor?: string; architecture?: string; device?: string; description?: string }
-export interface AdapterLike { info?: AdapterInfoLike; requestAdapterInfo?: () => Promise<AdapterInfoLike> }
-export interface GpuLike { requestAdapter(opts?: { powerPreference?: string }): Promise<AdapterLike | null> }
-export interface DawnModule { create(flags: string[]): GpuLike; globals: Record<string, unknown> }
+interface AdapterInfoLike {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+}
+export interface AdapterLike {
+  info?: AdapterInfoLike;
+  requestAdapterInfo?: () => Promise<AdapterInfoLike>;
+}
+export interface GpuLike {
+  requestAdapter(opts?: { powerPreference?: string }): Promise<AdapterLike | null>;
+}
+export interface DawnModule {
+  create(flags: string[]): GpuLike;
+  globals: Record<string, unknown>;
+}
 
 /** What initWebGpu reaches outside itself; tests replace what this machine cannot provide. */
 export interface WebGpuDeps {
@@ -46,7 +59,10 @@ const defaultDeps: WebGpuDeps = {
 
 /** Dawn flags from the environment. */
 export function dawnFlags(env: NodeJS.ProcessEnv = process.env): string[] {
-  const flags = (env.NTK_DAWN_FLAGS ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const flags = (env.NTK_DAWN_FLAGS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const adapter = env.NTK_WEBGPU_ADAPTER?.trim();
   if (adapter) flags.push(`adapter=${adapter}`);
   return flags;
@@ -61,8 +77,15 @@ export function findVulkanLoader(env: NodeJS.ProcessEnv = process.env): string |
   if (process.platform !== 'linux') return undefined;
   const dirs = [
     ...(env.LD_LIBRARY_PATH ?? '').split(':').filter((d) => d.length > 0),
-    '/usr/lib/x86_64-linux-gnu', '/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/lib/aarch64-linux-gnu',
-    '/usr/lib64', '/lib64', '/usr/lib', '/lib', '/usr/local/lib',
+    '/usr/lib/x86_64-linux-gnu',
+    '/lib/x86_64-linux-gnu',
+    '/usr/lib/aarch64-linux-gnu',
+    '/lib/aarch64-linux-gnu',
+    '/usr/lib64',
+    '/lib64',
+    '/usr/lib',
+    '/lib',
+    '/usr/local/lib',
   ];
   for (const d of dirs) {
     const f = path.join(d, 'libvulkan.so.1');
@@ -94,7 +117,11 @@ export function probeDawn(flags: string[]): DawnProbe | undefined {
   const script =
     `const m = await import(${JSON.stringify(spec)}); const gpu = m.create(${JSON.stringify(flags)}); ` +
     `const a = await gpu.requestAdapter({ powerPreference: 'high-performance' }); process.stdout.write(a ? 'adapter' : 'none'); process.exit(0);`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_OPTIONS: '' } });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   if (r.status !== 0 || (r.stdout !== 'adapter' && r.stdout !== 'none')) return undefined;
   return { adapter: r.stdout === 'adapter', native: r.stderr.trim() };
 }
@@ -168,7 +195,10 @@ export async function initWebGpu(deps: Partial<WebGpuDeps> = {}): Promise<Select
     try {
       gpu = dawn.create(dawnFlags());
     } catch (e) {
-      throw new BackendError(`webgpu backend unavailable: Dawn did not start (${(e as Error).message.split('\n')[0]}); check NTK_DAWN_FLAGS`, 'Dawn did not start');
+      throw new BackendError(
+        `webgpu backend unavailable: Dawn did not start (${(e as Error).message.split('\n')[0]}); check NTK_DAWN_FLAGS`,
+        'Dawn did not start',
+      );
     }
   }
   let adapter: AdapterLike | null;

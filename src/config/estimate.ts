@@ -142,7 +142,22 @@ export function formatSeconds(s: number): string {
 /** Environment variable: the memory trials may use at once on this host (`8GiB`, `512MiB`, bytes). */
 export const MEMORY_BUDGET_ENV = 'NTK_MEMORY_BUDGET';
 
-const UNIT: Record<string, number> = { '': 1, b: 1, k: 2 ** 10, kb: 1e3, kib: 2 ** 10, m: 2 ** 20, mb: 1e6, mib: 2 ** 20, g: 2 ** 30, gb: 1e9, gib: 2 ** 30, t: 2 ** 40, tb: 1e12, tib: 2 ** 40 };
+const UNIT: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 2 ** 10,
+  kb: 1e3,
+  kib: 2 ** 10,
+  m: 2 ** 20,
+  mb: 1e6,
+  mib: 2 ** 20,
+  g: 2 ** 30,
+  gb: 1e9,
+  gib: 2 ** 30,
+  t: 2 ** 40,
+  tb: 1e12,
+  tib: 2 ** 40,
+};
 
 /** `8GiB` → 8589934592; undefined when `text` is not a positive size. */
 export function parseBytes(text: string): number | undefined {
@@ -161,6 +176,7 @@ export function memoryBudget(env: NodeJS.ProcessEnv = process.env, totalBytes = 
   const text = env[MEMORY_BUDGET_ENV];
   if (text === undefined || text.trim() === '') return totalBytes;
   const v = parseBytes(text);
-  if (v === undefined) throw new OverrideError([`${MEMORY_BUDGET_ENV}: expected a size such as 8GiB or 512MiB, found '${text}'`]);
+  if (v === undefined)
+    throw new OverrideError([`${MEMORY_BUDGET_ENV}: expected a size such as 8GiB or 512MiB, found '${text}'`]);
   return v;
 }

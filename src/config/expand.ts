@@ -172,7 +172,6 @@ function duplicateProblem(loaded: LoadedConfig, earlier: number[], later: number
   );
 }
 
-
 type Raw = Record<string, unknown>;
 type SectionName = keyof ReturnType<typeof makeSectionSchemas>;
 /** Sections a trial's parameters come from (name, grid and output do not enter a trial). */

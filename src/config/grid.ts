@@ -104,7 +104,10 @@ export function parseGrid(grid: unknown): ParsedGrid {
   const axes: GridAxis[] = [];
   if (grid === undefined || grid === null) return { axes, problems };
   if (!isPlainObject(grid)) {
-    problems.push({ path: [], message: 'expected a mapping of axis → list of values or { range: [start, stop, step] }' });
+    problems.push({
+      path: [],
+      message: 'expected a mapping of axis → list of values or { range: [start, stop, step] }',
+    });
     return { axes, problems };
   }
   const seen = new Map<string, string>();
@@ -132,7 +135,10 @@ export function parseGrid(grid: unknown): ParsedGrid {
         if (!isScalar(v)) {
           problems.push({ path: [axis, i], message: `expected a number, string or boolean, found ${describe(v)}` });
         } else if (firstAt.has(v)) {
-          problems.push({ path: [axis, i], message: `the value ${describe(v)} is already item ${firstAt.get(v)! + 1}` });
+          problems.push({
+            path: [axis, i],
+            message: `the value ${describe(v)} is already item ${firstAt.get(v)! + 1}`,
+          });
         } else {
           firstAt.set(v, i);
           values!.push(v);
@@ -141,7 +147,8 @@ export function parseGrid(grid: unknown): ParsedGrid {
       if (values.length !== spec.length) continue;
     } else if (isPlainObject(spec) && 'range' in spec) {
       const extra = Object.keys(spec).filter((k) => k !== 'range');
-      for (const k of extra) problems.push({ path: [axis, k], message: `unknown field '${k}' (expected only range)`, at: 'key' });
+      for (const k of extra)
+        problems.push({ path: [axis, k], message: `unknown field '${k}' (expected only range)`, at: 'key' });
       values = expandRange(axis, spec.range, problems);
       if (!values || extra.length > 0) continue;
     } else {

@@ -139,7 +139,13 @@ export function sweepIdOf(loaded: LoadedConfig): string {
     path: a.path,
     values: a.path === 'dataset.path' ? a.values.map((v) => fileSha256(path.resolve(loaded.dir, String(v)))) : a.values,
   }));
-  const text = canonicalJson({ id_version: ID_VERSION, name: c.name, output: c.output, grid, params: JSON.parse(canonicalParams(c)) });
+  const text = canonicalJson({
+    id_version: ID_VERSION,
+    name: c.name,
+    output: c.output,
+    grid,
+    params: JSON.parse(canonicalParams(c)),
+  });
   return `${c.name}-${sha256Hex(text).slice(0, SWEEP_HASH_HEX)}`;
 }
 

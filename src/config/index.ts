@@ -4,12 +4,5 @@ export { loadConfig, parseConfig, resolveTrial, type Assignment, type LoadedConf
 export { GRID_FIELDS, GRID_SHORT_NAMES, gridFieldOf } from './grid.js';
 export { didYouMean, editDistance, suggest } from './did-you-mean.js';
 export { analyticIdOf, canonicalJson, canonicalParams, sweepIdOf, trialIdOf } from './ids.js';
-export {
-  expandGrid,
-  MAX_TRIALS,
-  MAX_TRIALS_WITHOUT_YES,
-  resolvePoint,
-  trialCount,
-  type TrialPoint,
-} from './expand.js';
+export { expandGrid, MAX_TRIALS, MAX_TRIALS_WITHOUT_YES, resolvePoint, trialCount, type TrialPoint } from './expand.js';
 export { OverrideError } from '../errors.js';

@@ -117,7 +117,10 @@ export function issuesToProblems(schema: z.ZodType, issues: readonly z.core.$Zod
           // The rest of the section still has its own problems: report them against the closest kind.
           const closest = closestKind(schema, path, disc.options, raw);
           const named = typeof found === 'string' && suggest(found, disc.options.map(String)) !== undefined;
-          const asKind = closest.problems.length > 0 && !named ? ` (the rest of ${dotted(path.slice(0, -1))} is checked as '${closest.kind}')` : '';
+          const asKind =
+            closest.problems.length > 0 && !named
+              ? ` (the rest of ${dotted(path.slice(0, -1))} is checked as '${closest.kind}')`
+              : '';
           out.push({ path, message: enumMessage(disc.options, found, present) + asKind });
           for (const p of closest.problems) {
             const key = JSON.stringify(p.path);
@@ -153,12 +156,19 @@ function withValueAt(raw: unknown, path: readonly Segment[], value: unknown): un
  * The problems of the section holding the bad discriminator at `kindPath`, validated as the closest
  * kind: the one the misspelling suggests, else the one with the fewest problems (ties: the first).
  */
-function closestKind(schema: z.ZodType, kindPath: Segment[], kinds: readonly unknown[], raw: unknown): { kind: string; problems: PathProblem[] } {
+function closestKind(
+  schema: z.ZodType,
+  kindPath: Segment[],
+  kinds: readonly unknown[],
+  raw: unknown,
+): { kind: string; problems: PathProblem[] } {
   const section = kindPath.slice(0, -1);
   const sec = valueAt(raw, section);
   if (sec === null || typeof sec !== 'object' || Array.isArray(sec)) return { kind: '', problems: [] };
   const within = (p: readonly PropertyKey[]): boolean =>
-    p.length >= section.length && section.every((s, i) => p[i] === s) && !(p.length === kindPath.length && p[p.length - 1] === kindPath[kindPath.length - 1]);
+    p.length >= section.length &&
+    section.every((s, i) => p[i] === s) &&
+    !(p.length === kindPath.length && p[p.length - 1] === kindPath[kindPath.length - 1]);
   const found = valueAt(raw, kindPath);
   const named = typeof found === 'string' ? suggest(found, kinds.map(String)) : undefined;
   const candidates = named !== undefined ? [named] : kinds;

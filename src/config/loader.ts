@@ -182,7 +182,8 @@ export function resolveTrial(loaded: LoadedConfig, assignments: readonly Assignm
   delete trial.grid;
   for (const axis of loaded.config.grid) setPath(trial, axis.path.split('.'), axis.values[0]);
   for (const a of assignments) {
-    if (!GRID_FIELDS.includes(a.path)) throw new RangeError(`resolveTrial: '${a.path}' is not a field a grid axis may set`);
+    if (!GRID_FIELDS.includes(a.path))
+      throw new RangeError(`resolveTrial: '${a.path}' is not a field a grid axis may set`);
     setPath(trial, a.path.split('.'), a.value);
   }
   fillDefaultKinds(trial);
@@ -200,8 +201,15 @@ export function resolveTrial(loaded: LoadedConfig, assignments: readonly Assignm
         const axis = loaded.config.grid.find((g) => startsWith(p.path, g.path.split('.')));
         const at = axis ? ['grid', axis.name] : p.path;
         // The loaded config passed on its own: a problem elsewhere comes from the flags' values (e.g. --steps below a snapshot).
-        const flags = assignments.filter((x) => x.origin).map((x) => `${x.origin} ${describe(x.value)}`).join(', ');
-        const msg = a ? `${p.message} (with ${a.path} = ${describe(a.value)})` : flags ? `${p.message} (with ${flags})` : p.message;
+        const flags = assignments
+          .filter((x) => x.origin)
+          .map((x) => `${x.origin} ${describe(x.value)}`)
+          .join(', ');
+        const msg = a
+          ? `${p.message} (with ${a.path} = ${describe(a.value)})`
+          : flags
+            ? `${p.message} (with ${flags})`
+            : p.message;
         located.push({ file, ...locate(parsed, at, axis ? 'value' : p.at), path: formatPath(p.path), message: msg });
       }
     }

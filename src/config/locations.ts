@@ -85,7 +85,10 @@ export function parseYaml(text: string): ParsedYaml {
     // Local tags (!foo) are already reported as unresolved.
     if (tag && tag.startsWith(YAML_TAG_PREFIX) && !CORE_TAGS.has(tag) && node.range) {
       const short = `!!${tag.slice(YAML_TAG_PREFIX.length)}`;
-      problems.push({ ...at(node.range[0]), message: `the YAML tag ${short} is not supported (only plain values, lists and mappings)` });
+      problems.push({
+        ...at(node.range[0]),
+        message: `the YAML tag ${short} is not supported (only plain values, lists and mappings)`,
+      });
     }
   });
   if (problems.length > 0) return { doc, lineCounter, value: undefined, problems };
@@ -157,7 +160,7 @@ export function locate(parsed: ParsedYaml, path: readonly Segment[], target: 'ke
   const fallback: Position = { line: 1, column: 1 };
   if (consumed < path.length) {
     // Missing: point at the key of the section that lacks it (or the document's start).
-    return start(lc, keyNode) ?? (consumed === 0 ? fallback : start(lc, node as Node) ?? fallback);
+    return start(lc, keyNode) ?? (consumed === 0 ? fallback : (start(lc, node as Node) ?? fallback));
   }
   if (target === 'key' && keyNode) return start(lc, keyNode) ?? fallback;
   const empty = node === null || node === undefined || (isScalar(node) && node.value === null && node.source === '');

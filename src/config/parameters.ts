@@ -47,56 +47,232 @@ const target = (c: SweepConfig) => c.dataset.target;
 
 /** In column order. */
 export const PARAMETERS = [
-  { path: 'model.width', column: 'width', kind: 'int32', nullable: false, sweepable: true, grouping: 'within', short: 'width',
-    flag: 'hidden-layer width (overrides the config and its grid)', get: (c) => c.model.width },
-  { path: 'model.depth', column: 'depth', kind: 'int32', nullable: false, sweepable: true, grouping: 'axis', short: 'depth',
-    flag: 'number of hidden layers', get: (c) => c.model.depth },
-  { path: 'train.lr', column: 'lr', kind: 'float64', nullable: false, sweepable: true, grouping: 'axis', short: 'lr',
-    flag: 'learning rate of full-batch gradient descent', get: (c) => c.train.lr },
-  { path: 'seed', column: 'seed', kind: 'int64', nullable: false, sweepable: true, grouping: 'within', short: 'seed',
-    flag: 'seed of the initial weights', get: (c) => c.seed },
-  { path: 'model.activation', column: 'activation', kind: 'dict', nullable: false, sweepable: true, grouping: 'axis',
-    get: (c) => c.model.activation },
-  { path: 'model.parameterization', column: 'parameterization', kind: 'dict', nullable: false, sweepable: true, grouping: 'axis',
-    get: (c) => c.model.parameterization },
-  { path: 'model.w_std', column: 'w_std', kind: 'float64', nullable: false, sweepable: true, grouping: 'axis', get: (c) => c.model.wStd },
-  { path: 'model.b_std', column: 'b_std', kind: 'float64', nullable: false, sweepable: true, grouping: 'axis', get: (c) => c.model.bStd },
-  { path: 'model.outputs', column: 'outputs', kind: 'int32', nullable: false, sweepable: true, grouping: 'axis',
-    get: (c) => c.model.outputs },
-  { path: 'dataset.kind', column: 'dataset', kind: 'dict', nullable: false, sweepable: false, grouping: 'axis',
-    get: (c) => c.dataset.kind },
-  { path: 'dataset.n_train', column: 'n_train', kind: 'int32', nullable: false, sweepable: true, grouping: 'axis',
-    get: (c) => c.dataset.nTrain },
-  { path: 'dataset.n_test', column: 'n_test', kind: 'int32', nullable: false, sweepable: true, grouping: 'axis',
-    get: (c) => c.dataset.nTest },
-  { path: 'dataset.seed', column: 'data_seed', kind: 'int64', nullable: false, sweepable: true, grouping: 'axis',
-    get: (c) => c.dataset.seed },
-  { path: 'dataset.target.kind', column: 'target', kind: 'dict', nullable: false, sweepable: false, grouping: 'axis',
-    get: (c) => target(c).kind },
-  { path: 'train.steps', column: 'steps', kind: 'int32', nullable: false, sweepable: true, grouping: 'axis',
-    flag: 'gradient-descent steps', get: (c) => c.train.steps },
-  { path: 'train.log_every', column: 'log_every', kind: 'int32', nullable: false, sweepable: true, grouping: 'axis',
-    get: (c) => c.train.logEvery },
-  { path: 'dataset.dim', column: 'dim', kind: 'int32', nullable: true, sweepable: true, grouping: 'axis',
-    get: (c) => ('dim' in c.dataset ? c.dataset.dim : null) },
-  { path: 'dataset.scale', column: 'scale', kind: 'float64', nullable: true, sweepable: true, grouping: 'axis',
-    get: (c) => (c.dataset.kind === 'gaussian' ? c.dataset.scale : null) },
-  { path: 'dataset.path', column: 'data_path', kind: 'dict', nullable: true, sweepable: true, grouping: 'axis',
-    get: (c) => (c.dataset.kind === 'csv' ? c.dataset.path : null) },
-  { path: 'dataset.target.freq', column: 'target_freq', kind: 'float64', nullable: true, sweepable: true, grouping: 'axis',
-    get: (c) => (target(c).kind === 'sin' ? (target(c) as { freq: number }).freq : null) },
-  { path: 'dataset.target.width', column: 'target_width', kind: 'int32', nullable: true, sweepable: true, grouping: 'axis',
-    get: (c) => (target(c).kind === 'teacher' ? (target(c) as { width: number }).width : null) },
-  { path: 'dataset.target.depth', column: 'target_depth', kind: 'int32', nullable: true, sweepable: true, grouping: 'axis',
-    get: (c) => (target(c).kind === 'teacher' ? (target(c) as { depth: number }).depth : null) },
-  { path: 'dataset.target.seed', column: 'target_seed', kind: 'int64', nullable: true, sweepable: true, grouping: 'axis',
-    get: (c) => { const t = target(c); return t.kind === 'teacher' || t.kind === 'linear' ? t.seed : null; } },
+  {
+    path: 'model.width',
+    column: 'width',
+    kind: 'int32',
+    nullable: false,
+    sweepable: true,
+    grouping: 'within',
+    short: 'width',
+    flag: 'hidden-layer width (overrides the config and its grid)',
+    get: (c) => c.model.width,
+  },
+  {
+    path: 'model.depth',
+    column: 'depth',
+    kind: 'int32',
+    nullable: false,
+    sweepable: true,
+    grouping: 'axis',
+    short: 'depth',
+    flag: 'number of hidden layers',
+    get: (c) => c.model.depth,
+  },
+  {
+    path: 'train.lr',
+    column: 'lr',
+    kind: 'float64',
+    nullable: false,
+    sweepable: true,
+    grouping: 'axis',
+    short: 'lr',
+    flag: 'learning rate of full-batch gradient descent',
+    get: (c) => c.train.lr,
+  },
+  {
+    path: 'seed',
+    column: 'seed',
+    kind: 'int64',
+    nullable: false,
+    sweepable: true,
+    grouping: 'within',
+    short: 'seed',
+    flag: 'seed of the initial weights',
+    get: (c) => c.seed,
+  },
+  {
+    path: 'model.activation',
+    column: 'activation',
+    kind: 'dict',
+    nullable: false,
+    sweepable: true,
+    grouping: 'axis',
+    get: (c) => c.model.activation,
+  },
+  {
+    path: 'model.parameterization',
+    column: 'parameterization',
+    kind: 'dict',
+    nullable: false,
+    sweepable: true,
+    grouping: 'axis',
+    get: (c) => c.model.parameterization,
+  },
+  {
+    path: 'model.w_std',
+    column: 'w_std',
+    kind: 'float64',
+    nullable: false,
+    sweepable: true,
+    grouping: 'axis',
+    get: (c) => c.model.wStd,
+  },
+  {
+    path: 'model.b_std',
+    column: 'b_std',
+    kind: 'float64',
+    nullable: false,
+    sweepable: true,
+    grouping: 'axis',
+    get: (c) => c.model.bStd,
+  },
+  {
+    path: 'model.outputs',
+    column: 'outputs',
+    kind: 'int32',
+    nullable: false,
+    sweepable: true,
+    grouping: 'axis',
+    get: (c) => c.model.outputs,
+  },
+  {
+    path: 'dataset.kind',
+    column: 'dataset',
+    kind: 'dict',
+    nullable: false,
+    sweepable: false,
+    grouping: 'axis',
+    get: (c) => c.dataset.kind,
+  },
+  {
+    path: 'dataset.n_train',
+    column: 'n_train',
+    kind: 'int32',
+    nullable: false,
+    sweepable: true,
+    grouping: 'axis',
+    get: (c) => c.dataset.nTrain,
+  },
+  {
+    path: 'dataset.n_test',
+    column: 'n_test',
+    kind: 'int32',
+    nullable: false,
+    sweepable: true,
+    grouping: 'axis',
+    get: (c) => c.dataset.nTest,
+  },
+  {
+    path: 'dataset.seed',
+    column: 'data_seed',
+    kind: 'int64',
+    nullable: false,
+    sweepable: true,
+    grouping: 'axis',
+    get: (c) => c.dataset.seed,
+  },
+  {
+    path: 'dataset.target.kind',
+    column: 'target',
+    kind: 'dict',
+    nullable: false,
+    sweepable: false,
+    grouping: 'axis',
+    get: (c) => target(c).kind,
+  },
+  {
+    path: 'train.steps',
+    column: 'steps',
+    kind: 'int32',
+    nullable: false,
+    sweepable: true,
+    grouping: 'axis',
+    flag: 'gradient-descent steps',
+    get: (c) => c.train.steps,
+  },
+  {
+    path: 'train.log_every',
+    column: 'log_every',
+    kind: 'int32',
+    nullable: false,
+    sweepable: true,
+    grouping: 'axis',
+    get: (c) => c.train.logEvery,
+  },
+  {
+    path: 'dataset.dim',
+    column: 'dim',
+    kind: 'int32',
+    nullable: true,
+    sweepable: true,
+    grouping: 'axis',
+    get: (c) => ('dim' in c.dataset ? c.dataset.dim : null),
+  },
+  {
+    path: 'dataset.scale',
+    column: 'scale',
+    kind: 'float64',
+    nullable: true,
+    sweepable: true,
+    grouping: 'axis',
+    get: (c) => (c.dataset.kind === 'gaussian' ? c.dataset.scale : null),
+  },
+  {
+    path: 'dataset.path',
+    column: 'data_path',
+    kind: 'dict',
+    nullable: true,
+    sweepable: true,
+    grouping: 'axis',
+    get: (c) => (c.dataset.kind === 'csv' ? c.dataset.path : null),
+  },
+  {
+    path: 'dataset.target.freq',
+    column: 'target_freq',
+    kind: 'float64',
+    nullable: true,
+    sweepable: true,
+    grouping: 'axis',
+    get: (c) => (target(c).kind === 'sin' ? (target(c) as { freq: number }).freq : null),
+  },
+  {
+    path: 'dataset.target.width',
+    column: 'target_width',
+    kind: 'int32',
+    nullable: true,
+    sweepable: true,
+    grouping: 'axis',
+    get: (c) => (target(c).kind === 'teacher' ? (target(c) as { width: number }).width : null),
+  },
+  {
+    path: 'dataset.target.depth',
+    column: 'target_depth',
+    kind: 'int32',
+    nullable: true,
+    sweepable: true,
+    grouping: 'axis',
+    get: (c) => (target(c).kind === 'teacher' ? (target(c) as { depth: number }).depth : null),
+  },
+  {
+    path: 'dataset.target.seed',
+    column: 'target_seed',
+    kind: 'int64',
+    nullable: true,
+    sweepable: true,
+    grouping: 'axis',
+    get: (c) => {
+      const t = target(c);
+      return t.kind === 'teacher' || t.kind === 'linear' ? t.seed : null;
+    },
+  },
 ] as const satisfies readonly Parameter[];
 
 type Entry = (typeof PARAMETERS)[number];
 
 /** A parameter's value type in a row: numbers or dictionary strings, `null` where nullable. */
-type ValueOf<P extends Entry> = (P['kind'] extends 'dict' ? string : number) | (P['nullable'] extends true ? null : never);
+type ValueOf<P extends Entry> =
+  (P['kind'] extends 'dict' ? string : number) | (P['nullable'] extends true ? null : never);
 
 /** The trial's parameters as columns, keyed by column name (the parameter columns of every per-trial table). */
 export type TrialParams = { -readonly [P in Entry as P['column']]: ValueOf<P> };
@@ -124,7 +300,9 @@ export const SHORT_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
 export type ParameterFlag = Extract<Entry, { flag: string }>['column'];
 
 /** The command-line flags that set a field: flag name, the field, its help. */
-export const PARAMETER_FLAGS: readonly { flag: ParameterFlag; path: string; help: string }[] = (PARAMETERS as readonly Parameter[])
+export const PARAMETER_FLAGS: readonly { flag: ParameterFlag; path: string; help: string }[] = (
+  PARAMETERS as readonly Parameter[]
+)
   .filter((p) => p.flag !== undefined)
   .map((p) => ({ flag: p.column as ParameterFlag, path: p.path, help: p.flag! }));
 
@@ -132,7 +310,9 @@ export const PARAMETER_FLAGS: readonly { flag: ParameterFlag; path: string; help
 export const GROUP_PARAMETERS: readonly Parameter[] = PARAMETERS.filter((p) => p.grouping === 'axis');
 
 /** The YAML paths that vary within a group of a width study (width, seed). */
-export const WITHIN_GROUP_PATHS: ReadonlySet<string> = new Set(PARAMETERS.filter((p) => p.grouping === 'within').map((p) => p.path));
+export const WITHIN_GROUP_PATHS: ReadonlySet<string> = new Set(
+  PARAMETERS.filter((p) => p.grouping === 'within').map((p) => p.path),
+);
 
 /** The parameter a YAML path names, if any. */
 export function parameterAt(path: string): Parameter | undefined {

@@ -56,7 +56,10 @@ const productTarget = z.strictObject({ kind: z.literal('product') });
 const columnTarget = z.strictObject({
   kind: z.literal('column'),
   column: z.union(
-    [nonEmptyString(), z.array(nonEmptyString(), phrase('a column name or a list of them')).min(1, phrase('at least one column'))],
+    [
+      nonEmptyString(),
+      z.array(nonEmptyString(), phrase('a column name or a list of them')).min(1, phrase('at least one column')),
+    ],
     phrase('a column name or a list of them'),
   ),
 });
@@ -168,17 +171,15 @@ const modelSchema = z
     b_std: nonNegNum().default(DEFAULT_B_STD),
     outputs: posInt().default(1),
   })
-  .transform(
-    (m): ModelConfig => ({
-      width: m.width,
-      depth: m.depth,
-      activation: m.activation,
-      parameterization: m.parameterization,
-      wStd: m.w_std,
-      bStd: m.b_std,
-      outputs: m.outputs,
-    }),
-  );
+  .transform((m): ModelConfig => ({
+    width: m.width,
+    depth: m.depth,
+    activation: m.activation,
+    parameterization: m.parameterization,
+    wStd: m.w_std,
+    bStd: m.b_std,
+    outputs: m.outputs,
+  }));
 
 const trainSchema = z
   .strictObject({
@@ -197,7 +198,11 @@ const ntkSchema = z.strictObject({
     .superRefine((s, ctx) => {
       for (let i = 1; i < s.length; i++) {
         if (s[i] <= s[i - 1]) {
-          ctx.addIssue({ code: 'custom', path: [i], message: `snapshot steps must increase; ${s[i]} follows ${s[i - 1]}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [i],
+            message: `snapshot steps must increase; ${s[i]} follows ${s[i - 1]}`,
+          });
         }
       }
     })
@@ -210,7 +215,10 @@ const ntkSchema = z.strictObject({
 /** `30m`, `90s`, `2h`, `1.5h` or a number of seconds. */
 const DURATION = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/;
 const DURATION_PHRASE = 'a duration such as 90s, 30m or 2h';
-const durationSchema = z.union([posNum(), z.string().regex(DURATION, phrase(DURATION_PHRASE))], phrase(DURATION_PHRASE));
+const durationSchema = z.union(
+  [posNum(), z.string().regex(DURATION, phrase(DURATION_PHRASE))],
+  phrase(DURATION_PHRASE),
+);
 function durationSeconds(d: number | string): number {
   if (typeof d === 'number') return d;
   const m = DURATION.exec(d)!;
@@ -224,14 +232,12 @@ const executionSchema = z
     retries: nonNegInt().default(3),
     trial_timeout: durationSchema.default('30m'),
   })
-  .transform(
-    (e): ExecutionConfig => ({
-      backend: e.backend as ExecutionConfig['backend'],
-      maxParallel: e.max_parallel,
-      retries: e.retries,
-      trialTimeoutS: durationSeconds(e.trial_timeout),
-    }),
-  );
+  .transform((e): ExecutionConfig => ({
+    backend: e.backend as ExecutionConfig['backend'],
+    maxParallel: e.max_parallel,
+    retries: e.retries,
+    trialTimeoutS: durationSeconds(e.trial_timeout),
+  }));
 
 // ---- name and output -----------------------------------------------------------------------
 
@@ -241,11 +247,17 @@ const NAME_PHRASE = 'a name of lower-case letters, digits and dashes';
 const nameSchema = z.string(phrase(NAME_PHRASE)).superRefine((s, ctx) => {
   const found = `expected ${NAME_PHRASE}, found '${s}'`;
   if (/[/\\]|\.\./.test(s)) {
-    ctx.addIssue({ code: 'custom', message: `${found}: a name may not hold '/', '\\' or '..' (it names the run folder)` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `${found}: a name may not hold '/', '\\' or '..' (it names the run folder)`,
+    });
   } else if (!NAME_PATTERN.test(s)) {
     ctx.addIssue({ code: 'custom', message: found });
   } else if (s.length > MAX_NAME_LENGTH) {
-    ctx.addIssue({ code: 'custom', message: `expected a name of at most ${MAX_NAME_LENGTH} characters, found ${s.length}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a name of at most ${MAX_NAME_LENGTH} characters, found ${s.length}`,
+    });
   }
 });
 
@@ -322,7 +334,10 @@ export function crossCheck(c: Omit<SweepConfig, 'grid' | 'name' | 'output'>): Cr
   // Explicit snapshots only (the default is [0, steps]); one problem per step past the end.
   c.ntk.snapshots.forEach((step, i) => {
     if (step > c.train.steps) {
-      issue(['ntk', 'snapshots', i], `expected a step from 0 to train.steps (${c.train.steps}), found ${step}: training never reaches it`);
+      issue(
+        ['ntk', 'snapshots', i],
+        `expected a step from 0 to train.steps (${c.train.steps}), found ${step}: training never reaches it`,
+      );
     }
   });
   if (c.ntk.probe && dim !== undefined && dim !== 2) {

@@ -103,7 +103,12 @@ export function checkTrialSizes(loaded: LoadedConfig, env: NodeJS.ProcessEnv = p
   const axis = config.grid.find((a) => a.path === blamed);
   const at = axis ? valuePlace(loaded, axis, argmax.get(blamed) ?? 0) : blamed.split('.');
   throw new ConfigError([
-    { file: loaded.file, ...locate(loaded.parsed, at), path: axis ? formatPath(at.slice(0, 2)) : blamed, message: `too large to run: ${why}` },
+    {
+      file: loaded.file,
+      ...locate(loaded.parsed, at),
+      path: axis ? formatPath(at.slice(0, 2)) : blamed,
+      message: `too large to run: ${why}`,
+    },
   ]);
 }
 
@@ -126,7 +131,12 @@ export function executorsLine(loaded: LoadedConfig, env: NodeJS.ProcessEnv = pro
  * {@link checkTrialSizes} for one trial resolved with command-line values (`trial --width 1e9`):
  * throws an {@link OverrideError} naming the flag of the first size field it sets, else the config.
  */
-export function checkOverrideSizes(loaded: LoadedConfig, config: SweepConfig, assignments: readonly Assignment[], env: NodeJS.ProcessEnv = process.env): void {
+export function checkOverrideSizes(
+  loaded: LoadedConfig,
+  config: SweepConfig,
+  assignments: readonly Assignment[],
+  env: NodeJS.ProcessEnv = process.env,
+): void {
   const { ratio, why } = sizeExcess(sizesOf(config), config, memoryBudget(env));
   if (ratio <= 1) return;
   const flag = assignments.find((a) => a.origin && a.path in SIZE_FIELDS);

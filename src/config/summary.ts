@@ -92,7 +92,9 @@ export function summaryText(s: SweepSummary): string[] {
   ];
   for (const a of s.axes) {
     const field = a.field === a.name ? '' : ` (${a.field})`;
-    lines.push(`  ${a.name}${field}: ${valuesText(a.values)}  [${a.values.length} value${a.values.length === 1 ? '' : 's'}]`);
+    lines.push(
+      `  ${a.name}${field}: ${valuesText(a.values)}  [${a.values.length} value${a.values.length === 1 ? '' : 's'}]`,
+    );
   }
   lines.push('fixed:');
   for (const [section, v] of Object.entries(s.fixed)) lines.push(`  ${section}: ${inline(v)}`);

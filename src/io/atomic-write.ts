@@ -3,7 +3,18 @@
  * temporary name in the same folder (same file system, so the rename is atomic) and are renamed
  * into place; on any failure the temporary file is removed and nothing is left behind.
  */
-import { accessSync, closeSync, constants, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fsyncSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
@@ -12,7 +23,10 @@ import { diskFullError, isDiskFull } from './disk-full.js';
 
 /** The temporary name `file` is written under: hidden, in the same folder, never ending in the final extension. */
 function tempNameFor(file: string): string {
-  return path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return path.join(
+    path.dirname(path.resolve(file)),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
 }
 
 /** An {@link OutputError} that says in words why `file` could not be written ({@link DiskFullError} for a full disk). */

@@ -60,27 +60,62 @@ type Words = string | { label: string; formula: string };
 const words = (w: Words) => (typeof w === 'string' ? { label: w } : w);
 
 const rate = (metric: string, w: Words, p: number, ...sources: TheorySource[]): MetricTheory => ({
-  metric, ...words(w), status: 'rate', exponent: () => p, sources, fitted: true,
+  metric,
+  ...words(w),
+  status: 'rate',
+  exponent: () => p,
+  sources,
+  fitted: true,
 });
 
 const loss = (metric: string, label: string, lossCurve?: LossCurve): MetricTheory => ({
-  metric, label, status: 'none', exponent: () => null, sources: [], fitted: false, ...(lossCurve ? { lossCurve } : {}),
+  metric,
+  label,
+  status: 'none',
+  exponent: () => null,
+  sources: [],
+  fitted: false,
+  ...(lossCurve ? { lossCurve } : {}),
 });
 
 const weights = (role: LayerRole, which: string, p: number): MetricTheory => ({
-  ...rate(`weight_change_${role}`, { label: `relative change of ${which}`, formula: '‖W_t − W₀‖ / ‖W₀‖ (Frobenius norms)' }, p, PER_LAYER),
+  ...rate(
+    `weight_change_${role}`,
+    { label: `relative change of ${which}`, formula: '‖W_t − W₀‖ / ‖W₀‖ (Frobenius norms)' },
+    p,
+    PER_LAYER,
+  ),
   layerRole: role,
 });
-const biases = (role: LayerRole, which: string, p: number): MetricTheory => rate(`bias_change_${role}`, { label: `relative change of ${which}`, formula: '‖b_t − b₀‖ / ‖b₀‖' }, p, BIAS);
+const biases = (role: LayerRole, which: string, p: number): MetricTheory =>
+  rate(`bias_change_${role}`, { label: `relative change of ${which}`, formula: '‖b_t − b₀‖ / ‖b₀‖' }, p, BIAS);
 
 const GAP = 'RMS over the test points of the trained network’s output minus its linearised prediction';
 
-const PER_LAYER: TheorySource = { arxiv: LEE2019, where: 'figure of the relative change of each layer’s weights over training' };
-const BIAS: TheorySource = { arxiv: LEE2019, where: 'the argument of its figure of per-layer weight changes, applied to the biases' };
-const KERNEL_BOUND: TheorySource = { arxiv: LEE2019, where: 'theorem bounding the change of the empirical NTK over training' };
-const LINEAR_BOUND: TheorySource = { arxiv: LEE2019, where: 'theorem bounding the distance between the network and its linearisation' };
-const DRIFT_RATE: TheorySource = { arxiv: HANIN_NICA2019, where: 'the NTK’s change during training is of order depth/width' };
-const GAP_RATE: TheorySource = { arxiv: LEE2019, where: 'the linearisation with the analytic kernel differs by the kernel’s fluctuation at initialisation' };
+const PER_LAYER: TheorySource = {
+  arxiv: LEE2019,
+  where: 'figure of the relative change of each layer’s weights over training',
+};
+const BIAS: TheorySource = {
+  arxiv: LEE2019,
+  where: 'the argument of its figure of per-layer weight changes, applied to the biases',
+};
+const KERNEL_BOUND: TheorySource = {
+  arxiv: LEE2019,
+  where: 'theorem bounding the change of the empirical NTK over training',
+};
+const LINEAR_BOUND: TheorySource = {
+  arxiv: LEE2019,
+  where: 'theorem bounding the distance between the network and its linearisation',
+};
+const DRIFT_RATE: TheorySource = {
+  arxiv: HANIN_NICA2019,
+  where: 'the NTK’s change during training is of order depth/width',
+};
+const GAP_RATE: TheorySource = {
+  arxiv: LEE2019,
+  where: 'the linearisation with the analytic kernel differs by the kernel’s fluctuation at initialisation',
+};
 
 /**
  * The entries, in the order the report shows them. weight_change: at depth one every parameter
@@ -89,16 +124,36 @@ const GAP_RATE: TheorySource = { arxiv: LEE2019, where: 'the linearisation with 
  * hidden units' biases move like the input layer; the output bias does not shrink.
  */
 export const METRIC_CATALOGUE: readonly MetricTheory[] = [
-  rate('kernel_rel_err', { label: 'relative error of the empirical NTK against the analytic one', formula: '‖Θ̂_t − Θ∞‖ / ‖Θ∞‖ (Frobenius norms)' }, -0.5, {
-    arxiv: JACOT2018, where: 'the empirical NTK at initialisation converges to Θ∞, with fluctuations of a mean over the width’s units',
-  }),
+  rate(
+    'kernel_rel_err',
+    {
+      label: 'relative error of the empirical NTK against the analytic one',
+      formula: '‖Θ̂_t − Θ∞‖ / ‖Θ∞‖ (Frobenius norms)',
+    },
+    -0.5,
+    {
+      arxiv: JACOT2018,
+      where: 'the empirical NTK at initialisation converges to Θ∞, with fluctuations of a mean over the width’s units',
+    },
+  ),
   {
-    metric: 'kernel_drift', label: 'relative change of the empirical NTK since initialisation', formula: '‖Θ̂_t − Θ̂₀‖ / ‖Θ̂₀‖ (Frobenius norms)',
-    status: 'bound', exponent: () => -0.5, observed: -1, sources: [KERNEL_BOUND, DRIFT_RATE], fitted: true,
+    metric: 'kernel_drift',
+    label: 'relative change of the empirical NTK since initialisation',
+    formula: '‖Θ̂_t − Θ̂₀‖ / ‖Θ̂₀‖ (Frobenius norms)',
+    status: 'bound',
+    exponent: () => -0.5,
+    observed: -1,
+    sources: [KERNEL_BOUND, DRIFT_RATE],
+    fitted: true,
   },
   {
-    metric: 'weight_change', label: 'relative change of all weights and biases', formula: '‖θ_t − θ₀‖₂ / ‖θ₀‖₂',
-    status: 'depth-dependent', exponent: (d) => (d === null ? null : d <= 1 ? -0.5 : -1), sources: [PER_LAYER], fitted: true,
+    metric: 'weight_change',
+    label: 'relative change of all weights and biases',
+    formula: '‖θ_t − θ₀‖₂ / ‖θ₀‖₂',
+    status: 'depth-dependent',
+    exponent: (d) => (d === null ? null : d <= 1 ? -0.5 : -1),
+    sources: [PER_LAYER],
+    fitted: true,
   },
   weights('input', 'the input layer’s weights', -0.5),
   weights('hidden', 'the hidden layers’ weights taken together', -1),
@@ -107,16 +162,35 @@ export const METRIC_CATALOGUE: readonly MetricTheory[] = [
   biases('hidden', 'the other hidden layers’ biases', -0.5),
   biases('output', 'the output bias', 0),
   rate('pred_gap_analytic', `${GAP} with Θ∞`, -0.5, GAP_RATE),
-  { metric: 'pred_gap_linear', label: `${GAP} with Θ̂₀`, status: 'bound', exponent: () => -0.5, observed: -1, sources: [LINEAR_BOUND], fitted: true },
+  {
+    metric: 'pred_gap_linear',
+    label: `${GAP} with Θ̂₀`,
+    status: 'bound',
+    exponent: () => -0.5,
+    observed: -1,
+    sources: [LINEAR_BOUND],
+    fitted: true,
+  },
   rate('pred_gap_analytic_rel', `${GAP} with Θ∞, relative to the RMS of the network’s output`, -0.5, GAP_RATE),
   {
-    metric: 'pred_gap_linear_rel', label: `${GAP} with Θ̂₀, relative to the RMS of the network’s output`,
-    status: 'bound', exponent: () => -0.5, observed: -1, sources: [LINEAR_BOUND], fitted: true,
+    metric: 'pred_gap_linear_rel',
+    label: `${GAP} with Θ̂₀, relative to the RMS of the network’s output`,
+    status: 'bound',
+    exponent: () => -0.5,
+    observed: -1,
+    sources: [LINEAR_BOUND],
+    fitted: true,
   },
   loss('train_loss', 'training loss', { split: 'train', curve: 'network' }),
   loss('test_loss', 'test loss', { split: 'test', curve: 'network' }),
-  loss('pred_train_loss_analytic', 'training loss the linearised network with Θ∞ predicts', { split: 'train', curve: 'prediction (Θ∞)' }),
-  loss('pred_test_loss_analytic', 'test loss the linearised network with Θ∞ predicts', { split: 'test', curve: 'prediction (Θ∞)' }),
+  loss('pred_train_loss_analytic', 'training loss the linearised network with Θ∞ predicts', {
+    split: 'train',
+    curve: 'prediction (Θ∞)',
+  }),
+  loss('pred_test_loss_analytic', 'test loss the linearised network with Θ∞ predicts', {
+    split: 'test',
+    curve: 'prediction (Θ∞)',
+  }),
   loss('pred_train_loss_linear', 'training loss the linearised network with Θ̂₀ predicts'),
   loss('pred_test_loss_linear', 'test loss the linearised network with Θ̂₀ predicts'),
   loss('test_loss_initial_kernel', 'test loss of kernel regression with the initial empirical NTK Θ̂₀'),
@@ -159,7 +233,12 @@ export function exponentText(p: number): string {
 export type Agreement = 'contains' | 'excludes' | 'faster than the bound' | 'violates the bound';
 
 /** Whether [low, high] contains the drawn exponent; for bounds, on which side it falls. */
-export function agreement(theory: MetricTheory, depth: number | null, low: number | null, high: number | null): Agreement | null {
+export function agreement(
+  theory: MetricTheory,
+  depth: number | null,
+  low: number | null,
+  high: number | null,
+): Agreement | null {
   const p = theory.exponent(depth);
   if (p === null || low === null || high === null) return null;
   if (low <= p && p <= high) return 'contains';

@@ -97,7 +97,8 @@ export function applyMlp(spec: MlpSpec, tp: TfParams, x: tf.Tensor2D, act?: TfAc
   const { weight, bias } = layerCoefficients(spec);
   return tf.tidy(() => {
     let h = x;
-    for (let l = 0; l < spec.depth; l++) h = phi.phi(dense(h, tp.weights[l], tp.biases[l], weight[l], bias)) as tf.Tensor2D;
+    for (let l = 0; l < spec.depth; l++)
+      h = phi.phi(dense(h, tp.weights[l], tp.biases[l], weight[l], bias)) as tf.Tensor2D;
     return dense(h, tp.weights[spec.depth], tp.biases[spec.depth], weight[spec.depth], bias);
   });
 }

@@ -139,7 +139,13 @@ export async function train(params0: MlpParams, data: Dataset, opts: TrainOption
   }
 }
 
-async function result(spec: MlpSpec, tp: TfParams, log: TrainLogEntry[], lastStep: number, divergedAt?: number): Promise<TrainResult> {
+async function result(
+  spec: MlpSpec,
+  tp: TfParams,
+  log: TrainLogEntry[],
+  lastStep: number,
+  divergedAt?: number,
+): Promise<TrainResult> {
   const params = await tensorsToParams(spec, tp);
   return divergedAt === undefined
     ? { params, status: 'ok', lastStep, log }
@@ -176,7 +182,8 @@ async function logEntry(
 
 function checkOptions(o: TrainOptions): void {
   if (!Number.isFinite(o.lr) || o.lr < 0) throw new RangeError(`train: lr must be a finite number ≥ 0, got ${o.lr}`);
-  if (!Number.isInteger(o.steps) || o.steps < 0) throw new RangeError(`train: steps must be an integer ≥ 0, got ${o.steps}`);
+  if (!Number.isInteger(o.steps) || o.steps < 0)
+    throw new RangeError(`train: steps must be an integer ≥ 0, got ${o.steps}`);
   if (!Number.isInteger(o.logEvery) || o.logEvery < 1) {
     throw new RangeError(`train: logEvery must be an integer ≥ 1, got ${o.logEvery}`);
   }

@@ -52,7 +52,10 @@ function checkInputs(spec: MlpSpec, x1: Mat, x2: Mat | undefined): void {
   if (spec.parameterization === 'standard' && !(spec.width > 0)) {
     throw new RangeError(`standard parameterization needs a positive width, got ${spec.width}`);
   }
-  for (const [label, x] of [['x1', x1], ['x2', x2]] as const) {
+  for (const [label, x] of [
+    ['x1', x1],
+    ['x2', x2],
+  ] as const) {
     if (x && x.cols !== spec.inputDim) {
       throw new RangeError(`${label} has ${x.cols} columns but the spec's inputDim is ${spec.inputDim}`);
     }
@@ -149,13 +152,7 @@ export function analyticKernels(spec: MlpSpec, x1: Mat, x2?: Mat, options: Analy
 }
 
 /** Σˡ⁺¹(x, x) = σ_w² E[φ(u)²] + σ_b² with u ~ N(0, Σˡ(x, x)), by the same dual as the cross block. */
-function nextVariances(
-  d: Float64Array,
-  dual: DualActivation,
-  w2: number,
-  b2: number,
-  out: Float64Array,
-): Float64Array {
+function nextVariances(d: Float64Array, dual: DualActivation, w2: number, b2: number, out: Float64Array): Float64Array {
   const next = new Float64Array(d.length);
   for (let i = 0; i < d.length; i++) {
     dual.expect(d[i], d[i], d[i], out);

@@ -62,7 +62,11 @@ export async function empiricalNtk(params: MlpParams, x1: Mat, x2?: Mat, opts: E
  * them there (training on a GPU, a benchmark) does not move them to the host and back.
  */
 export async function empiricalNtkOfTensors(
-  spec: MlpSpec, tp: TfParams, x1: Mat, x2?: Mat, opts: EmpiricalNtkOptions = {},
+  spec: MlpSpec,
+  tp: TfParams,
+  x1: Mat,
+  x2?: Mat,
+  opts: EmpiricalNtkOptions = {},
 ): Promise<Mat> {
   await ensureBackend();
   checkInputs(spec, x1, 'x1');
@@ -157,7 +161,10 @@ export function blockFeatures(spec: MlpSpec, tp: TfParams, x: tf.Tensor2D, act: 
         const nOut = tp.weights[l].shape[1];
         const nIn = tp.weights[l].shape[0];
         const back = matMulAWt(tf.reshape(delta, [k * b, nOut]) as tf.Tensor2D, tp.weights[l]);
-        delta = tf.mul(tf.reshape(tf.mul(back, weight[l]), [k, b, nIn]), tf.expandDims(act.dphi(trace.pre[l]!), 0)) as tf.Tensor3D;
+        delta = tf.mul(
+          tf.reshape(tf.mul(back, weight[l]), [k, b, nIn]),
+          tf.expandDims(act.dphi(trace.pre[l]!), 0),
+        ) as tf.Tensor3D;
         d[l - 1] = sideBySide(delta);
       }
     }

@@ -56,7 +56,10 @@ export async function jacobian(params: MlpParams, x: Mat, output = 0): Promise<F
   try {
     const j = tf.tidy(() => {
       const grads = tf.grads(f)(copies);
-      return tf.concat(grads.map((g) => tf.reshape(g, [n, -1])), 1);
+      return tf.concat(
+        grads.map((g) => tf.reshape(g, [n, -1])),
+        1,
+      );
     });
     const data = Float32Array.from((await j.data()) as Float32Array);
     j.dispose();

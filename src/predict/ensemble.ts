@@ -61,7 +61,8 @@ export function ensemblePrediction(input: EnsembleInput, steps: readonly number[
   const m = dyn.testTrain.rows;
   checkShape(dyn.testTrain, m, n, `${mode} test-train kernel`);
   checkShape(input.yTrain, n, input.yTrain.cols, 'yTrain');
-  if (!(input.lr >= 0) || !Number.isFinite(input.lr)) throw new RangeError(`lr must be a finite number ≥ 0, got ${input.lr}`);
+  if (!(input.lr >= 0) || !Number.isFinite(input.lr))
+    throw new RangeError(`lr must be a finite number ≥ 0, got ${input.lr}`);
   for (const t of steps) checkStep(t, time);
   const computeCov = input.computeCov ?? false;
   if (computeCov) {

@@ -117,6 +117,7 @@ export function gdPrediction(args: {
   if ((args.thetaTestTrain === undefined) !== (args.fTest0 === undefined)) {
     throw new RangeError('gdPrediction: give both thetaTestTrain and fTest0, or neither');
   }
-  const test = args.thetaTestTrain && args.fTest0 ? { thetaTestTrain: args.thetaTestTrain, fTest0: args.fTest0 } : undefined;
+  const test =
+    args.thetaTestTrain && args.fTest0 ? { thetaTestTrain: args.thetaTestTrain, fTest0: args.fTest0 } : undefined;
   return p.predict(args.steps, args.fTrain0, test);
 }

@@ -3,5 +3,16 @@ export { criticalLearningRate, learningRateFlag, type LearningRateFlag } from '.
 export { checkStep, decayFactor, gainFactor, type TimeMode } from './decay.js';
 export { eigh, type SymmetricEigen } from './eigh.js';
 export { ensemblePrediction, type EnsembleInput, type EnsemblePrediction } from './ensemble.js';
-export { gdPrediction, gdPredictor, type GdPrediction, type GdPredictor, type GdPredictorOptions } from './gd-prediction.js';
-export { kernelRegression, nngpPosterior, type GpPosterior, type KernelRegressionOptions } from './kernel-regression.js';
+export {
+  gdPrediction,
+  gdPredictor,
+  type GdPrediction,
+  type GdPredictor,
+  type GdPredictorOptions,
+} from './gd-prediction.js';
+export {
+  kernelRegression,
+  nngpPosterior,
+  type GpPosterior,
+  type KernelRegressionOptions,
+} from './kernel-regression.js';

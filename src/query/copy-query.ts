@@ -24,7 +24,10 @@ const COPY_OPTIONS: Record<ExportFormat, string> = {
 /** The temporary name DuckDB writes an export of `file` under (a sandboxed database must allow it: ./sandbox.ts). */
 export function exportTempFile(file: string): string {
   const target = path.resolve(file);
-  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
 }
 
 /**
@@ -32,7 +35,13 @@ export function exportTempFile(file: string): string {
  * Throws a QueryError (src/errors.ts) (bad SQL, or a statement that is not a query: ./sandbox.ts) or
  * OutputError (unwritable `file`).
  */
-export async function copyQuery(db: RunDatabase, sql: string, format: ExportFormat, file: string, tmp = exportTempFile(file)): Promise<void> {
+export async function copyQuery(
+  db: RunDatabase,
+  sql: string,
+  format: ExportFormat,
+  file: string,
+  tmp = exportTempFile(file),
+): Promise<void> {
   await checkOneStatement(db, sql);
   checkWritable(file);
   const target = path.resolve(file);

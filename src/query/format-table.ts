@@ -25,9 +25,17 @@ export function formatTable(result: QueryResult, maxChars = MAX_CELL_CHARS): str
     return result.numeric[j] ? fill + s : s + fill;
   };
   const lines = [
-    result.columns.map((c, j) => pad(c, j)).join(' | ').trimEnd(),
+    result.columns
+      .map((c, j) => pad(c, j))
+      .join(' | ')
+      .trimEnd(),
     widths.map((w) => '-'.repeat(w)).join('-+-'),
-    ...cells.map((r) => r.map((s, j) => pad(s, j)).join(' | ').trimEnd()),
+    ...cells.map((r) =>
+      r
+        .map((s, j) => pad(s, j))
+        .join(' | ')
+        .trimEnd(),
+    ),
     `(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`,
   ];
   return lines.join('\n');

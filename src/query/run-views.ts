@@ -12,12 +12,25 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, quotedIdentifier, quotedString, type DuckDBConnection } from '@duckdb/node-api';
-import { ANALYTIC_DIR, FITS_DIR, SUMMARY_DIR, TABLE_GLOB, currentGeneration, snapshotDir } from '../tables/run-folder.js';
+import {
+  ANALYTIC_DIR,
+  FITS_DIR,
+  SUMMARY_DIR,
+  TABLE_GLOB,
+  currentGeneration,
+  snapshotDir,
+} from '../tables/run-folder.js';
 import { TRIAL_TABLES } from '../tables/rows.js';
 import { RunFolderError } from '../errors.js';
 
 /** Every table a run folder may hold, each in a folder of that name (src/tables/run-folder.ts). */
-export const RUN_TABLES = ['trials', ...TRIAL_TABLES.filter((t) => t !== 'trials'), ANALYTIC_DIR, SUMMARY_DIR, FITS_DIR] as const;
+export const RUN_TABLES = [
+  'trials',
+  ...TRIAL_TABLES.filter((t) => t !== 'trials'),
+  ANALYTIC_DIR,
+  SUMMARY_DIR,
+  FITS_DIR,
+] as const;
 export type RunTableName = (typeof RUN_TABLES)[number];
 
 /** Characters that DuckDB's file globbing would interpret in a path. */

@@ -64,7 +64,11 @@ export function isPermissionError(message: string): boolean {
  * Throws {@link QueryError}; `explain` turns DuckDB's own errors (syntax, binding, a file outside
  * the folder) into the message the user sees.
  */
-export async function checkReadStatement(db: RunDatabase, sql: string, explain: (e: unknown) => QueryError): Promise<void> {
+export async function checkReadStatement(
+  db: RunDatabase,
+  sql: string,
+  explain: (e: unknown) => QueryError,
+): Promise<void> {
   let count: number;
   try {
     count = (await db.connection.extractStatements(sql)).count;

@@ -51,12 +51,7 @@ export const ARXIV_ID = /^arXiv:\d{4}\.\d{4,5}$/;
 
 /** Inline content: plain text (no numbers), values, constants, citations, code-formatted names. */
 export type Inline =
-  | string
-  | Value
-  | Constant
-  | Cite
-  | { kind: 'code'; text: string }
-  | { kind: 'strong'; parts: Inline[] };
+  string | Value | Constant | Cite | { kind: 'code'; text: string } | { kind: 'strong'; parts: Inline[] };
 
 export interface Paragraph {
   kind: 'paragraph';
@@ -122,7 +117,12 @@ export const value = (
 ): Value => ({ kind: 'value', value: v, src, key, col, ...(format ? { format } : {}) });
 
 /** A string read from the run folder, shown as code (a metric name, a trial id). */
-export const codeValue = (v: string | null, src: string, key: Record<string, string | number | null>, col: string): Value => ({
+export const codeValue = (
+  v: string | null,
+  src: string,
+  key: Record<string, string | number | null>,
+  col: string,
+): Value => ({
   ...value(v, src, key, col),
   style: 'code',
 });
@@ -154,7 +154,9 @@ export const STANDALONE_NUMBER = /(?<![\p{L}\p{N}_.])[âˆ’-]?\d+(?:\.\d+)?(?:e[âˆ
 /** Checks that plain text holds no number; returns it. */
 export function checkPlain(text: string): string {
   if (STANDALONE_NUMBER.test(text)) {
-    throw new UnsourcedNumberError(`report text holds a number that did not come from a query: ${JSON.stringify(text)}`);
+    throw new UnsourcedNumberError(
+      `report text holds a number that did not come from a query: ${JSON.stringify(text)}`,
+    );
   }
   return text;
 }

@@ -77,7 +77,10 @@ function figureHtml(f: FigureBlock): string {
   const attrs = Object.entries(f.attrs)
     .map(([k, v]) => ` data-${k}="${escapeHtml(v)}"`)
     .join('');
-  const svg = scopeSvgIds(f.svg, f.id).replace(/^<svg /, `<svg role="img" aria-labelledby="${escapeHtml(f.id)}-caption" `);
+  const svg = scopeSvgIds(f.svg, f.id).replace(
+    /^<svg /,
+    `<svg role="img" aria-labelledby="${escapeHtml(f.id)}-caption" `,
+  );
   return `<figure id="${escapeHtml(f.id)}" data-figure="${escapeHtml(f.id)}" data-plot="${escapeHtml(f.plot)}"${attrs}>
 <div class="svg-wrap">${svg}</div>
 <figcaption id="${escapeHtml(f.id)}-caption">${inlineHtml(f.caption)} <a class="file" href="figures/${escapeHtml(f.id)}.svg">SVG</a></figcaption>
@@ -145,9 +148,14 @@ figcaption a.file { margin-left: .5rem; }
 
 /** The whole page. */
 export function reportHtml(content: ReportContent): string {
-  const nav = content.sections.map((s) => `<a href="#${escapeHtml(s.id)}">${escapeHtml(checkPlain(s.title))}</a>`).join('');
+  const nav = content.sections
+    .map((s) => `<a href="#${escapeHtml(s.id)}">${escapeHtml(checkPlain(s.title))}</a>`)
+    .join('');
   const sections = content.sections
-    .map((s) => `<section id="${escapeHtml(s.id)}">\n<h2>${escapeHtml(checkPlain(s.title))}</h2>\n${s.blocks.map(blockHtml).join('\n')}\n</section>`)
+    .map(
+      (s) =>
+        `<section id="${escapeHtml(s.id)}">\n<h2>${escapeHtml(checkPlain(s.title))}</h2>\n${s.blocks.map(blockHtml).join('\n')}\n</section>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en">

@@ -65,5 +65,8 @@ export function reportMarkdown(content: ReportContent): string {
     out.push(`## ${checkPlain(s.title)}`, '');
     for (const b of s.blocks) out.push(blockMarkdown(b), '');
   }
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

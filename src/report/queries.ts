@@ -65,8 +65,21 @@ function groupsSql(axes: string[]): string {
  * one trials file per trial, and a dozen queries each opening ten thousand files cost seconds.
  */
 const TRIAL_COLUMNS = [
-  'trial_id', 'status', 'width', 'seed', 'analytic_id', 'lr', 'eta_crit', 'lr_over_crit', 'error',
-  'diverged_at_step', 'steps_done', 'attempts', 'backend', 'device', 'depth',
+  'trial_id',
+  'status',
+  'width',
+  'seed',
+  'analytic_id',
+  'lr',
+  'eta_crit',
+  'lr_over_crit',
+  'error',
+  'diverged_at_step',
+  'steps_done',
+  'attempts',
+  'backend',
+  'device',
+  'depth',
 ];
 const TRIALS = 'report_trials';
 
@@ -207,7 +220,11 @@ async function loadAnalyticEigen(c: DuckDBConnection, axes: string[]): Promise<A
   return rows.map((r) => ({ group: String(r.group), rank: num(r.rank), eigenvalue: num(r.eigenvalue) }));
 }
 
-async function loadTrialList(c: DuckDBConnection, axes: string[], where: string): Promise<{ rows: TrialListing[]; total: number }> {
+async function loadTrialList(
+  c: DuckDBConnection,
+  axes: string[],
+  where: string,
+): Promise<{ rows: TrialListing[]; total: number }> {
   const total = num((await rowsOf(c, `SELECT count(*) AS n FROM ${TRIALS} WHERE ${where}`))[0].n);
   const rows = await rowsOf(
     c,
@@ -273,9 +290,12 @@ async function loadWith(db: RunDatabase, axes: string[], withGroups: boolean): P
       }))
     : [];
   const backends: CountBy<'backend' | 'device'>[] = has('trials')
-    ? (await rowsOf(c, `SELECT backend, device, count(*) AS n FROM ${TRIALS} GROUP BY ALL ORDER BY n DESC, backend, device`)).map(
-        (r) => ({ key: { backend: String(r.backend), device: String(r.device) }, n: num(r.n) }),
-      )
+    ? (
+        await rowsOf(
+          c,
+          `SELECT backend, device, count(*) AS n FROM ${TRIALS} GROUP BY ALL ORDER BY n DESC, backend, device`,
+        )
+      ).map((r) => ({ key: { backend: String(r.backend), device: String(r.device) }, n: num(r.n) }))
     : [];
   const widths = has('trials')
     ? (await rowsOf(c, `SELECT DISTINCT width FROM ${TRIALS} ORDER BY width`)).map((r) => num(r.width))

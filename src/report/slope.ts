@@ -27,7 +27,8 @@ export interface KernelSlope {
 export async function initialKernelSlopes(runDir: string): Promise<KernelSlope[]> {
   const db = await openRun(runDir);
   try {
-    if (!db.tables.includes('fits')) throw new RunFolderError(`${runDir}: no fits table (run the aggregation: ntk-sweep report ${runDir})`);
+    if (!db.tables.includes('fits'))
+      throw new RunFolderError(`${runDir}: no fits table (run the aggregation: ntk-sweep report ${runDir})`);
     const rows = await rowsOf(
       db.connection,
       `SELECT "group", step, slope, slope_ci_low, slope_ci_high, r2, n_widths, reason FROM fits

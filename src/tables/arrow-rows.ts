@@ -58,7 +58,8 @@ function scalarValues(table: string, name: string, c: Column, values: readonly u
     }
     switch (c.kind) {
       case 'int32':
-        if (!Number.isInteger(v) || (v as number) < INT32_MIN || (v as number) > INT32_MAX) throw badValue(table, name, i, 'an int32', v);
+        if (!Number.isInteger(v) || (v as number) < INT32_MIN || (v as number) > INT32_MAX)
+          throw badValue(table, name, i, 'an int32', v);
         return v;
       case 'int64':
         if (!Number.isSafeInteger(v)) throw badValue(table, name, i, 'a safe integer (int64)', v);
@@ -86,7 +87,14 @@ const PARAMETER_NAMES: ReadonlySet<string> = new Set(Object.keys(PARAMETER_COLUM
  * directly rather than value by value: a dictionary of one entry with zero indices, a filled
  * typed array, or all nulls.
  */
-function constantData(table: string, name: string, c: Column, type: arrow.DataType, value: unknown, length: number): arrow.Data {
+function constantData(
+  table: string,
+  name: string,
+  c: Column,
+  type: arrow.DataType,
+  value: unknown,
+  length: number,
+): arrow.Data {
   const [v] = scalarValues(table, name, c, [value]);
   // All nulls: a zeroed validity bitmap beside zeroed values (readers expect the values buffer).
   const nulls = v === null ? { nullCount: length, nullBitmap: new Uint8Array((length + 7) >> 3) } : {};
@@ -97,11 +105,26 @@ function constantData(table: string, name: string, c: Column, type: arrow.DataTy
       return arrow.makeData({ type: dictType, length, data: new Int32Array(length), dictionary, ...nulls });
     }
     case 'int32':
-      return arrow.makeData({ type: type as arrow.Int32, length, data: new Int32Array(length).fill((v ?? 0) as number), ...nulls });
+      return arrow.makeData({
+        type: type as arrow.Int32,
+        length,
+        data: new Int32Array(length).fill((v ?? 0) as number),
+        ...nulls,
+      });
     case 'int64':
-      return arrow.makeData({ type: type as arrow.Int64, length, data: new BigInt64Array(length).fill((v ?? 0n) as bigint), ...nulls });
+      return arrow.makeData({
+        type: type as arrow.Int64,
+        length,
+        data: new BigInt64Array(length).fill((v ?? 0n) as bigint),
+        ...nulls,
+      });
     case 'float64':
-      return arrow.makeData({ type: type as arrow.Float64, length, data: new Float64Array(length).fill((v ?? 0) as number), ...nulls });
+      return arrow.makeData({
+        type: type as arrow.Float64,
+        length,
+        data: new Float64Array(length).fill((v ?? 0) as number),
+        ...nulls,
+      });
     default:
       throw new Error(`a parameter column of kind ${c.kind}`);
   }
@@ -121,11 +144,19 @@ export function makeTable<T extends TableName>(
   const schema = tableSchema(table, meta);
   const columns = TABLE_COLUMNS[table] as Record<string, Column>;
   const fromParams = isSiblingTable(table);
-  if (fromParams && params === undefined) throw new TypeError(`${table}: the trial's parameters are needed for its parameter columns`);
+  if (fromParams && params === undefined)
+    throw new TypeError(`${table}: the trial's parameters are needed for its parameter columns`);
   const children = schema.fields.map((f) => {
     const c = columns[f.name];
     if (fromParams && PARAMETER_NAMES.has(f.name)) {
-      return constantData(table, f.name, c, f.type, (params as unknown as Record<string, unknown>)[f.name], rows.length);
+      return constantData(
+        table,
+        f.name,
+        c,
+        f.type,
+        (params as unknown as Record<string, unknown>)[f.name],
+        rows.length,
+      );
     }
     const values = rows.map((r) => (r as unknown as Record<string, unknown>)[f.name]);
     if (c.kind === 'list_float32' || c.kind === 'list_float64') return listData(table, f.name, c, values);

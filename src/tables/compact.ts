@@ -17,7 +17,14 @@ import { readFile } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import path from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { ensureGenerations, listGenerations, removeLeftovers, replaceSymlink, withPublishLock, writeTempFile } from './generations.js';
+import {
+  ensureGenerations,
+  listGenerations,
+  removeLeftovers,
+  replaceSymlink,
+  withPublishLock,
+  writeTempFile,
+} from './generations.js';
 import { listTableIds } from './layout.js';
 import { arrowToParquet, inspectParquetFile, parquetToArrow } from './parquet.js';
 import { listPartIndexes, readPartIndex, type PartIndex } from './parts-index.js';
@@ -116,7 +123,12 @@ function pickUnits(runDir: string, generation: number, partTrials: number): { sm
   for (const part of listPartIndexes(genDir)) {
     const index = readPartIndex(genDir, part);
     if (index.trials.length * 2 >= partTrials) continue;
-    const files = new Map(Object.entries(index.files).map(([t, names]) => [t, names.map((n) => source(path.join(genDir, t, `${n}${PARQUET}`)))]));
+    const files = new Map(
+      Object.entries(index.files).map(([t, names]) => [
+        t,
+        names.map((n) => source(path.join(genDir, t, `${n}${PARQUET}`))),
+      ]),
+    );
     open.push({ trials: index.trials, files, part });
   }
   return { small, open };
@@ -129,7 +141,9 @@ function batches(units: Unit[], partTrials: number, partBytes: number): Unit[][]
   let trials = 0;
   const bytes = new Map<string, number>();
   for (const u of units) {
-    const fits = trials + u.trials.length <= partTrials && TRIAL_TABLES.every((t) => (bytes.get(t) ?? 0) + bytesOf(u, t) <= partBytes);
+    const fits =
+      trials + u.trials.length <= partTrials &&
+      TRIAL_TABLES.every((t) => (bytes.get(t) ?? 0) + bytesOf(u, t) <= partBytes);
     if (!fits && cur.length) {
       out.push(cur);
       cur = [];
@@ -197,7 +211,8 @@ export async function compactRun(runDir: string, options: CompactOptions = {}): 
   const { small, open } = pickUnits(runDir, generation, partTrials);
   const result: CompactResult = { generation, compacted: 0, parts: [], bytesRead: 0, bytesWritten: 0 };
   const hasParts = listPartIndexes(generationDir(runDir, generation)).length > 0;
-  if (small.length === 0 || (!hasParts && small.length < (options.minTrials ?? 1))) return { ...result, skipped: 'nothing' };
+  if (small.length === 0 || (!hasParts && small.length < (options.minTrials ?? 1)))
+    return { ...result, skipped: 'nothing' };
   options.onStep?.('picked');
 
   // Open parts first: a part keeps growing until it is half full, then stays.
@@ -237,14 +252,17 @@ export async function compactRun(runDir: string, options: CompactOptions = {}): 
       for (const table of TRIAL_TABLES) {
         mkdirSync(path.join(to, table));
         for (const name of readdirSync(path.join(from, table))) {
-          if (!drop.has(path.join(from, table, name))) linkSync(path.join(from, table, name), path.join(to, table, name));
+          if (!drop.has(path.join(from, table, name)))
+            linkSync(path.join(from, table, name), path.join(to, table, name));
         }
       }
       for (const name of readdirSync(partsIndexDir(from))) {
-        if (!dropParts.has(name.replace(/\.json$/, ''))) linkSync(path.join(partsIndexDir(from), name), path.join(partsIndexDir(to), name));
+        if (!dropParts.has(name.replace(/\.json$/, '')))
+          linkSync(path.join(partsIndexDir(from), name), path.join(partsIndexDir(to), name));
       }
       for (const w of written) renameSync(w.tmp, path.join(to, w.table, `${w.name}${PARQUET}`));
-      for (const index of indexes) writeFileAtomic(path.join(partsIndexDir(to), `${index.part}.json`), JSON.stringify(index));
+      for (const index of indexes)
+        writeFileAtomic(path.join(partsIndexDir(to), `${index.part}.json`), JSON.stringify(index));
       for (const table of TRIAL_TABLES) syncDir(path.join(to, table));
       syncDir(partsIndexDir(to));
       syncDir(to);

@@ -11,7 +11,20 @@
  * whose owner died on this host, or older than {@link STALE_LOCK_MS}, is broken, so a killed
  * writer or compaction never blocks the run for good.
  */
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -130,7 +143,10 @@ export async function withPublishLock<T>(runDir: string, work: () => T | Promise
 
 /** Creates `link` → `target` under a temporary name and renames it into place: atomic replacement. */
 export function replaceSymlink(target: string, link: string): void {
-  const tmp = path.join(path.dirname(link), `.${path.basename(link)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = path.join(
+    path.dirname(link),
+    `.${path.basename(link)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   symlinkSync(target, tmp);
   try {
     renameSync(tmp, link);
@@ -228,7 +244,8 @@ export function removeLeftovers(runDir: string, options: { aborted?: boolean } =
     } catch {
       // successor gone: superseded long ago
     }
-    if (Date.now() - successorMade > KEEP_SUPERSEDED_MS) rmSync(generationDir(runDir, n), { recursive: true, force: true });
+    if (Date.now() - successorMade > KEEP_SUPERSEDED_MS)
+      rmSync(generationDir(runDir, n), { recursive: true, force: true });
   });
   const tmp = tmpDir(runDir);
   let names: string[] = [];

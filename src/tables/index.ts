@@ -36,5 +36,12 @@ export {
   type TrialState,
   type TrialStatesOptions,
 } from './read.js';
-export { writeManifest, readManifest, MANIFEST_FILE, MANIFEST_VERSION, type Manifest, type ManifestInput } from './manifest.js';
+export {
+  writeManifest,
+  readManifest,
+  MANIFEST_FILE,
+  MANIFEST_VERSION,
+  type Manifest,
+  type ManifestInput,
+} from './manifest.js';
 export { NTK_SWEEP_VERSION, installedVersion, toolVersions, type ToolVersions } from './versions.js';

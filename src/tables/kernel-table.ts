@@ -28,7 +28,10 @@ export function kernelTableSchema(metadata: Record<string, string> = {}): arrow.
  * One table row per kernel row of each snapshot, in the snapshots' order. `metadata` becomes the
  * schema's key-value metadata (kept in the Parquet file). Inverse: {@link kernelTableToSnapshots}.
  */
-export function makeKernelTable(snapshots: readonly KernelSnapshot[], metadata: Record<string, string> = {}): arrow.Table {
+export function makeKernelTable(
+  snapshots: readonly KernelSnapshot[],
+  metadata: Record<string, string> = {},
+): arrow.Table {
   const schema = kernelTableSchema(metadata);
   const kinds: string[] = [];
   const steps: number[] = [];
@@ -55,7 +58,12 @@ export function makeKernelTable(snapshots: readonly KernelSnapshot[], metadata: 
   const stepData = arrow.makeData({ type: stepF.type as arrow.Int32, length: r, data: Int32Array.from(steps) });
   const rowData = arrow.makeData({ type: rowF.type as arrow.Int32, length: r, data: Int32Array.from(rows) });
   const child = arrow.makeData({ type: new arrow.Float32(), length: total, data: flat });
-  const valuesData = arrow.makeData({ type: valuesF.type as arrow.List<arrow.Float32>, length: r, valueOffsets: offsets, child });
+  const valuesData = arrow.makeData({
+    type: valuesF.type as arrow.List<arrow.Float32>,
+    length: r,
+    valueOffsets: offsets,
+    child,
+  });
   const struct = arrow.makeData({
     type: new arrow.Struct(schema.fields),
     length: r,

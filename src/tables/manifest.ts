@@ -69,7 +69,9 @@ export async function readManifest(runDir: string): Promise<Manifest> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new RunFolderError(
-      code === 'ENOENT' ? `${runDir} is not a run folder: it has no ${MANIFEST_FILE}` : `cannot read ${file}: ${(e as Error).message}`,
+      code === 'ENOENT'
+        ? `${runDir} is not a run folder: it has no ${MANIFEST_FILE}`
+        : `cannot read ${file}: ${(e as Error).message}`,
     );
   }
   let json: unknown;

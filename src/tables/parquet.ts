@@ -17,7 +17,14 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import * as arrow from 'apache-arrow';
-import { Compression, Table as WasmTable, WriterPropertiesBuilder, readParquet, readSchema, writeParquet } from 'parquet-wasm';
+import {
+  Compression,
+  Table as WasmTable,
+  WriterPropertiesBuilder,
+  readParquet,
+  readSchema,
+  writeParquet,
+} from 'parquet-wasm';
 
 const MAGIC = 0x31524150; // 'PAR1' read as a little-endian uint32
 /** Bytes read from the end of a file in one go: the footers of the run folder's tables fit. */
@@ -54,7 +61,8 @@ export function arrowToParquet(table: arrow.Table): Uint8Array {
     .setDictionaryEnabled(false)
     .setKeyValueMetadata(new Map([[CHECKSUM_KEY, PLACEHOLDER.toString()]]));
   for (const f of table.schema.fields) {
-    if (arrow.DataType.isUtf8(f.type) || arrow.DataType.isDictionary(f.type)) builder = builder.setColumnDictionaryEnabled(f.name, true);
+    if (arrow.DataType.isUtf8(f.type) || arrow.DataType.isDictionary(f.type))
+      builder = builder.setColumnDictionaryEnabled(f.name, true);
   }
   const props = builder.build();
   // writeParquet consumes both wasm objects (their memory is freed by the call).
@@ -62,7 +70,8 @@ export function arrowToParquet(table: arrow.Table): Uint8Array {
   const start = footerStart(bytes);
   const footer = Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start);
   const at = footer.indexOf(RESERVED);
-  if (at < 0 || footer.indexOf(RESERVED, at + 1) >= 0) throw new Error('arrowToParquet: the checksum entry is not once in the footer');
+  if (at < 0 || footer.indexOf(RESERVED, at + 1) >= 0)
+    throw new Error('arrowToParquet: the checksum entry is not once in the footer');
   footer.write(sha256(bytes.subarray(0, start)), at + RESERVED.length - PLACEHOLDER.length, 'latin1');
   return bytes;
 }
@@ -85,7 +94,9 @@ export function verifyParquetChecksum(file: string, metadata: ReadonlyMap<string
     return { ok: false, reason: (e as Error).message };
   }
   const got = sha256(bytes.subarray(0, footerStart(bytes)));
-  return got === want ? { ok: true } : { ok: false, reason: `content checksum ${got.slice(0, 12)}… does not match the footer's ${want.slice(0, 12)}…` };
+  return got === want
+    ? { ok: true }
+    : { ok: false, reason: `content checksum ${got.slice(0, 12)}… does not match the footer's ${want.slice(0, 12)}…` };
 }
 
 /** An Arrow table from Parquet bytes (inverse of {@link arrowToParquet}). */
@@ -124,14 +135,17 @@ export function inspectParquetFile(file: string): ParquetFileCheck {
     const guess = Math.min(size - 4, TAIL_GUESS);
     let framed = Buffer.alloc(guess + 4);
     if (readSync(fd, framed, 4, guess, size - guess) !== guess) return { ok: false, reason: 'short read' };
-    if (framed.readUInt32LE(framed.length - 4) !== MAGIC) return { ok: false, reason: 'no PAR1 at the end (truncated?)' };
+    if (framed.readUInt32LE(framed.length - 4) !== MAGIC)
+      return { ok: false, reason: 'no PAR1 at the end (truncated?)' };
     const footerLength = framed.readUInt32LE(framed.length - 8);
-    if (footerLength === 0 || footerLength > size - 12) return { ok: false, reason: `footer length ${footerLength} does not fit in ${size} bytes` };
+    if (footerLength === 0 || footerLength > size - 12)
+      return { ok: false, reason: `footer length ${footerLength} does not fit in ${size} bytes` };
     if (footerLength + 8 <= guess) {
       framed = framed.subarray(guess - footerLength - 8);
     } else {
       framed = Buffer.alloc(footerLength + 12);
-      if (readSync(fd, framed, 4, footerLength + 8, size - 8 - footerLength) !== footerLength + 8) return { ok: false, reason: 'short read' };
+      if (readSync(fd, framed, 4, footerLength + 8, size - 8 - footerLength) !== footerLength + 8)
+        return { ok: false, reason: 'short read' };
     }
     framed.writeUInt32LE(MAGIC, 0);
     try {

@@ -61,8 +61,7 @@ function checkFile(file: string, table: string, id: string, level: CheckLevel): 
 
 /** The state of one trial, with the status of a complete one (what a runner skipping it reports). */
 export type TrialCheck =
-  | { state: 'absent' | 'incomplete' | 'failed' }
-  | { state: 'complete'; status: 'ok' | 'diverged' };
+  { state: 'absent' | 'incomplete' | 'failed' } | { state: 'complete'; status: 'ok' | 'diverged' };
 
 export interface TrialCheckOptions {
   /** Default `checksum`. */
@@ -100,8 +99,11 @@ export function checkTrial(runDir: string, trialId: string, options: TrialCheckO
   if (generation !== undefined) {
     const compacted = compactedTrials(generationDir(runDir, generation)).get(trialId);
     if (compacted) {
-      if (options.damagedParts?.size && partOf(runDir, generation, trialId, options.damagedParts)) return { state: 'incomplete' };
-      return checkAnalytic(compacted.analyticId) ? { state: 'complete', status: compacted.status } : { state: 'incomplete' };
+      if (options.damagedParts?.size && partOf(runDir, generation, trialId, options.damagedParts))
+        return { state: 'incomplete' };
+      return checkAnalytic(compacted.analyticId)
+        ? { state: 'complete', status: compacted.status }
+        : { state: 'incomplete' };
     }
   }
   const has = (table: string): boolean => options.present?.get(table)?.has(trialId) ?? existsSync(file(table));

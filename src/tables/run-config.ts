@@ -51,7 +51,13 @@ function readRunConfig(ref: RunConfigRef): { file: string; text: string; key: st
     text = readFileSync(file, 'utf8');
   } catch {
     throw new ConfigError([
-      { file, line: 1, column: 1, path: '', message: 'the run folder has no config.yaml (it is written when a sweep is launched)' },
+      {
+        file,
+        line: 1,
+        column: 1,
+        path: '',
+        message: 'the run folder has no config.yaml (it is written when a sweep is launched)',
+      },
     ]);
   }
   const key = `${createHash('sha256').update(text).digest('hex')}\0${ref.configDir}`;

@@ -19,19 +19,12 @@
  */
 import * as arrow from 'apache-arrow';
 import { PARAMETERS, type TrialParams } from '../config/parameters.js';
-import type {
-  AnalyticRow,
-  CurveRow,
-  KernelRow,
-  ModeRow,
-  PredictionRow,
-  SpectrumRow,
-  TrialRow,
-} from './rows.js';
+import type { AnalyticRow, CurveRow, KernelRow, ModeRow, PredictionRow, SpectrumRow, TrialRow } from './rows.js';
 import { NTK_SWEEP_VERSION } from './versions.js';
 
 /** How a column is stored. */
-export type ColumnKind = 'int32' | 'int64' | 'float64' | 'utf8' | 'dict' | 'timestamp_ms' | 'list_float32' | 'list_float64';
+export type ColumnKind =
+  'int32' | 'int64' | 'float64' | 'utf8' | 'dict' | 'timestamp_ms' | 'list_float32' | 'list_float64';
 
 /** One column: its kind and whether it may hold nulls. */
 export interface Column<K extends ColumnKind = ColumnKind, N extends boolean = boolean> {
@@ -40,16 +33,23 @@ export interface Column<K extends ColumnKind = ColumnKind, N extends boolean = b
 }
 
 /** The column kinds a field of TypeScript type `T` may be stored as. */
-type KindsFor<T> = [T] extends [string] ? 'utf8' | 'dict'
-  : [T] extends [number] ? 'int32' | 'int64' | 'float64'
-  : [T] extends [Date] ? 'timestamp_ms'
-  : [T] extends [Float32Array] ? 'list_float32'
-  : [T] extends [Float64Array] ? 'list_float64'
-  : never;
+type KindsFor<T> = [T] extends [string]
+  ? 'utf8' | 'dict'
+  : [T] extends [number]
+    ? 'int32' | 'int64' | 'float64'
+    : [T] extends [Date]
+      ? 'timestamp_ms'
+      : [T] extends [Float32Array]
+        ? 'list_float32'
+        : [T] extends [Float64Array]
+          ? 'list_float64'
+          : never;
 
 /** A column per field of row type `R`, nullable exactly where the field admits null. */
 export type Columns<R> = {
-  readonly [F in keyof R]-?: null extends R[F] ? Column<KindsFor<NonNullable<R[F]>>, true> : Column<KindsFor<R[F]>, false>;
+  readonly [F in keyof R]-?: null extends R[F]
+    ? Column<KindsFor<NonNullable<R[F]>>, true>
+    : Column<KindsFor<R[F]>, false>;
 };
 
 const col = <K extends ColumnKind>(kind: K): Column<K, false> => ({ kind, nullable: false });

@@ -29,7 +29,12 @@ export function ensureDir(dir: string): void {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'no permission' : code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : (e as Error).message;
+    const why =
+      code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? 'no permission'
+        : code === 'EEXIST' || code === 'ENOTDIR'
+          ? 'a file is in the way'
+          : (e as Error).message;
     throw new OutputError(`cannot create the folder ${dir}: ${why}`);
   }
 }

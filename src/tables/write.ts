@@ -40,7 +40,12 @@ function isIntact(file: string): boolean {
   return found.ok && verifyParquetChecksum(file, found.metadata).ok !== false;
 }
 
-function encode<T extends TableName>(table: T, rows: readonly RowsOf[T][], meta: Record<string, string>, params?: TrialParams): Uint8Array {
+function encode<T extends TableName>(
+  table: T,
+  rows: readonly RowsOf[T][],
+  meta: Record<string, string>,
+  params?: TrialParams,
+): Uint8Array {
   return arrowToParquet(makeTable(table, rows, meta, params));
 }
 
@@ -61,7 +66,8 @@ function checkRowsBelong(tables: TrialTables): void {
     if (i >= 0) throw new RangeError(`${t} row ${i} has trial_id ${tables[t][i].trial_id}, not ${id}`);
   }
   const aid = tables.trials.analytic_id;
-  if (tables.analytic.length > 0 && aid === null) throw new RangeError(`trial ${id} has analytic rows but no analytic_id`);
+  if (tables.analytic.length > 0 && aid === null)
+    throw new RangeError(`trial ${id} has analytic rows but no analytic_id`);
   const j = tables.analytic.findIndex((r) => r.analytic_id !== aid);
   if (j >= 0) throw new RangeError(`analytic row ${j} has analytic_id ${tables.analytic[j].analytic_id}, not ${aid}`);
 }
@@ -88,7 +94,6 @@ function removeMarker(genDir: string, trialId: string): void {
   syncDir(path.join(genDir, 'trials'));
 }
 
-
 /**
  * Writes one trial's tables to `RUN/<table>/<trial_id>.parquet` (and its analytic rows to
  * `RUN/analytic/<analytic_id>.parquet` unless an intact file is there already), `trials` last.
@@ -100,7 +105,8 @@ function removeMarker(genDir: string, trialId: string): void {
 export async function writeTrialTables(runDir: string, tables: TrialTables): Promise<void> {
   const row = tables.trials;
   checkId('trial_id', row.trial_id);
-  if (row.status === 'failed') throw new RangeError(`trial ${row.trial_id} has status failed: write it with writeFailedTrial`);
+  if (row.status === 'failed')
+    throw new RangeError(`trial ${row.trial_id} has status failed: write it with writeFailedTrial`);
   if (row.analytic_id !== null) checkId('analytic_id', row.analytic_id);
   checkRowsBelong(tables);
 
@@ -108,12 +114,17 @@ export async function writeTrialTables(runDir: string, tables: TrialTables): Pro
   // The trials row first: a parameter that does not fit its column is reported there, not in a sibling.
   const trialsBytes = encode('trials', [row], trialsMeta(row));
   const params = trialParamsOfRow(row);
-  const siblings = SIBLING_TABLES.map((t) => ({ table: t, bytes: encode(t, tables[t] as RowsOf[typeof t][], idMeta, params) }));
+  const siblings = SIBLING_TABLES.map((t) => ({
+    table: t,
+    bytes: encode(t, tables[t] as RowsOf[typeof t][], idMeta, params),
+  }));
   const analytic = row.analytic_id === null ? undefined : analyticFile(runDir, row.analytic_id);
   let analyticBytes: Uint8Array | undefined;
   if (analytic !== undefined && !isIntact(analytic)) {
     if (tables.analytic.length === 0) {
-      throw new RangeError(`trial ${row.trial_id}: the analytic rows of ${row.analytic_id} are neither given nor in ${path.dirname(analytic)}`);
+      throw new RangeError(
+        `trial ${row.trial_id}: the analytic rows of ${row.analytic_id} are neither given nor in ${path.dirname(analytic)}`,
+      );
     }
     analyticBytes = encode('analytic', tables.analytic, { [META.id]: row.analytic_id! });
   }
@@ -125,7 +136,10 @@ export async function writeTrialTables(runDir: string, tables: TrialTables): Pro
   try {
     ensureDir(tmpDir(runDir));
     const written = await Promise.all([
-      ...siblings.map(async (sib) => ({ table: sib.table as string, tmp: await writeTempFile(runDir, sib.table, sib.bytes) })),
+      ...siblings.map(async (sib) => ({
+        table: sib.table as string,
+        tmp: await writeTempFile(runDir, sib.table, sib.bytes),
+      })),
       (async () => ({ table: 'trials', tmp: await writeTempFile(runDir, 'trials', trialsBytes) }))(),
     ]);
     temps.push(...written);
@@ -159,7 +173,8 @@ export async function writeTrialTables(runDir: string, tables: TrialTables): Pro
  */
 export async function writeFailedTrial(runDir: string, row: TrialRow): Promise<void> {
   checkId('trial_id', row.trial_id);
-  if (row.status !== 'failed') throw new RangeError(`writeFailedTrial: trial ${row.trial_id} has status ${row.status}, not failed`);
+  if (row.status !== 'failed')
+    throw new RangeError(`writeFailedTrial: trial ${row.trial_id} has status ${row.status}, not failed`);
   const bytes = encode('trials', [row], trialsMeta(row));
   await ensureGenerations(runDir);
   ensureDir(tmpDir(runDir));

@@ -23,7 +23,11 @@ export interface AnalyticPart {
   etaCrit: number;
 }
 
-export async function computeAnalyticPart(spec: MlpSpec, data: Dataset, opts: { testTest: boolean }): Promise<AnalyticPart> {
+export async function computeAnalyticPart(
+  spec: MlpSpec,
+  data: Dataset,
+  opts: { testTest: boolean },
+): Promise<AnalyticPart> {
   // One recursion per split gives K and Θ together; split them into the two kernel sets.
   const both = new Map<Mat, { nngp: Mat; ntk: Mat }>();
   const ntk = await splitKernels(data, (x1, x2) => {
@@ -45,5 +49,8 @@ export async function computeAnalyticPart(spec: MlpSpec, data: Dataset, opts: { 
 
 /** The rows of the `analytic` table: NTK then NNGP, each split in order. */
 export function analyticRows(analyticId: string, part: AnalyticPart): AnalyticRow[] {
-  return [...analyticKernelRows(analyticId, 'analytic_ntk', part.ntk), ...analyticKernelRows(analyticId, 'analytic_nngp', part.nngp)];
+  return [
+    ...analyticKernelRows(analyticId, 'analytic_ntk', part.ntk),
+    ...analyticKernelRows(analyticId, 'analytic_nngp', part.nngp),
+  ];
 }

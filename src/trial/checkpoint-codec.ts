@@ -131,7 +131,14 @@ const curveRow = z.strictObject({
   pred_gap_analytic_rel: nullableNum,
   pred_gap_linear_rel: nullableNum,
 });
-const kernelRow = z.strictObject({ trial_id: z.string(), step: int, kind: z.literal('empirical'), split, row: int, values: span });
+const kernelRow = z.strictObject({
+  trial_id: z.string(),
+  step: int,
+  kind: z.literal('empirical'),
+  split,
+  row: int,
+  values: span,
+});
 const predictionRow = z.strictObject({
   trial_id: z.string(),
   step: int,
@@ -144,8 +151,21 @@ const predictionRow = z.strictObject({
   f_ensemble_mean: nullableNum,
   f_ensemble_var: nullableNum,
 });
-const spectrumRow = z.strictObject({ trial_id: z.string(), step: int, kind: z.enum(['empirical', 'analytic_ntk']), rank: int, eigenvalue: num });
-const modeRow = z.strictObject({ trial_id: z.string(), step: int, rank: int, eigenvalue: num, residual: num, predicted: num });
+const spectrumRow = z.strictObject({
+  trial_id: z.string(),
+  step: int,
+  kind: z.enum(['empirical', 'analytic_ntk']),
+  rank: int,
+  eigenvalue: num,
+});
+const modeRow = z.strictObject({
+  trial_id: z.string(),
+  step: int,
+  rank: int,
+  eigenvalue: num,
+  residual: num,
+  predicted: num,
+});
 
 const checkpointDoc = z.strictObject({
   format: z.literal(CHECKPOINT_FORMAT),
@@ -176,10 +196,14 @@ export function decodeCheckpoint(doc: unknown, arrays: Uint8Array): TrialCheckpo
     const first = r.error.issues[0];
     throw new CheckpointError(`the checkpoint's JSON is not a checkpoint: ${first.path.join('.')}: ${first.message}`);
   }
-  if (arrays.byteLength % 4 !== 0) throw new CheckpointError(`the checkpoint's arrays have ${arrays.byteLength} bytes, not a whole number of float32`);
+  if (arrays.byteLength % 4 !== 0)
+    throw new CheckpointError(`the checkpoint's arrays have ${arrays.byteLength} bytes, not a whole number of float32`);
   const buf = fromLittleEndian(arrays);
   const take = ([offset, length]: Span): Float32Array => {
-    if (offset + length > buf.length) throw new CheckpointError(`an array at [${offset}, ${offset + length}) lies outside the ${buf.length} values stored`);
+    if (offset + length > buf.length)
+      throw new CheckpointError(
+        `an array at [${offset}, ${offset + length}) lies outside the ${buf.length} values stored`,
+      );
     return buf.slice(offset, offset + length);
   };
   const d = r.data;
@@ -189,7 +213,13 @@ export function decodeCheckpoint(doc: unknown, arrays: Uint8Array): TrialCheckpo
     step: d.step,
     weights: d.weights.map(take),
     biases: d.biases.map(take),
-    rows: { curves: d.rows.curves, kernels, predictions: d.rows.predictions, spectra: d.rows.spectra, modes: d.rows.modes },
+    rows: {
+      curves: d.rows.curves,
+      kernels,
+      predictions: d.rows.predictions,
+      spectra: d.rows.spectra,
+      modes: d.rows.modes,
+    },
     startedAt: new Date(d.started_at),
     wallS: d.wall_s,
     attempt: d.attempt,

@@ -32,7 +32,11 @@ const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest(
 
 /** What checkpoint.json holds around the encoded checkpoint: the buffer it belongs with. */
 const indexSchema = z.strictObject({
-  arrays: z.strictObject({ file: z.string().regex(BUFFER), bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  arrays: z.strictObject({
+    file: z.string().regex(BUFFER),
+    bytes: z.number().int().nonnegative(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  }),
   checkpoint: z.unknown(),
 });
 
@@ -89,12 +93,14 @@ export async function loadCheckpoint(runDir: string, trialId: string): Promise<C
     } catch (e) {
       throw new CheckpointError(`cannot read its arrays ${file}: ${(e as Error).message}`);
     }
-    if (arrays.byteLength !== bytes || sha256(arrays) !== sum) throw new CheckpointError(`its arrays ${file} are damaged (length or SHA-256 differ)`);
+    if (arrays.byteLength !== bytes || sha256(arrays) !== sum)
+      throw new CheckpointError(`its arrays ${file} are damaged (length or SHA-256 differ)`);
     const checkpoint = decodeCheckpoint(index.data.checkpoint, arrays);
     if (checkpoint.trialId !== trialId) throw new CheckpointError(`it belongs to trial ${checkpoint.trialId}`);
     return { state: 'ok', checkpoint };
   } catch (e) {
-    if (e instanceof CheckpointError) return { state: 'corrupt', reason: `checkpoint of trial ${trialId} unusable: ${e.message}` };
+    if (e instanceof CheckpointError)
+      return { state: 'corrupt', reason: `checkpoint of trial ${trialId} unusable: ${e.message}` };
     throw e;
   }
 }

@@ -52,7 +52,8 @@ export function checkpointInterval(checkpointEvery: number | undefined, logEvery
   return Math.ceil(checkpointEvery / logEvery) * logEvery;
 }
 
-const finiteOrNull = (v: number | null | undefined): number | null => (v !== null && v !== undefined && Number.isFinite(v) ? v : null);
+const finiteOrNull = (v: number | null | undefined): number | null =>
+  v !== null && v !== undefined && Number.isFinite(v) ? v : null;
 
 /** Throws a {@link CheckpointError} unless `ckpt` can resume this trial. */
 export function checkResume(ckpt: TrialCheckpoint, trialId: string, spec: MlpSpec, config: SweepConfig): void {
@@ -61,15 +62,28 @@ export function checkResume(ckpt: TrialCheckpoint, trialId: string, spec: MlpSpe
   };
   if (ckpt.trialId !== trialId) bad(`it belongs to trial ${ckpt.trialId}`);
   const { steps, logEvery } = config.train;
-  if (!Number.isInteger(ckpt.step) || ckpt.step < 0 || ckpt.step > steps || (ckpt.step % logEvery !== 0 && ckpt.step !== steps)) {
+  if (
+    !Number.isInteger(ckpt.step) ||
+    ckpt.step < 0 ||
+    ckpt.step > steps ||
+    (ckpt.step % logEvery !== 0 && ckpt.step !== steps)
+  ) {
     bad(`step ${ckpt.step} is not a logged step of a ${steps}-step run`);
   }
   const sizes = layerSizes(spec);
-  if (ckpt.weights.length !== spec.depth + 1 || ckpt.biases.length !== spec.depth + 1) bad('it has another number of layers');
+  if (ckpt.weights.length !== spec.depth + 1 || ckpt.biases.length !== spec.depth + 1)
+    bad('it has another number of layers');
   for (let l = 0; l <= spec.depth; l++) {
-    if (ckpt.weights[l].length !== sizes[l] * sizes[l + 1] || ckpt.biases[l].length !== sizes[l + 1]) bad(`layer ${l} has another size`);
+    if (ckpt.weights[l].length !== sizes[l] * sizes[l + 1] || ckpt.biases[l].length !== sizes[l + 1])
+      bad(`layer ${l} has another size`);
   }
-  const rows = [...ckpt.rows.curves, ...ckpt.rows.kernels, ...ckpt.rows.predictions, ...ckpt.rows.spectra, ...ckpt.rows.modes];
+  const rows = [
+    ...ckpt.rows.curves,
+    ...ckpt.rows.kernels,
+    ...ckpt.rows.predictions,
+    ...ckpt.rows.spectra,
+    ...ckpt.rows.modes,
+  ];
   if (rows.some((r) => r.step >= ckpt.step)) bad(`it holds rows of step ${ckpt.step} or later`);
 }
 
@@ -111,14 +125,21 @@ export async function computeTrial(config: SweepConfig, opts: ComputeTrialOption
     : undefined;
   // Θ̂₀ on train/test (the reference of kernel_drift, the linearised network, the initial-kernel
   // regression); with the probe splits too when step 0 is a snapshot, so that snapshot reuses it.
-  const theta0 = await clock.time('snapshots', () => splitKernels(snapshotSet.has(0) ? data : dataNoProbe, empirical(params0)));
+  const theta0 = await clock.time('snapshots', () =>
+    splitKernels(snapshotSet.has(0) ? data : dataNoProbe, empirical(params0)),
+  );
 
   // ---- linearised predictions ----------------------------------------------------------------
   const logSteps = loggedSteps(steps, logEvery).filter((t) => t >= startStep);
   const testOf = (theta: SplitKernels) => (hasTest ? { thetaTestTrain: theta.test!, fTest0: out0.test! } : undefined);
   const { linAnalytic, linEmpirical, ensemble } = await clock.time('predictions', () => {
     if (!config.ntk.predictions) return {};
-    const linEmpirical = new LinearPredictions(gdPredictor(theta0.train, data.yTrain, lr), out0.train, testOf(theta0), logSteps);
+    const linEmpirical = new LinearPredictions(
+      gdPredictor(theta0.train, data.yTrain, lr),
+      out0.train,
+      testOf(theta0),
+      logSteps,
+    );
     if (!analytic) return { linEmpirical };
     const linAnalytic = new LinearPredictions(
       gdPredictor(analytic.ntk.train, data.yTrain, lr, { eigen: analytic.eigen }),
@@ -166,14 +187,23 @@ export async function computeTrial(config: SweepConfig, opts: ComputeTrialOption
         step: t,
         weights: params.weights,
         biases: params.biases,
-        rows: { curves: [...rows.curves], kernels: [...rows.kernels], predictions: [...rows.predictions], spectra: [...rows.spectra], modes: [...rows.modes] },
+        rows: {
+          curves: [...rows.curves],
+          kernels: [...rows.kernels],
+          predictions: [...rows.predictions],
+          spectra: [...rows.spectra],
+          modes: [...rows.modes],
+        },
         startedAt,
         wallS: elapsed(),
         attempt,
       };
       await clock.time('checkpoints', () => opts.onCheckpoint!(ckpt));
     }
-    const { out, changes } = await clock.time('metrics', async () => ({ out: await netOutputs(params, data), changes: parameterChanges(params0, params) }));
+    const { out, changes } = await clock.time('metrics', async () => ({
+      out: await netOutputs(params, data),
+      changes: parameterChanges(params0, params),
+    }));
     const state: StepState = { step: t, out, changes, finite: Number.isFinite(changes.total) };
     const isSnapshot = snapshotSet.has(t);
     // The last step always gets train/test kernels: the final kernel metrics and the after-kernel need them.
@@ -193,7 +223,9 @@ export async function computeTrial(config: SweepConfig, opts: ComputeTrialOption
       });
     }
     if (state.finite && isSnapshot && hasTest) {
-      rows.predictions.push(...predictionRows(trialId, t, data, out.test!, linAnalytic?.at(t), linEmpirical?.at(t), ensemble));
+      rows.predictions.push(
+        ...predictionRows(trialId, t, data, out.test!, linAnalytic?.at(t), linEmpirical?.at(t), ensemble),
+      );
     }
     if (logSet.has(t)) pending = state;
   };
@@ -205,7 +237,8 @@ export async function computeTrial(config: SweepConfig, opts: ComputeTrialOption
     pending = undefined;
     await clock.time('metrics', () => {
       rows.curves.push(curveRow(trialId, entry, state, data, linAnalytic?.at(t), linEmpirical?.at(t)));
-      if (analytic && state.finite) rows.modes.push(...modeRows(trialId, t, analytic, r0, residual(state.out.train, data.yTrain), lr));
+      if (analytic && state.finite)
+        rows.modes.push(...modeRows(trialId, t, analytic, r0, residual(state.out.train, data.yTrain), lr));
     });
     if (opts.onProgress) await opts.onProgress(t, steps);
   };
@@ -230,7 +263,8 @@ export async function computeTrial(config: SweepConfig, opts: ComputeTrialOption
   const regressions = await clock.time('predictions', () => ({
     initial: hasTest ? regressionTestLoss(theta0.train, theta0.test!, data.yTrain, data.yTest) : null,
     after: ok && hasTest && thetaT ? regressionTestLoss(thetaT.train, thetaT.test!, data.yTrain, data.yTest) : null,
-    analytic: analytic && hasTest ? regressionTestLoss(analytic.ntk.train, analytic.ntk.test!, data.yTrain, data.yTest) : null,
+    analytic:
+      analytic && hasTest ? regressionTestLoss(analytic.ntk.train, analytic.ntk.test!, data.yTrain, data.yTest) : null,
   }));
   const last = rows.curves[rows.curves.length - 1] as CurveRow | undefined;
   const lastKernel = ok && last?.step === steps ? last : undefined;

@@ -43,14 +43,25 @@ export function empiricalKernelRows(trialId: string, step: number, kernels: Spli
     const k = kernels[split];
     if (!k) continue;
     for (let r = 0; r < k.rows; r++) {
-      rows.push({ trial_id: trialId, step, kind: 'empirical', split, row: r, values: Float32Array.from(k.data.subarray(r * k.cols, (r + 1) * k.cols)) });
+      rows.push({
+        trial_id: trialId,
+        step,
+        kind: 'empirical',
+        split,
+        row: r,
+        values: Float32Array.from(k.data.subarray(r * k.cols, (r + 1) * k.cols)),
+      });
     }
   }
   return rows;
 }
 
 /** Analytic kernel rows (float64) of one kind. */
-export function analyticKernelRows(analyticId: string, kind: AnalyticRow['kind'], kernels: SplitKernels): AnalyticRow[] {
+export function analyticKernelRows(
+  analyticId: string,
+  kind: AnalyticRow['kind'],
+  kernels: SplitKernels,
+): AnalyticRow[] {
   const rows: AnalyticRow[] = [];
   for (const split of SPLIT_ORDER) {
     const k = kernels[split];

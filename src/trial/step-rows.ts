@@ -61,7 +61,8 @@ export function curveRow(
   em: LinearOutputs | undefined,
 ): CurveRow {
   const hasTest = data.xTest.rows > 0;
-  const gap = (lin: LinearOutputs | undefined) => (s.finite && lin?.test && s.out.test ? predGap(s.out.test, lin.test) : undefined);
+  const gap = (lin: LinearOutputs | undefined) =>
+    s.finite && lin?.test && s.out.test ? predGap(s.out.test, lin.test) : undefined;
   const gapA = gap(an);
   const gapE = gap(em);
   return {
@@ -90,7 +91,12 @@ export function curveRow(
 }
 
 /** Top eigenvalues of the empirical kernel (when finite) and of Θ_∞, beside each other at every snapshot. */
-export function spectrumRows(trialId: string, step: number, empiricalTrain: Mat | undefined, analytic: AnalyticPart | undefined): SpectrumRow[] {
+export function spectrumRows(
+  trialId: string,
+  step: number,
+  empiricalTrain: Mat | undefined,
+  analytic: AnalyticPart | undefined,
+): SpectrumRow[] {
   const rows: SpectrumRow[] = [];
   const push = (kind: SpectrumRow['kind'], top: Float64Array): void => {
     top.forEach((eigenvalue, rank) => rows.push({ trial_id: trialId, step, kind, rank, eigenvalue }));
@@ -102,10 +108,23 @@ export function spectrumRows(trialId: string, step: number, empiricalTrain: Mat 
 
 /** The residual on the top eigenvectors of Θ_∞ at step t beside (1 − ηλ_i/N)^t times its size at step 0. */
 export function modeRows(trialId: string, t: number, analytic: AnalyticPart, r0: Mat, rt: Mat, lr: number): ModeRow[] {
-  const series = t === 0 ? [{ step: 0, residual: r0 }] : [{ step: 0, residual: r0 }, { step: t, residual: rt }];
+  const series =
+    t === 0
+      ? [{ step: 0, residual: r0 }]
+      : [
+          { step: 0, residual: r0 },
+          { step: t, residual: rt },
+        ];
   return residualModeTable(analytic.eigen, series, lr, MODES_TOP)
     .filter((m) => m.step === t)
-    .map((m) => ({ trial_id: trialId, step: t, rank: m.mode, eigenvalue: m.eigenvalue, residual: m.observed, predicted: m.predicted }));
+    .map((m) => ({
+      trial_id: trialId,
+      step: t,
+      rank: m.mode,
+      eigenvalue: m.eigenvalue,
+      residual: m.observed,
+      predicted: m.predicted,
+    }));
 }
 
 /** One row per test point and output at a snapshot step: y, the network, the linearised networks, the ensemble. */

@@ -22,7 +22,8 @@ import type { RunTrialInput, RunTrialResult } from '../../workflows/shared.js';
 import { FIXTURES } from '../integration/helpers/cli.js';
 
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-const mockEnv = (info: ConstructorParameters<typeof MockActivityEnvironment>[0] = {}) => new MockActivityEnvironment(info, { logger: quiet });
+const mockEnv = (info: ConstructorParameters<typeof MockActivityEnvironment>[0] = {}) =>
+  new MockActivityEnvironment(info, { logger: quiet });
 
 describe('the runTrial activity on an executor pool', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ntk-act-pool-'));
@@ -40,7 +41,13 @@ describe('the runTrial activity on an executor pool', () => {
     const plan = planFromConfig(path.join(FIXTURES, 'tiny.yaml'));
     await writeLaunchFiles(plan);
     points = expandGrid(plan.loaded);
-    input = (i) => ({ runDir: plan.runDir, configDir: plan.configDir, index: i, trialId: points[i].trialId, checkpointEvery: 10 });
+    input = (i) => ({
+      runDir: plan.runDir,
+      configDir: plan.configDir,
+      index: i,
+      trialId: points[i].trialId,
+      checkpointEvery: 10,
+    });
     await pool.ready();
   });
   after(async () => {
@@ -58,7 +65,10 @@ describe('the runTrial activity on an executor pool', () => {
       if (d.step >= 20) env.cancel();
     });
     await assert.rejects(env.run(acts.runTrial, input(3)), (e: unknown) => e instanceof CancelledFailure);
-    assert.ok(beats.some((b) => b.trialId === points[3].trialId && b.steps === 40 && b.step >= 20), JSON.stringify(beats));
+    assert.ok(
+      beats.some((b) => b.trialId === points[3].trialId && b.steps === 40 && b.step >= 20),
+      JSON.stringify(beats),
+    );
     assert.ok(Math.max(...beats.map((b) => b.step)) < 40, 'stopped before the end');
     assert.ok(existsSync(path.join(input(3).runDir, 'checkpoints', points[3].trialId, 'checkpoint.json')));
     const r: RunTrialResult = await mockEnv({ attempt: 2 }).run(acts.runTrial, input(3));
@@ -71,7 +81,10 @@ describe('the runTrial activity on an executor pool', () => {
       assert.ok(e instanceof ApplicationFailure);
       assert.equal(e.type, 'ExecutorDiedError');
       assert.equal(e.nonRetryable, false);
-      assert.match(e.message, new RegExp(`executor running trial ${victim} died \\(its thread exited with code 134\\)`));
+      assert.match(
+        e.message,
+        new RegExp(`executor running trial ${victim} died \\(its thread exited with code 134\\)`),
+      );
       return true;
     });
     const r: RunTrialResult = await mockEnv({ attempt: 2 }).run(acts.runTrial, input(4));

@@ -20,7 +20,8 @@ import { FIXTURES } from '../integration/helpers/cli.js';
 
 /** The activity's own failure logs are expected here. */
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-const mockEnv = (info: ConstructorParameters<typeof MockActivityEnvironment>[0] = {}) => new MockActivityEnvironment(info, { logger: quiet });
+const mockEnv = (info: ConstructorParameters<typeof MockActivityEnvironment>[0] = {}) =>
+  new MockActivityEnvironment(info, { logger: quiet });
 
 describe('the runTrial activity', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ntk-act-'));
@@ -33,7 +34,13 @@ describe('the runTrial activity', () => {
     const plan = planFromConfig(path.join(FIXTURES, 'tiny.yaml'));
     await writeLaunchFiles(plan);
     const point = expandGrid(plan.loaded)[5];
-    input = { runDir: plan.runDir, configDir: plan.configDir, index: point.index, trialId: point.trialId, checkpointEvery: 10 };
+    input = {
+      runDir: plan.runDir,
+      configDir: plan.configDir,
+      index: point.index,
+      trialId: point.trialId,
+      checkpointEvery: 10,
+    };
   });
   after(() => {
     process.chdir(cwd);
@@ -48,7 +55,10 @@ describe('the runTrial activity', () => {
       if (d.step >= 20) env.cancel();
     });
     await assert.rejects(env.run(acts.runTrial, input), (e: unknown) => e instanceof CancelledFailure);
-    assert.ok(beats.some((b) => b.trialId === input.trialId && b.steps === 40 && b.step >= 20), JSON.stringify(beats));
+    assert.ok(
+      beats.some((b) => b.trialId === input.trialId && b.steps === 40 && b.step >= 20),
+      JSON.stringify(beats),
+    );
     assert.ok(existsSync(path.join(input.runDir, 'checkpoints', input.trialId, 'checkpoint.json')));
     assert.equal(existsSync(path.join(input.runDir, 'trials', `${input.trialId}.parquet`)), false);
   });
@@ -70,7 +80,12 @@ describe('the runTrial activity', () => {
     const r: RunTrialResult = await mockEnv({ attempt: 1 }).run(acts.runTrial, input);
     assert.equal(r.skipped, true);
     assert.equal(r.stepsComputed, 0);
-    const page: PlanPageResult = await mockEnv().run(acts.planPage, { runDir: input.runDir, configDir: input.configDir, from: 0, limit: 8 });
+    const page: PlanPageResult = await mockEnv().run(acts.planPage, {
+      runDir: input.runDir,
+      configDir: input.configDir,
+      from: 0,
+      limit: 8,
+    });
     assert.equal(page.next, 8);
     assert.equal(page.trials.length, 7);
     assert.ok(!page.trials.some((t) => t.trialId === input.trialId));

@@ -19,25 +19,53 @@ const GOOD = 'x1,x2,y\n0.1,0.2,1\n0.3,0.4,2\n0.5,0.6,3\n0.7,0.8,4\n';
 
 /** Data file, config fields that differ from the default, and the exact message. */
 const CASES: { name: string; csv: string; features?: string; grid?: string; want: string[] }[] = [
-  { name: 'nan', csv: 'x1,x2,y\n0.1,0.2,1\nNaN,0.3,2\n0.5,0.6,3\n0.7,0.8,4\n', want: ["nan.csv:3:1: column 'x1': expected a finite number, found 'NaN'"] },
+  {
+    name: 'nan',
+    csv: 'x1,x2,y\n0.1,0.2,1\nNaN,0.3,2\n0.5,0.6,3\n0.7,0.8,4\n',
+    want: ["nan.csv:3:1: column 'x1': expected a finite number, found 'NaN'"],
+  },
   { name: 'empty', csv: '', want: ['empty.csv:1:1: the file is empty; expected a header row of column names'] },
-  { name: 'header-only', csv: 'x1,x2,y\n', want: ['header-only.csv:2:1: 0 data rows, but n_train + n_test = 3 + 1 = 4 are needed'] },
-  { name: 'cell', csv: 'x1,x2,y\n0.1,0.2,1\n0.1,abc,2\n0.5,0.6,3\n0.7,0.8,4\n', want: ["cell.csv:3:5: column 'x2': expected a finite number, found 'abc'"] },
+  {
+    name: 'header-only',
+    csv: 'x1,x2,y\n',
+    want: ['header-only.csv:2:1: 0 data rows, but n_train + n_test = 3 + 1 = 4 are needed'],
+  },
+  {
+    name: 'cell',
+    csv: 'x1,x2,y\n0.1,0.2,1\n0.1,abc,2\n0.5,0.6,3\n0.7,0.8,4\n',
+    want: ["cell.csv:3:5: column 'x2': expected a finite number, found 'abc'"],
+  },
   {
     name: 'feature',
     csv: GOOD,
     features: '[x1, x3]',
     want: ["feature.csv:1:1: the feature column 'x3' is not in the header (x1, x2, y) (did you mean 'x1'?)"],
   },
-  { name: 'huge', csv: 'x1,x2,y\n0.1,0.2,1\n0.1,0.3,2\n1e999,0.6,3\n0.7,0.8,4\n', want: ["huge.csv:4:1: column 'x1': expected a finite number, found '1e999'"] },
+  {
+    name: 'huge',
+    csv: 'x1,x2,y\n0.1,0.2,1\n0.1,0.3,2\n1e999,0.6,3\n0.7,0.8,4\n',
+    want: ["huge.csv:4:1: column 'x1': expected a finite number, found '1e999'"],
+  },
   {
     name: 'ragged',
     csv: 'x1,x2,y\n0.1,0.2,1\n0.1,0.3,2,9\n0.5,0.6\n0.7,0.8,4\n',
-    want: ['ragged.csv:3:11: malformed row: 4 cells, but the header has 3 columns', 'ragged.csv:4:8: malformed row: 2 cells, but the header has 3 columns'],
+    want: [
+      'ragged.csv:3:11: malformed row: 4 cells, but the header has 3 columns',
+      'ragged.csv:4:8: malformed row: 2 cells, but the header has 3 columns',
+    ],
   },
-  { name: 'short', csv: 'x1,x2,y\n0.1,0.2,1\n0.1,0.3,2\n', want: ['short.csv:4:1: 2 data rows, but n_train + n_test = 3 + 1 = 4 are needed'] },
+  {
+    name: 'short',
+    csv: 'x1,x2,y\n0.1,0.2,1\n0.1,0.3,2\n',
+    want: ['short.csv:4:1: 2 data rows, but n_train + n_test = 3 + 1 = 4 are needed'],
+  },
   // A grid axis over data files: every value is checked, not only the first.
-  { name: 'axis', csv: GOOD, grid: 'grid:\n  dataset.path: [axis.csv, nan.csv]\n', want: ["nan.csv:3:1: column 'x1': expected a finite number, found 'NaN'"] },
+  {
+    name: 'axis',
+    csv: GOOD,
+    grid: 'grid:\n  dataset.path: [axis.csv, nan.csv]\n',
+    want: ["nan.csv:3:1: column 'x1': expected a finite number, found 'NaN'"],
+  },
 ];
 
 function config(c: (typeof CASES)[number]): string {

@@ -70,7 +70,10 @@ test('new mtimes on unchanged sources keep the build; an edited, added or remove
 
   const extra = path.join(copy, 'src', 'extra.ts');
   writeFileSync(extra, 'export const x = 1;\n');
-  assert.equal(cli(['--help']).ran, 'ntk-sweep: running the sources through tsx (source files were added or removed since the build)');
+  assert.equal(
+    cli(['--help']).ran,
+    'ntk-sweep: running the sources through tsx (source files were added or removed since the build)',
+  );
   rmSync(extra);
   assert.equal(cli(['--help']).ran, 'ntk-sweep: running dist/ (compiled)');
 
@@ -83,16 +86,26 @@ test('new mtimes on unchanged sources keep the build; an edited, added or remove
 test('the compiled code finds the project root: its version, and the workflows a worker bundles and loads', async () => {
   const build = spawnSync(process.execPath, [path.join(copy, 'scripts', 'build.mjs')], { encoding: 'utf8' });
   assert.equal(build.status, 0, build.stderr);
-  assert.equal(cli(['-V']).stdout.trim(), (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
-  const { WORKFLOWS_PATH } = (await import(path.join(copy, 'dist', 'workers', 'workflow-bundle.js'))) as { WORKFLOWS_PATH: string };
+  assert.equal(
+    cli(['-V']).stdout.trim(),
+    (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+  );
+  const { WORKFLOWS_PATH } = (await import(path.join(copy, 'dist', 'workers', 'workflow-bundle.js'))) as {
+    WORKFLOWS_PATH: string;
+  };
   assert.equal(WORKFLOWS_PATH, path.join(copy, 'workflows', 'index.ts'));
-  const { PROJECT_ROOT } = (await import(path.join(copy, 'dist', 'orchestration', 'temporal-cli.js'))) as { PROJECT_ROOT: string };
+  const { PROJECT_ROOT } = (await import(path.join(copy, 'dist', 'orchestration', 'temporal-cli.js'))) as {
+    PROJECT_ROOT: string;
+  };
   assert.equal(PROJECT_ROOT, copy);
 
   // The bundle a worker run from dist/ loads, made afresh (an empty cache) by the SDK's webpack.
   const cache = path.join(copy, 'bundle-cache');
   const script = `const m = await import(${JSON.stringify(path.join(copy, 'dist', 'workers', 'workflow-bundle.js'))}); console.log(await m.workflowBundlePath());`;
-  const b = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NTK_SWEEP_CACHE_DIR: cache } });
+  const b = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, NTK_SWEEP_CACHE_DIR: cache },
+  });
   assert.equal(b.status, 0, b.stderr);
   const bundle = b.stdout.trim();
   assert.equal(path.dirname(bundle), path.join(cache, 'workflow-bundles'));

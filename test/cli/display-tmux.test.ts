@@ -75,27 +75,34 @@ function output(s: string): string[] {
   return lines.slice(from + 1, to < 0 ? undefined : to);
 }
 
-test('a sweep on a terminal: one bar, no planning frame, no Dawn text, nothing drawn after the final line', { skip }, async () => {
-  const screens = await watch(config('shown', 20));
-  const last = screens[screens.length - 1];
-  assert.match(last, new RegExp(`^${DONE} exit=0$`, 'm'), last);
-  for (const s of screens) {
-    assert.doesNotMatch(s, /\b0\/1 done|\[planning\]/, `a stale first frame:\n${s}`);
-    assert.doesNotMatch(s, /Couldn't load Vulkan|BackendVk|Warning:/, `Dawn's own text:\n${s}`);
-    const out = output(s);
-    const final = out.findIndex((l) => /^sweep shown-\w+ completed/.test(l));
-    if (final >= 0) assert.ok(!out.slice(final).some((l) => BAR.test(l)), `a frame after the final line:\n${s}`);
-  }
-  assert.ok(screens.some((s) => output(s).some((l) => BAR.test(l) && /\/6 done/.test(l))), 'the bar was shown');
-  const out = output(last);
-  assert.ok(!out.some((l) => BAR.test(l)), `the bar is erased at the end:\n${last}`);
-  // auto's choice, said once in our words (this machine has no Vulkan loader and no libtensorflow).
-  const skipped = out.filter((l) => /^webgpu skipped: /.test(l));
-  assert.equal(skipped.length, 1, last);
-  if (!/libvulkan/.test(execFileSync('sh', ['-c', 'ldconfig -p 2>/dev/null || true'], { encoding: 'utf8' }))) {
-    assert.equal(skipped[0], 'webgpu skipped: no Vulkan loader (libvulkan.so.1); using wasm');
-  }
-});
+test(
+  'a sweep on a terminal: one bar, no planning frame, no Dawn text, nothing drawn after the final line',
+  { skip },
+  async () => {
+    const screens = await watch(config('shown', 20));
+    const last = screens[screens.length - 1];
+    assert.match(last, new RegExp(`^${DONE} exit=0$`, 'm'), last);
+    for (const s of screens) {
+      assert.doesNotMatch(s, /\b0\/1 done|\[planning\]/, `a stale first frame:\n${s}`);
+      assert.doesNotMatch(s, /Couldn't load Vulkan|BackendVk|Warning:/, `Dawn's own text:\n${s}`);
+      const out = output(s);
+      const final = out.findIndex((l) => /^sweep shown-\w+ completed/.test(l));
+      if (final >= 0) assert.ok(!out.slice(final).some((l) => BAR.test(l)), `a frame after the final line:\n${s}`);
+    }
+    assert.ok(
+      screens.some((s) => output(s).some((l) => BAR.test(l) && /\/6 done/.test(l))),
+      'the bar was shown',
+    );
+    const out = output(last);
+    assert.ok(!out.some((l) => BAR.test(l)), `the bar is erased at the end:\n${last}`);
+    // auto's choice, said once in our words (this machine has no Vulkan loader and no libtensorflow).
+    const skipped = out.filter((l) => /^webgpu skipped: /.test(l));
+    assert.equal(skipped.length, 1, last);
+    if (!/libvulkan/.test(execFileSync('sh', ['-c', 'ldconfig -p 2>/dev/null || true'], { encoding: 'utf8' }))) {
+      assert.equal(skipped[0], 'webgpu skipped: no Vulkan loader (libvulkan.so.1); using wasm');
+    }
+  },
+);
 
 test('Ctrl-C during a sweep leaves a clean screen and prints the resume command', { skip }, async () => {
   let sent = false;
@@ -112,7 +119,10 @@ test('Ctrl-C during a sweep leaves a clean screen and prints the resume command'
   assert.ok(!out.some((l) => BAR.test(l)), `the bar is erased:\n${last}`);
   const stopped = out.findIndex((l) => /^stopped: /.test(l));
   assert.ok(stopped >= 0, last);
-  assert.ok(out.slice(stopped).some((l) => l.trim() === `ntk-sweep resume ${path.join(dir, 'runs', 'stopped')}`), last);
+  assert.ok(
+    out.slice(stopped).some((l) => l.trim() === `ntk-sweep resume ${path.join(dir, 'runs', 'stopped')}`),
+    last,
+  );
   // Nothing was drawn after the resume command, on any screen.
   for (const s of screens) {
     const o = output(s);

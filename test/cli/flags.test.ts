@@ -15,7 +15,20 @@ import { runCli } from './run-cli.js';
 
 after(removeTempFolders);
 
-const COMMANDS = ['kernel', 'report', 'validate', 'query', 'aggregate', 'trial', 'run', 'resume', 'status', 'cancel', 'pause', 'worker'];
+const COMMANDS = [
+  'kernel',
+  'report',
+  'validate',
+  'query',
+  'aggregate',
+  'trial',
+  'run',
+  'resume',
+  'status',
+  'cancel',
+  'pause',
+  'worker',
+];
 
 test('-h is --help and -V is --version (the version of package.json)', () => {
   const long = runCli(['--help']);
@@ -59,7 +72,11 @@ test('a numeric flag given a non-number names the flag and the text, exit 2', ()
   assert.equal(eq.stderr.trim(), "ntk-sweep: --interval: expected a number, found 'soon'");
   for (const c of ['kernel', 'trial', 'aggregate', 'worker']) {
     const help = runCli([c, '--help']).stdout;
-    assert.doesNotMatch(help, /--(width|depth|seed|lr|steps|resamples|concurrency|grace)\b[^\n]*\[string\]/, `${c}: numeric flags are numbers`);
+    assert.doesNotMatch(
+      help,
+      /--(width|depth|seed|lr|steps|resamples|concurrency|grace)\b[^\n]*\[string\]/,
+      `${c}: numeric flags are numbers`,
+    );
   }
 });
 
@@ -76,7 +93,10 @@ test('--json is --format json: the same output on validate and query, refused be
   const q2 = runCli(['query', run, sql, '--format=json']);
   assert.equal(q1.status, 0, q1.stderr);
   assert.equal(q1.stdout, q2.stdout);
-  assert.deepEqual((JSON.parse(q1.stdout) as { width: number }[]).map((r) => r.width), [32, 64]);
+  assert.deepEqual(
+    (JSON.parse(q1.stdout) as { width: number }[]).map((r) => r.width),
+    [32, 64],
+  );
 
   const both = runCli(['query', run, sql, '--json', '--format', 'csv']);
   assert.equal(both.status, 2);
@@ -87,7 +107,10 @@ test('an unreachable --address suggests the embedded server only to run (and res
   const address = `127.0.0.1:${await freePort()}`; // nothing listens there
   const run = runCli(['run', 'configs/quickstart.yaml', '--address', address]);
   assert.equal(run.status, 2, run.stderr);
-  assert.match(run.stderr, /cannot reach a Temporal server at 127\.0\.0\.1:\d+ .*, or leave out --address to use the embedded server/);
+  assert.match(
+    run.stderr,
+    /cannot reach a Temporal server at 127\.0\.0\.1:\d+ .*, or leave out --address to use the embedded server/,
+  );
   const status = runCli(['status', 'quickstart-0123abcd', '--address', address]);
   assert.equal(status.status, 2, status.stderr);
   assert.match(status.stderr, /cannot reach a Temporal server at /);

@@ -21,7 +21,10 @@ function fails(args: string[]): string[] {
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   assert.deepEqual(listing(dir), [], 'nothing written');
   assert.equal(r.stdout, '');
-  return r.stderr.trimEnd().split('\n').filter((l) => !l.startsWith('note: '));
+  return r.stderr
+    .trimEnd()
+    .split('\n')
+    .filter((l) => !l.startsWith('note: '));
 }
 
 test('malformed YAML and duplicate keys', () => {
@@ -52,14 +55,18 @@ test('non-positive width, depth and lr: in the config, in the grid, and as flags
     `${F}/non-positive.yaml:2:27: model.depth: expected a positive integer, found -1`,
     `${F}/non-positive.yaml:4:7: train.lr: expected a positive number, found -0.5`,
   ]);
-  assert.deepEqual(fails([`${F}/bad-grid.yaml`]), [`${F}/bad-grid.yaml:4:15: grid.width: expected a positive integer, found -128`]);
+  assert.deepEqual(fails([`${F}/bad-grid.yaml`]), [
+    `${F}/bad-grid.yaml:4:15: grid.width: expected a positive integer, found -128`,
+  ]);
   assert.deepEqual(fails([`${F}/tiny.yaml`, '--width', '0', '--depth', '-1', '--lr', '-0.5', '--steps', '-3']), [
     '--width: model.width: expected a positive integer, found 0',
     '--depth: model.depth: expected a positive integer, found -1',
     '--lr: train.lr: expected a positive number, found -0.5',
     '--steps: train.steps: expected a non-negative integer, found -3',
   ]);
-  assert.deepEqual(fails([`${F}/tiny.yaml`, '--width', '64.5']), ['--width: model.width: expected a positive integer, found 64.5']);
+  assert.deepEqual(fails([`${F}/tiny.yaml`, '--width', '64.5']), [
+    '--width: model.width: expected a positive integer, found 64.5',
+  ]);
 });
 
 test('missing, malformed and NaN-holding CSV files', () => {
@@ -70,7 +77,9 @@ test('missing, malformed and NaN-holding CSV files', () => {
   assert.deepEqual(fails([`${F}/malformed-csv.yaml`]), [
     `${F}/data/malformed.csv:3:8: malformed row: 2 cells, but the header has 3 columns`,
   ]);
-  assert.deepEqual(fails([`${F}/nan-csv.yaml`]), [`${F}/data/nan.csv:4:6: column 'x2': expected a finite number, found 'NaN'`]);
+  assert.deepEqual(fails([`${F}/nan-csv.yaml`]), [
+    `${F}/data/nan.csv:4:6: column 'x2': expected a finite number, found 'NaN'`,
+  ]);
 });
 
 test('bad command lines: unknown flag, a non-number for a numeric flag, unknown backend, missing config file, missing --out, unwritable output', () => {
@@ -79,7 +88,9 @@ test('bad command lines: unknown flag, a non-number for a numeric flag, unknown 
     "ntk-sweep: --steps: expected a number, found 'ten'",
     "ntk-sweep: --width: expected a number, found '6e'",
   ]);
-  assert.deepEqual(fails(['test/fixtures/cli/none.yaml']), ['test/fixtures/cli/none.yaml:1:1: cannot read the config: no such file']);
+  assert.deepEqual(fails(['test/fixtures/cli/none.yaml']), [
+    'test/fixtures/cli/none.yaml:1:1: cannot read the config: no such file',
+  ]);
   assert.deepEqual(fails([`${F}/tiny.yaml`, '--backend', 'gpu']), [
     'ntk-sweep: Invalid values:',
     '  Argument: backend, Given: "gpu", Choices: "auto", "webgpu", "tensorflow", "wasm", "cpu"',
@@ -87,12 +98,18 @@ test('bad command lines: unknown flag, a non-number for a numeric flag, unknown 
 
   const noOut = runCli(['kernel', `${F}/tiny.yaml`]);
   assert.equal(noOut.status, 2);
-  assert.equal(noOut.stderr.trim(), 'ntk-sweep kernel: --out FILE.parquet is required (or print JSON with --format json)');
+  assert.equal(
+    noOut.stderr.trim(),
+    'ntk-sweep kernel: --out FILE.parquet is required (or print JSON with --format json)',
+  );
 
   const dir = outDir();
   const missing = path.join(dir, 'no-such-folder', 'k.parquet');
   const r = runCli(['kernel', `${F}/tiny.yaml`, '--out', missing, '--backend', 'wasm']);
   assert.equal(r.status, 2);
-  assert.match(r.stderr, new RegExp(`cannot write ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the folder .* does not exist`));
+  assert.match(
+    r.stderr,
+    new RegExp(`cannot write ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the folder .* does not exist`),
+  );
   assert.deepEqual(listing(dir), []);
 });

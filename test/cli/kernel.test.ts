@@ -92,7 +92,10 @@ test('kernel --out writes Parquet: typed columns, analytic rows equal to the ana
   await selectBackend('wasm');
   const emp0 = await empiricalNtk(initParams(spec, 0), data.xTrain);
   const got0 = asMat(rowsOf(table, 'empirical', 0));
-  assert.ok(relFrobenius(got0, emp0) < 1e-6, `empirical step 0 differs from the direct computation by ${relFrobenius(got0, emp0)}`);
+  assert.ok(
+    relFrobenius(got0, emp0) < 1e-6,
+    `empirical step 0 differs from the direct computation by ${relFrobenius(got0, emp0)}`,
+  );
   const got10 = asMat(rowsOf(table, 'empirical', 10));
   assert.equal(got10.rows, N);
   const drift = relFrobenius(got10, got0);
@@ -103,7 +106,10 @@ test('kernel --out writes Parquet: typed columns, analytic rows equal to the ana
 
 test('kernel --format json prints the kernels in float64 and η_crit; no file is written', () => {
   const dir = outDir();
-  const r = runCli(['kernel', CONFIG, '--width', '64', '--seed', '1', '--backend', 'wasm', '--format', 'json'], 120_000);
+  const r = runCli(
+    ['kernel', CONFIG, '--width', '64', '--seed', '1', '--backend', 'wasm', '--format', 'json'],
+    120_000,
+  );
   assert.equal(r.status, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
   assert.deepEqual(listing(dir), []);
@@ -123,17 +129,37 @@ test('kernel --format json prints the kernels in float64 and η_crit; no file is
   const ntkRows = doc.rows.filter((x: { kind: string }) => x.kind === 'analytic_ntk');
   for (let i = 0; i < N; i++) {
     assert.equal(ntkRows[i].row, i);
-    for (let j = 0; j < N; j++) assert.ok(Math.abs(ntkRows[i].values[j] - analytic.ntk.data[i * N + j]) <= 1e-12 * Math.abs(analytic.ntk.data[i * N + j]) + 1e-15);
+    for (let j = 0; j < N; j++)
+      assert.ok(
+        Math.abs(ntkRows[i].values[j] - analytic.ntk.data[i * N + j]) <=
+          1e-12 * Math.abs(analytic.ntk.data[i * N + j]) + 1e-15,
+      );
   }
 });
 
 test('training above η_crit diverges: a warning with the step, exit 0, the step-0 rows only', () => {
   const dir = outDir();
   const out = path.join(dir, 'd.parquet');
-  const r = runCli(['kernel', CONFIG, '--width', '64', '--lr', '1000', '--steps', '20', '--backend', 'wasm', '--out', out]);
+  const r = runCli([
+    'kernel',
+    CONFIG,
+    '--width',
+    '64',
+    '--lr',
+    '1000',
+    '--steps',
+    '20',
+    '--backend',
+    'wasm',
+    '--out',
+    out,
+  ]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /warning: lr = 1000 is above the critical learning rate η_crit = 2N\/λ_max\(Θ∞\) = [\d.]+/);
-  assert.match(r.stderr, /warning: training diverged at step \d+ of 20 \(status diverged\); writing the step-0 kernels only/);
+  assert.match(
+    r.stderr,
+    /warning: training diverged at step \d+ of 20 \(status diverged\); writing the step-0 kernels only/,
+  );
   const table = parquetToKernelTable(readFileSync(out));
   assert.equal(table.numRows, 3 * 16);
   assert.deepEqual([...new Set(table.getChild('step')!.toArray())], [0]);

@@ -15,7 +15,9 @@ import { makeRunFolder, tinyConfig } from '../report/run-folder.js';
 after(removeTempFolders);
 
 const run = tempFolder('ntk-query-real-');
-await makeRunFolder(run, tinyConfig({ name: 'query-real', widths: [16, 64, 256], seeds: [0, 1] }), { via: 'in-process' });
+await makeRunFolder(run, tinyConfig({ name: 'query-real', widths: [16, 64, 256], seeds: [0, 1] }), {
+  via: 'in-process',
+});
 
 const json = <T>(sql: string): T[] => {
   const r = runCli(['query', run, sql, '--format', 'json']);
@@ -24,15 +26,30 @@ const json = <T>(sql: string): T[] => {
 };
 
 test('every table of a real run folder, the aggregation’s included, is a view', () => {
-  const views = json<{ view_name: string }>('SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1').map((v) => v.view_name);
-  assert.deepEqual(views, ['analytic', 'curves', 'fits', 'kernels', 'modes', 'predictions', 'spectra', 'summary', 'trials']);
+  const views = json<{ view_name: string }>('SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1').map(
+    (v) => v.view_name,
+  );
+  assert.deepEqual(views, [
+    'analytic',
+    'curves',
+    'fits',
+    'kernels',
+    'modes',
+    'predictions',
+    'spectra',
+    'summary',
+    'trials',
+  ]);
 });
 
 test('trials and kernel rows come out as the files hold them', async () => {
   const trials = await readTable(run, 'trials');
   const want = new Map<string, number>();
-  for (let i = 0; i < trials.numRows; i++) want.set(String(trials.getChild('trial_id')!.get(i)), trials.getChild('final_kernel_rel_err')!.get(i) as number);
-  const got = json<{ trial_id: string; width: number; final_kernel_rel_err: number }>('SELECT trial_id, width, final_kernel_rel_err FROM trials');
+  for (let i = 0; i < trials.numRows; i++)
+    want.set(String(trials.getChild('trial_id')!.get(i)), trials.getChild('final_kernel_rel_err')!.get(i) as number);
+  const got = json<{ trial_id: string; width: number; final_kernel_rel_err: number }>(
+    'SELECT trial_id, width, final_kernel_rel_err FROM trials',
+  );
   assert.equal(got.length, 6);
   for (const g of got) assert.equal(g.final_kernel_rel_err, want.get(g.trial_id));
 
@@ -51,7 +68,8 @@ test('the summary’s mean kernel error at step 0 is the mean over seeds of the 
   const curves = await readTable(run, 'curves');
   const trials = await readTable(run, 'trials');
   const widthOf = new Map<string, number>();
-  for (let i = 0; i < trials.numRows; i++) widthOf.set(String(trials.getChild('trial_id')!.get(i)), trials.getChild('width')!.get(i) as number);
+  for (let i = 0; i < trials.numRows; i++)
+    widthOf.set(String(trials.getChild('trial_id')!.get(i)), trials.getChild('width')!.get(i) as number);
   const sums = new Map<number, number[]>();
   for (let i = 0; i < curves.numRows; i++) {
     if (curves.getChild('step')!.get(i) !== 0) continue;
@@ -61,7 +79,14 @@ test('the summary’s mean kernel error at step 0 is the mean over seeds of the 
   const rows = json<{ width: number; n: number; mean: number }>(
     "SELECT width, n, mean FROM summary WHERE source = 'curves' AND metric = 'kernel_rel_err' AND step = 0 ORDER BY width",
   );
-  assert.deepEqual(rows.map((r) => [r.width, r.n]), [[16, 2], [64, 2], [256, 2]]);
+  assert.deepEqual(
+    rows.map((r) => [r.width, r.n]),
+    [
+      [16, 2],
+      [64, 2],
+      [256, 2],
+    ],
+  );
   for (const r of rows) {
     const xs = sums.get(r.width)!;
     assert.ok(Math.abs(r.mean - xs.reduce((a, b) => a + b, 0) / xs.length) < 1e-15);

@@ -34,18 +34,30 @@ function folderHash(dir: string): string {
 }
 
 const ESCAPES: { sql: string; why: RegExp; format?: string }[] = [
-  { sql: `COPY trials TO '${path.join(run, 'trials', 'evil.parquet')}' (FORMAT parquet)`, why: /a COPY statement is refused/ },
+  {
+    sql: `COPY trials TO '${path.join(run, 'trials', 'evil.parquet')}' (FORMAT parquet)`,
+    why: /a COPY statement is refused/,
+  },
   // Outside the folder DuckDB refuses the path while binding, before the statement type is known.
-  { sql: `COPY (SELECT * FROM trials) TO '${path.join(elsewhere, 'out.csv')}'`, why: /a COPY statement is refused|Permission Error.*out\.csv/ },
-  { sql: `SELECT * FROM read_text('/etc/hostname')`, why: /reads only files inside the run folder.*\n.*Permission Error.*\/etc\/hostname/ },
-  { sql: `SELECT * FROM read_csv('/etc/passwd')`, why: /reads only files inside the run folder.*\n.*Permission Error.*\/etc\/passwd/ },
+  {
+    sql: `COPY (SELECT * FROM trials) TO '${path.join(elsewhere, 'out.csv')}'`,
+    why: /a COPY statement is refused|Permission Error.*out\.csv/,
+  },
+  {
+    sql: `SELECT * FROM read_text('/etc/hostname')`,
+    why: /reads only files inside the run folder.*\n.*Permission Error.*\/etc\/hostname/,
+  },
+  {
+    sql: `SELECT * FROM read_csv('/etc/passwd')`,
+    why: /reads only files inside the run folder.*\n.*Permission Error.*\/etc\/passwd/,
+  },
   { sql: `SELECT * FROM glob('/root/*')`, why: /reads only files inside the run folder.*\n.*Permission Error.*\/root/ },
   { sql: `SELECT * FROM read_text('${run}/../../../etc/hostname')`, why: /Permission Error/ },
   { sql: `ATTACH '${path.join(elsewhere, 'x.db')}' AS x`, why: /an? ATTACH statement is refused/ },
   { sql: `ATTACH '${path.join(run, 'x.db')}' AS x`, why: /an? ATTACH statement is refused/ },
   { sql: 'INSTALL httpfs', why: /an? INSTALL statement is refused/ },
   { sql: 'LOAD httpfs', why: /a LOAD statement is refused/ },
-  { sql: 'SELECT 1; COPY trials TO \'x.csv\'', why: /expected one SQL statement, found 2/ },
+  { sql: "SELECT 1; COPY trials TO 'x.csv'", why: /expected one SQL statement, found 2/ },
   { sql: 'SET enable_external_access = true', why: /a SET statement is refused/ },
   { sql: 'PRAGMA threads = 1', why: /a PRAGMA statement is refused/ },
   { sql: 'CREATE TABLE t AS SELECT * FROM trials', why: /a CREATE statement is refused/ },
@@ -54,7 +66,11 @@ const ESCAPES: { sql: string; why: RegExp; format?: string }[] = [
   { sql: 'EXPLAIN ANALYZE SELECT * FROM trials', why: /an? EXPLAIN statement is refused/ },
   // The same through the export path (COPY of the user's statement by the command itself).
   { sql: `SELECT * FROM read_text('/etc/hostname')`, why: /Permission Error/, format: 'csv' },
-  { sql: `COPY trials TO '${path.join(run, 'trials', 'evil.parquet')}'`, why: /a COPY statement is refused/, format: 'json' },
+  {
+    sql: `COPY trials TO '${path.join(run, 'trials', 'evil.parquet')}'`,
+    why: /a COPY statement is refused/,
+    format: 'json',
+  },
 ];
 
 test('each escape from the run folder is refused with a clear message, exit 2, and the folder is unchanged', () => {
@@ -74,15 +90,35 @@ test('each escape from the run folder is refused with a clear message, exit 2, a
 
 test('reads of the run folder still work: views, read_parquet of its files, SHOW, DESCRIBE, SUMMARIZE, PIVOT … IN, exports', () => {
   const before = folderHash(run);
-  const n = runCli(['query', run, `SELECT count(*) AS n FROM read_parquet('${path.join(run, 'trials', '*.parquet')}')`, '--format', 'csv']);
+  const n = runCli([
+    'query',
+    run,
+    `SELECT count(*) AS n FROM read_parquet('${path.join(run, 'trials', '*.parquet')}')`,
+    '--format',
+    'csv',
+  ]);
   assert.equal(n.status, 0, n.stderr);
   assert.equal(n.stdout, 'n\n4\n');
-  for (const sql of ['SHOW TABLES', 'DESCRIBE trials', 'SUMMARIZE trials', 'FROM trials SELECT width LIMIT 1', 'PIVOT trials ON depth IN (2) USING count(*)']) {
+  for (const sql of [
+    'SHOW TABLES',
+    'DESCRIBE trials',
+    'SUMMARIZE trials',
+    'FROM trials SELECT width LIMIT 1',
+    'PIVOT trials ON depth IN (2) USING count(*)',
+  ]) {
     const r = runCli(['query', run, sql]);
     assert.equal(r.status, 0, `${sql}: ${r.stderr}`);
   }
   const out = path.join(elsewhere, 'widths.json');
-  const j = runCli(['query', run, 'SELECT DISTINCT width FROM trials ORDER BY width', '--format', 'json', '--out', out]);
+  const j = runCli([
+    'query',
+    run,
+    'SELECT DISTINCT width FROM trials ORDER BY width',
+    '--format',
+    'json',
+    '--out',
+    out,
+  ]);
   assert.equal(j.status, 0, j.stderr);
   assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), [{ width: 64 }, { width: 256 }]);
   assert.equal(folderHash(run), before);

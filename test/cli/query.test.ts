@@ -12,7 +12,14 @@ import * as arrow from 'apache-arrow';
 import { parse } from 'csv-parse/sync';
 import { readParquet } from 'parquet-wasm';
 import { listing, runCli } from './run-cli.js';
-import { removeTempFolders, studyPoints, studyTrialTables, tempFolder, writeStudy, type StudyOptions } from '../helpers/width-study.js';
+import {
+  removeTempFolders,
+  studyPoints,
+  studyTrialTables,
+  tempFolder,
+  writeStudy,
+  type StudyOptions,
+} from '../helpers/width-study.js';
 
 after(removeTempFolders);
 
@@ -34,22 +41,35 @@ for (const w of study.widths) {
   const xs = tables.filter((t) => t.trials.width === w).map((t) => t.trials.final_kernel_rel_err!);
   expectedMeans.set(w, xs.reduce((a, b) => a + b, 0) / xs.length);
 }
-const MEANS_SQL = 'SELECT width, count(*) AS n, avg(final_kernel_rel_err) AS mean_err FROM trials GROUP BY width ORDER BY width';
+const MEANS_SQL =
+  'SELECT width, count(*) AS n, avg(final_kernel_rel_err) AS mean_err FROM trials GROUP BY width ORDER BY width';
 
 test('every table of the run folder is a view by its name, with all its rows', () => {
-  const r = runCli(['query', run, 'SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1', '--format', 'json']);
+  const r = runCli([
+    'query',
+    run,
+    'SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1',
+    '--format',
+    'json',
+  ]);
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(
     (JSON.parse(r.stdout) as { view_name: string }[]).map((x) => x.view_name),
     ['analytic', 'curves', 'kernels', 'modes', 'predictions', 'spectra', 'trials'],
   );
-  const counts = runCli(['query', run,
+  const counts = runCli([
+    'query',
+    run,
     `SELECT (SELECT count(*) FROM trials) AS trials, (SELECT count(*) FROM curves) AS curves, (SELECT count(*) FROM kernels) AS kernels,
        (SELECT count(*) FROM predictions) AS predictions, (SELECT count(*) FROM spectra) AS spectra, (SELECT count(*) FROM modes) AS modes,
-       (SELECT count(*) FROM analytic) AS analytic`, '--format', 'json']);
+       (SELECT count(*) FROM analytic) AS analytic`,
+    '--format',
+    'json',
+  ]);
   assert.equal(counts.status, 0, counts.stderr);
   const got = JSON.parse(counts.stdout)[0] as Record<string, number>;
-  const sum = (k: 'curves' | 'kernels' | 'predictions' | 'spectra' | 'modes') => tables.reduce((n, t) => n + t[k].length, 0);
+  const sum = (k: 'curves' | 'kernels' | 'predictions' | 'spectra' | 'modes') =>
+    tables.reduce((n, t) => n + t[k].length, 0);
   const analyticRows = new Map(tables.map((t) => [t.trials.analytic_id, t.analytic.length]));
   assert.deepEqual(got, {
     trials: tables.length,
@@ -70,7 +90,13 @@ test('the default output is an aligned table: header, rule, right-aligned number
   assert.match(lines[1], /^-+-\+-+-\+-+$/);
   assert.equal(lines.at(-1), '(2 rows)');
   const rows = lines.slice(2, -1).map((l) => l.split(' | ').map((c) => c.trim()));
-  assert.deepEqual(rows.map((c) => [Number(c[0]), Number(c[1])]), [[64, 6], [256, 6]]);
+  assert.deepEqual(
+    rows.map((c) => [Number(c[0]), Number(c[1])]),
+    [
+      [64, 6],
+      [256, 6],
+    ],
+  );
   for (const c of rows) assert.ok(Math.abs(Number(c[2]) - expectedMeans.get(Number(c[0]))!) < 1e-15);
   // Columns line up: every line has its separators at the same offsets.
   const bars = (l: string) => [...l.matchAll(/\|/g)].map((m) => m.index);
@@ -82,7 +108,13 @@ test('--format csv and json print the same rows', () => {
   const csv = runCli(['query', run, MEANS_SQL, '--format', 'csv']);
   assert.equal(csv.status, 0, csv.stderr);
   const records = parse(csv.stdout, { columns: true }) as Record<string, string>[];
-  assert.deepEqual(records.map((r) => Object.keys(r)), [['width', 'n', 'mean_err'], ['width', 'n', 'mean_err']]);
+  assert.deepEqual(
+    records.map((r) => Object.keys(r)),
+    [
+      ['width', 'n', 'mean_err'],
+      ['width', 'n', 'mean_err'],
+    ],
+  );
   const json = runCli(['query', run, `${MEANS_SQL};  `, '--format', 'json']);
   assert.equal(json.status, 0, json.stderr);
   const objects = JSON.parse(json.stdout) as { width: number; n: number; mean_err: number }[];
@@ -124,7 +156,15 @@ test('--format parquet --out writes a Parquet file atomically; without --out it 
   const missing = runCli(['query', run, MEANS_SQL, '--format', 'parquet']);
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /--format parquet needs --out/);
-  const bad = runCli(['query', run, 'SELECT nope FROM trials', '--format', 'parquet', '--out', path.join(dir, 'bad.parquet')]);
+  const bad = runCli([
+    'query',
+    run,
+    'SELECT nope FROM trials',
+    '--format',
+    'parquet',
+    '--out',
+    path.join(dir, 'bad.parquet'),
+  ]);
   assert.equal(bad.status, 2);
   assert.deepEqual(listing(dir), ['means.parquet'], 'a failed query leaves nothing behind');
 });
@@ -147,7 +187,10 @@ test('SQL errors print DuckDB’s message and exit 2, without a stack trace', ()
 test('a table the run folder lacks is named in the error, with the tables it has', () => {
   const r = runCli(['query', run, 'SELECT * FROM fits']);
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /table 'fits' is not in .*; it has trials, curves, kernels, predictions, spectra, modes, analytic/);
+  assert.match(
+    r.stderr,
+    /table 'fits' is not in .*; it has trials, curves, kernels, predictions, spectra, modes, analytic/,
+  );
 });
 
 test('a missing run folder is an error, exit 2', () => {

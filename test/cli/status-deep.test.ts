@@ -42,15 +42,40 @@ test('status --deep finds a damaged data page that status misses; the planner re
   writeFileSync(file, bytes);
 
   const shallow = runCli(['status', runDir]);
-  assert.equal(shallow.stdout.trim(), `${sweepId}: completed (not running) — 4/4 trials complete, 0 failed, 0 to run`, 'footers alone look fine');
+  assert.equal(
+    shallow.stdout.trim(),
+    `${sweepId}: completed (not running) — 4/4 trials complete, 0 failed, 0 to run`,
+    'footers alone look fine',
+  );
   const deep = runCli(['status', runDir, '--deep']);
   assert.equal(deep.status, 0, deep.stderr);
-  assert.equal(deep.stdout.trim(), `${sweepId}: interrupted (not running; tables checked in full) — 3/4 trials complete, 0 failed, 1 to run; continue with: ntk-sweep resume ${runDir}`);
+  assert.equal(
+    deep.stdout.trim(),
+    `${sweepId}: interrupted (not running; tables checked in full) — 3/4 trials complete, 0 failed, 1 to run; continue with: ntk-sweep resume ${runDir}`,
+  );
   const json = runCli(['status', runDir, '--deep', '--json']);
   const s = JSON.parse(json.stdout);
   assert.deepEqual(
-    { sweep_id: s.sweep_id, state: s.state, source: s.source, total: s.total, done: s.done, failed: s.failed, pending: s.pending, run_dir: s.run_dir },
-    { sweep_id: sweepId, state: 'interrupted', source: 'run_folder', total: 4, done: 3, failed: 0, pending: 1, run_dir: runDir },
+    {
+      sweep_id: s.sweep_id,
+      state: s.state,
+      source: s.source,
+      total: s.total,
+      done: s.done,
+      failed: s.failed,
+      pending: s.pending,
+      run_dir: s.run_dir,
+    },
+    {
+      sweep_id: sweepId,
+      state: 'interrupted',
+      source: 'run_folder',
+      total: 4,
+      done: 3,
+      failed: 0,
+      pending: 1,
+      run_dir: runDir,
+    },
   );
 
   const page = await planPage({ runDir, configDir: dir, from: 0, limit: 100 });

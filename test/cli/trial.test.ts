@@ -21,7 +21,10 @@ test('trial CONFIG RUN_DIR --trial ID writes every table into the run folder; a 
   const run = path.join(outDir(), 'run');
   const r = runCli(['trial', CONFIG, run, '--trial', point.trialId]);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, new RegExp(`^trial ${point.trialId} \\(width 64, seed 0\\): ok, 40 steps in [0-9.]+ s \\[wasm: `));
+  assert.match(
+    r.stdout,
+    new RegExp(`^trial ${point.trialId} \\(width 64, seed 0\\): ok, 40 steps in [0-9.]+ s \\[wasm: `),
+  );
   assert.match(r.stdout, /final train loss [0-9.e-]+, test loss [0-9.e-]+/);
   assert.match(r.stdout, /kernel_rel_err 0\.[0-9]+/);
   assert.deepEqual([...(await completeTrialIds(run))], [point.trialId]);
@@ -68,7 +71,10 @@ test('a trial off the grid is refused in the sweep’s own run folder (exit 2, n
   const dir = outDir();
   const sweepDir = path.join(dir, 'sweep');
   const config = path.join(dir, 'sweep.yaml');
-  writeFileSync(config, `${readFileSync(CONFIG, 'utf8')}\noutput: ${sweepDir}\n`.replace(/^output:.*\n(?=[\s\S]*^output:)/m, ''));
+  writeFileSync(
+    config,
+    `${readFileSync(CONFIG, 'utf8')}\noutput: ${sweepDir}\n`.replace(/^output:.*\n(?=[\s\S]*^output:)/m, ''),
+  );
   const r = runCli(['trial', config, '--width', '512']);
   assert.equal(r.status, 2, r.stderr);
   assert.equal(

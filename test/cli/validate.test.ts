@@ -31,8 +31,14 @@ test('validate prints the sweep id, trial count, axes, fixed settings and the re
   ]);
   assert.ok(lines.includes('  train: { lr: 1, steps: 300, log_every: 10 }'), r.stdout);
   // Gridded fields are not "fixed": the model line has no width or depth.
-  assert.ok(lines.includes('  model: { activation: relu, parameterization: ntk, w_std: 1.4142, b_std: 0.1, outputs: 1 }'), r.stdout);
-  assert.match(lines[lines.length - 2], /^executors: 2 worker threads .*admits 2 of the largest trial \(about \d+ MiB at its peak, estimate\) at once$/);
+  assert.ok(
+    lines.includes('  model: { activation: relu, parameterization: ntk, w_std: 1.4142, b_std: 0.1, outputs: 1 }'),
+    r.stdout,
+  );
+  assert.match(
+    lines[lines.length - 2],
+    /^executors: 2 worker threads .*admits 2 of the largest trial \(about \d+ MiB at its peak, estimate\) at once$/,
+  );
   assert.equal(lines[lines.length - 1], `output: ${path.join(ROOT, 'runs', 'quickstart')}`);
 });
 

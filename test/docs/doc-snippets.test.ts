@@ -14,7 +14,13 @@ import { after, before, describe, it } from 'node:test';
 import { ROOT } from '../helpers/python.js';
 import { cliShims, runSnippet, snippetsOf } from './snippets.js';
 
-const DOCS = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const DOCS = [
+  'README.md',
+  ...readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 
 /** A sweep of 4 tiny trials; its grid holds the points the docs name (width 512, seed 0). */
 const SWEEP = `name: small
@@ -36,12 +42,16 @@ function workFolder(): { dir: string; bin: string } {
   symlinkSync(path.join(ROOT, 'configs'), path.join(dir, 'configs'));
   symlinkSync(path.join(ROOT, 'scripts'), path.join(dir, 'scripts'));
   const bin = cliShims(dir);
-  const ran = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'ntk-sweep.js'), 'run', 'sweep.yaml', '--progress', 'lines'], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '' },
-    timeout: 300_000,
-  });
+  const ran = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'bin', 'ntk-sweep.js'), 'run', 'sweep.yaml', '--progress', 'lines'],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+      timeout: 300_000,
+    },
+  );
   assert.equal(ran.status, 0, `the shared run folder could not be made:\n${ran.stderr}`);
   mkdirSync(path.join(dir, 'runs'), { recursive: true });
   for (const alias of ['NAME', 'quickstart', 'x']) symlinkSync('small', path.join(dir, 'runs', alias));
@@ -71,12 +81,15 @@ describe('the doc test itself', () => {
   it('fails on a planted broken snippet, naming the file, the line and the output', () => {
     const bin = cliShims(dir);
     const snippets = snippetsOf(fixture, 'test/docs/fixtures/planted.md');
-    assert.deepEqual(snippets.map((s) => [s.line, s.lang, s.skip]), [
-      [3, 'sh', undefined],
-      [7, 'sh', undefined],
-      [13, 'python', undefined],
-      [19, 'sh', 'shows the marker: this block is not run'],
-    ]);
+    assert.deepEqual(
+      snippets.map((s) => [s.line, s.lang, s.skip]),
+      [
+        [3, 'sh', undefined],
+        [7, 'sh', undefined],
+        [13, 'python', undefined],
+        [19, 'sh', 'shows the marker: this block is not run'],
+      ],
+    );
     const [fine, badSh, badPy] = snippets.map((s) => runSnippet(s, dir, bin));
     assert.ok(fine.ok, fine.report);
     assert.ok(!badSh.ok, 'the broken shell block fails');

@@ -74,7 +74,12 @@ export function runSnippet(s: Snippet, cwd: string, bin: string, timeoutMs = 180
   if (s.lang === 'sh') {
     // The failing line, as a line of the Markdown file.
     const prelude = `trap 'echo "doc-test: failed at ${s.file}:$(( ${s.line} + LINENO - 1 ))" >&2' ERR\n`;
-    r = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', prelude + s.code], { cwd, env, encoding: 'utf8', timeout: timeoutMs });
+    r = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', prelude + s.code], {
+      cwd,
+      env,
+      encoding: 'utf8',
+      timeout: timeoutMs,
+    });
   } else {
     // Named after the block, so that a traceback points at it: line n of the file is line s.line + n.
     const script = path.join(cwd, `${path.basename(s.file)}-line-${s.line}.py`);
@@ -84,6 +89,12 @@ export function runSnippet(s: Snippet, cwd: string, bin: string, timeoutMs = 180
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
   const ok = r.status === 0 && !r.error;
   const why = r.error ? String(r.error) : `exit ${r.status}`;
-  const body = s.code.split('\n').map((l, i) => `  ${String(s.line + 1 + i).padStart(4)} | ${l}`).join('\n');
-  return { ok, report: ok ? where : `${where}: ${why}\n${body}\n--- output (last 3000 characters) ---\n${out.slice(-3000)}` };
+  const body = s.code
+    .split('\n')
+    .map((l, i) => `  ${String(s.line + 1 + i).padStart(4)} | ${l}`)
+    .join('\n');
+  return {
+    ok,
+    report: ok ? where : `${where}: ${why}\n${body}\n--- output (last 3000 characters) ---\n${out.slice(-3000)}`,
+  };
 }

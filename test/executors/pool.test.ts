@@ -26,7 +26,14 @@ describe('the executor pool', () => {
   let runDir: string;
   let configDir: string;
   let points: TrialPoint[];
-  const task = (p: TrialPoint, attempt = 1): TrialTask => ({ runDir, configDir, index: p.index, trialId: p.trialId, checkpointEvery: 10, attempt });
+  const task = (p: TrialPoint, attempt = 1): TrialTask => ({
+    runDir,
+    configDir,
+    index: p.index,
+    trialId: p.trialId,
+    checkpointEvery: 10,
+    attempt,
+  });
 
   before(async () => {
     process.chdir(dir);
@@ -53,7 +60,10 @@ describe('the executor pool', () => {
     try {
       await pool.ready();
       const results = await Promise.all(points.map((p) => pool.run(task(p), quietHooks)));
-      assert.deepEqual(results.map((r) => r.status), Array(8).fill('ok'));
+      assert.deepEqual(
+        results.map((r) => r.status),
+        Array(8).fill('ok'),
+      );
       const adm = pool.stats.admissions;
       assert.equal(adm.length, 8);
       for (const a of adm) assert.ok(a.admittedBytes <= budget, `admitted ${a.admittedBytes} B of ${budget} B`);
@@ -82,11 +92,17 @@ describe('the executor pool', () => {
       ]);
       assert.equal(died.status, 'rejected');
       assert.ok((died as PromiseRejectedResult).reason instanceof ExecutorDiedError);
-      assert.match(String((died as PromiseRejectedResult).reason.message), new RegExp(`executor running trial ${victim.trialId} died \\(its thread exited with code 134\\)`));
+      assert.match(
+        String((died as PromiseRejectedResult).reason.message),
+        new RegExp(`executor running trial ${victim.trialId} died \\(its thread exited with code 134\\)`),
+      );
       assert.ok(Math.max(...steps) < 20, `progress reached ${Math.max(...steps)} before the executor died`);
       assert.equal(ok.status, 'fulfilled', 'the other trial went on');
       assert.equal(pool.stats.died, 1);
-      assert.ok(existsSync(path.join(runDir, 'checkpoints', victim.trialId, 'checkpoint.json')), 'its checkpoint stays');
+      assert.ok(
+        existsSync(path.join(runDir, 'checkpoints', victim.trialId, 'checkpoint.json')),
+        'its checkpoint stays',
+      );
       // The replacement executor takes the retry (the hook fires on attempt 1 only).
       await pool.ready();
       const retry = await pool.run(task(victim, 2), quietHooks);
@@ -107,13 +123,17 @@ describe('the executor pool', () => {
       const ac = new AbortController();
       const reason = new Error('cancelled by the test');
       const seen: number[] = [];
-      const run = pool.run(task(p), {
-        onProgress: (s) => {
-          seen.push(s);
-          if (s >= 20) ac.abort(reason);
+      const run = pool.run(
+        task(p),
+        {
+          onProgress: (s) => {
+            seen.push(s);
+            if (s >= 20) ac.abort(reason);
+          },
+          onNote() {},
         },
-        onNote() {},
-      }, ac.signal);
+        ac.signal,
+      );
       await assert.rejects(run, (e) => e === reason);
       assert.ok(Math.max(...seen) < 40, `ran to step ${Math.max(...seen)}`);
       assert.ok(existsSync(path.join(runDir, 'checkpoints', p.trialId, 'checkpoint.json')));

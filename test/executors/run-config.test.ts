@@ -18,7 +18,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 function runFolder(widths: number[]): { runDir: string; configDir: string } {
   const runDir = path.join(dir, 'run');
   mkdirSync(runDir, { recursive: true });
-  writeFileSync(runConfigFile(runDir), `name: cache\nmodel: { depth: 1 }\ngrid: { width: [${widths.join(', ')}], seed: [0, 1] }\ntrain: { steps: 0 }\n`);
+  writeFileSync(
+    runConfigFile(runDir),
+    `name: cache\nmodel: { depth: 1 }\ngrid: { width: [${widths.join(', ')}], seed: [0, 1] }\ntrain: { steps: 0 }\n`,
+  );
   return { runDir, configDir: dir };
 }
 

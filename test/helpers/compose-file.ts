@@ -19,15 +19,18 @@ export function loadYaml(file: string): Record<string, unknown> {
 /** Compose's variable interpolation: ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}, $$. */
 export function interpolate<T>(value: T, env: Record<string, string>): T {
   if (typeof value === 'string') {
-    return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g, (all, name?: string, colon?: string, op?: string, arg?: string) => {
-      if (all === '$$') return '$';
-      const v = env[name!];
-      const unset = v === undefined || (colon === ':' && v === '');
-      if (!unset) return v!;
-      if (op === '-') return arg!;
-      if (op === '?') throw new Error(`required variable ${name}: ${arg}`);
-      return '';
-    }) as T;
+    return value.replace(
+      /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g,
+      (all, name?: string, colon?: string, op?: string, arg?: string) => {
+        if (all === '$$') return '$';
+        const v = env[name!];
+        const unset = v === undefined || (colon === ':' && v === '');
+        if (!unset) return v!;
+        if (op === '-') return arg!;
+        if (op === '?') throw new Error(`required variable ${name}: ${arg}`);
+        return '';
+      },
+    ) as T;
   }
   if (Array.isArray(value)) return value.map((v) => interpolate(v, env)) as T;
   if (value && typeof value === 'object') {

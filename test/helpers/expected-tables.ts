@@ -5,7 +5,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import { PARAMETER_COLUMNS } from '../../src/config/parameters.js';
-import { TABLE_COLUMNS, TABLE_NAMES, type Column, type RowsOf, type StoredRowsOf, type TableName, type TrialTables } from '../../src/tables/index.js';
+import {
+  TABLE_COLUMNS,
+  TABLE_NAMES,
+  type Column,
+  type RowsOf,
+  type StoredRowsOf,
+  type TableName,
+  type TrialTables,
+} from '../../src/tables/index.js';
 
 /** The columns that order each table's rows (unique per row). */
 export const TABLE_KEYS: { [T in TableName]: (keyof RowsOf[T] & string)[] } = {
@@ -29,7 +37,10 @@ function jsonCell(v: unknown): unknown {
 export type RowsByTable = { [T in TableName]: StoredRowsOf[T][] };
 
 /** The rows of a sibling table of one trial as its file holds them: with the trial's parameter columns. */
-export function storedRows<T extends 'curves' | 'kernels' | 'predictions' | 'spectra' | 'modes'>(tables: TrialTables, table: T): StoredRowsOf[T][] {
+export function storedRows<T extends 'curves' | 'kernels' | 'predictions' | 'spectra' | 'modes'>(
+  tables: TrialTables,
+  table: T,
+): StoredRowsOf[T][] {
   const params = Object.fromEntries(PARAMETER_COLUMNS.map((c) => [c, tables.trials[c]]));
   return (tables[table] as RowsOf[T][]).map((r) => ({ ...r, ...params }) as unknown as StoredRowsOf[T]);
 }
@@ -37,7 +48,11 @@ export function storedRows<T extends 'curves' | 'kernels' | 'predictions' | 'spe
 export function writeExpected(file: string, rows: RowsByTable): void {
   const tables: Record<string, unknown> = {};
   for (const table of TABLE_NAMES) {
-    const columns = Object.entries(TABLE_COLUMNS[table] as Record<string, Column>).map(([name, c]) => ({ name, kind: c.kind, nullable: c.nullable }));
+    const columns = Object.entries(TABLE_COLUMNS[table] as Record<string, Column>).map(([name, c]) => ({
+      name,
+      kind: c.kind,
+      nullable: c.nullable,
+    }));
     tables[table] = {
       columns,
       keys: TABLE_KEYS[table],

@@ -38,7 +38,11 @@ export function add(a: Mat, b: Mat, sb = 1): Mat {
 }
 
 export function scale(a: Mat, s: number): Mat {
-  return makeMat(a.rows, a.cols, a.data.map((v) => v * s));
+  return makeMat(
+    a.rows,
+    a.cols,
+    a.data.map((v) => v * s),
+  );
 }
 
 export function identity(n: number): Mat {
@@ -50,7 +54,8 @@ export function identity(n: number): Mat {
 /** Block [r0, r1) × [c0, c1) of m. */
 export function block(m: Mat, r0: number, r1: number, c0: number, c1: number): Mat {
   const out = makeMat(r1 - r0, c1 - c0);
-  for (let i = r0; i < r1; i++) for (let j = c0; j < c1; j++) out.data[(i - r0) * (c1 - c0) + (j - c0)] = m.data[i * m.cols + j];
+  for (let i = r0; i < r1; i++)
+    for (let j = c0; j < c1; j++) out.data[(i - r0) * (c1 - c0) + (j - c0)] = m.data[i * m.cols + j];
   return out;
 }
 

@@ -124,14 +124,19 @@ export function syntheticTrialTables(o: SyntheticTrialOptions): TrialTables {
   const row = (len: number): number[] => Array.from({ length: len }, () => rng.normal());
   const kernels: KernelRow[] = [];
   for (const step of snapshots) {
-    for (const [split, rows] of [['train', n], ['test', m]] as const) {
-      for (let r = 0; r < rows; r++) kernels.push({ trial_id: id, step, kind: 'empirical', split, row: r, values: Float32Array.from(row(n)) });
+    for (const [split, rows] of [
+      ['train', n],
+      ['test', m],
+    ] as const) {
+      for (let r = 0; r < rows; r++)
+        kernels.push({ trial_id: id, step, kind: 'empirical', split, row: r, values: Float32Array.from(row(n)) });
     }
   }
   const analytic: AnalyticRow[] = [];
   if (analyticId !== null) {
     for (const kind of ['analytic_ntk', 'analytic_nngp'] as const) {
-      for (let r = 0; r < n; r++) analytic.push({ analytic_id: analyticId, kind, split: 'train', row: r, values: Float64Array.from(row(n)) });
+      for (let r = 0; r < n; r++)
+        analytic.push({ analytic_id: analyticId, kind, split: 'train', row: r, values: Float64Array.from(row(n)) });
     }
   }
   const predictions: PredictionRow[] = [];
@@ -154,13 +159,21 @@ export function syntheticTrialTables(o: SyntheticTrialOptions): TrialTables {
   const spectra: SpectrumRow[] = [];
   for (const step of snapshots) {
     for (const kind of ['empirical', 'analytic_ntk'] as const) {
-      for (let r = 0; r < ranks; r++) spectra.push({ trial_id: id, step, kind, rank: r, eigenvalue: 10 / (r + 1) + rng.uniform() });
+      for (let r = 0; r < ranks; r++)
+        spectra.push({ trial_id: id, step, kind, rank: r, eigenvalue: 10 / (r + 1) + rng.uniform() });
     }
   }
   const modes: ModeRow[] = [];
   for (const step of logged) {
     for (let r = 0; r < ranks; r++) {
-      modes.push({ trial_id: id, step, rank: r, eigenvalue: 10 / (r + 1), residual: rng.normal(), predicted: rng.normal() });
+      modes.push({
+        trial_id: id,
+        step,
+        rank: r,
+        eigenvalue: 10 / (r + 1),
+        residual: rng.normal(),
+        predicted: rng.normal(),
+      });
     }
   }
   return { trials, curves, kernels, predictions, spectra, modes, analytic };

@@ -57,9 +57,23 @@ export interface CanonicalParams {
 
 function canonicalParams(t: TrialRow, snapshots: number[]): CanonicalParams {
   return {
-    dataset: { kind: t.dataset, n_test: t.n_test, n_train: t.n_train, seed: t.data_seed, target: { freq: 3, kind: t.target } },
+    dataset: {
+      kind: t.dataset,
+      n_test: t.n_test,
+      n_train: t.n_train,
+      seed: t.data_seed,
+      target: { freq: 3, kind: t.target },
+    },
     id_version: 1,
-    model: { activation: t.activation, b_std: t.b_std, depth: t.depth, outputs: t.outputs, parameterization: t.parameterization, w_std: t.w_std, width: t.width },
+    model: {
+      activation: t.activation,
+      b_std: t.b_std,
+      depth: t.depth,
+      outputs: t.outputs,
+      parameterization: t.parameterization,
+      w_std: t.w_std,
+      width: t.width,
+    },
     ntk: { analytic: true, predictions: true, snapshots },
     seed: t.seed,
     train: { log_every: t.log_every, lr: t.lr, steps: t.steps },
@@ -114,7 +128,9 @@ export function studyTrialTables(p: StudyPoint, o: StudyOptions): TrialTables {
   t.trials.params_json = o.params === 'flat' ? JSON.stringify(p) : JSON.stringify(params);
   t.curves = t.curves.map((c) => ({ ...c, ...o.curves?.(p, c.step, snapshots.includes(c.step)) }));
   if (o.eigen) {
-    t.spectra = t.spectra.map((s: SpectrumRow) => (s.kind === 'empirical' ? { ...s, eigenvalue: o.eigen!(p, s.step, s.rank) } : s));
+    t.spectra = t.spectra.map((s: SpectrumRow) =>
+      s.kind === 'empirical' ? { ...s, eigenvalue: o.eigen!(p, s.step, s.rank) } : s,
+    );
   }
   return t;
 }

@@ -12,7 +12,13 @@ const rounds = Number(roundsText);
 const trials = Number(trialsText);
 // Sizeable kernels so that each file takes a while to write: the reader has time to look.
 const tables = Array.from({ length: trials }, (_, i) =>
-  syntheticTrialTables({ trialId: `loop${String(i).padStart(8, '0')}`, nTrain: 48, nTest: 16, snapshots: [0, 10, 20], analyticId: 'shared-analytic' }),
+  syntheticTrialTables({
+    trialId: `loop${String(i).padStart(8, '0')}`,
+    nTrain: 48,
+    nTest: 16,
+    snapshots: [0, 10, 20],
+    analyticId: 'shared-analytic',
+  }),
 );
 for (let r = 0; r < rounds; r++) {
   for (const [i, t] of tables.entries()) {

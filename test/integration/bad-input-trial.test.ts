@@ -33,7 +33,10 @@ describe('a trial that fails for bad input', () => {
     const activities: SweepActivities = {
       ...real,
       runTrial: async () => {
-        checkTrialData({ ...bad, dataset: { ...bad.dataset, kind: 'csv', path: 'nan.csv' } as typeof bad.dataset }, dir);
+        checkTrialData(
+          { ...bad, dataset: { ...bad.dataset, kind: 'csv', path: 'nan.csv' } as typeof bad.dataset },
+          dir,
+        );
         throw new Error('the data check passed a bad file');
       },
     };
@@ -50,6 +53,9 @@ describe('a trial that fails for bad input', () => {
       process.stderr.write = write;
     }
     assert.equal(code, 2);
-    assert.match(lines.join(''), /trial [0-9a-f]+ failed: DatasetError: nan\.csv:3:1: column 'x1': expected a finite number, found 'NaN'/);
+    assert.match(
+      lines.join(''),
+      /trial [0-9a-f]+ failed: DatasetError: nan\.csv:3:1: column 'x1': expected a finite number, found 'NaN'/,
+    );
   });
 });

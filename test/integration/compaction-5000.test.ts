@@ -15,12 +15,22 @@ import { fastTmp, runCli, workdirWith } from './helpers/cli.js';
 
 const TRIALS = 5000;
 /** Trials with rows in each table: `modes` holds rows only for trials with analytic kernels, off here. */
-const WITH_ROWS: Record<string, number> = { curves: TRIALS, kernels: TRIALS, predictions: TRIALS, spectra: TRIALS, modes: 0, trials: TRIALS };
+const WITH_ROWS: Record<string, number> = {
+  curves: TRIALS,
+  kernels: TRIALS,
+  predictions: TRIALS,
+  spectra: TRIALS,
+  modes: 0,
+  trials: TRIALS,
+};
 /** "At most a few dozen files per table." */
 const MAX_FILES = 36;
 
 interface Seen {
-  tables: Record<string, { files: number; max_copies?: number } & Record<'duckdb' | 'pyarrow' | 'pandas' | 'polars', [number, number]>>;
+  tables: Record<
+    string,
+    { files: number; max_copies?: number } & Record<'duckdb' | 'pyarrow' | 'pandas' | 'polars', [number, number]>
+  >;
   width: Record<string, Record<string, Record<string, number>>>;
 }
 
@@ -50,7 +60,8 @@ describe('a sweep of 5 000 trials', () => {
       }
     }
     const trials = seen.tables.trials;
-    for (const lib of ['duckdb', 'pyarrow', 'pandas', 'polars'] as const) assert.equal(trials[lib][0], TRIALS, `trials rows through ${lib}`);
+    for (const lib of ['duckdb', 'pyarrow', 'pandas', 'polars'] as const)
+      assert.equal(trials[lib][0], TRIALS, `trials rows through ${lib}`);
     assert.equal(trials.max_copies, 1);
     // One curves row per trial (steps 0, log_every 1).
     assert.equal(seen.tables.curves.duckdb[0], TRIALS);
@@ -60,7 +71,8 @@ describe('a sweep of 5 000 trials', () => {
     // has one is checked the same way.
     assert.ok(seen.width.trials, 'trials has a width column');
     for (const [table, byLib] of Object.entries(seen.width)) {
-      for (const [lib, counts] of Object.entries(byLib)) assert.deepStrictEqual(counts, { 8: TRIALS / 2, 16: TRIALS / 2 }, `${table} by width through ${lib}`);
+      for (const [lib, counts] of Object.entries(byLib))
+        assert.deepStrictEqual(counts, { 8: TRIALS / 2, 16: TRIALS / 2 }, `${table} by width through ${lib}`);
     }
   });
 });

@@ -29,7 +29,16 @@ const newRun = (): string => {
 const id = (prefix: string, i: number): string => `${prefix}${String(i).padStart(8, '0')}`;
 /** A small trial: one curves row (steps 0), one shared analytic file. */
 const tiny = (trialId: string) =>
-  syntheticTrialTables({ trialId, nTrain: 2, nTest: 1, snapshots: [0], steps: 0, logEvery: 1, ranks: 1, analyticId: 'a-shared' });
+  syntheticTrialTables({
+    trialId,
+    nTrain: 2,
+    nTest: 1,
+    snapshots: [0],
+    steps: 0,
+    logEvery: 1,
+    ranks: 1,
+    analyticId: 'a-shared',
+  });
 
 async function writeTrials(run: string, ids: string[]): Promise<void> {
   for (const t of ids) await writeTrialTables(run, tiny(t));
@@ -54,7 +63,9 @@ test('readers with plain globs (DuckDB, pyarrow) never see a trial twice or miss
   const first = Array.from({ length: 120 }, (_, i) => id('r', i));
   await writeTrials(run, first);
   const stop = path.join(run, '..', `${path.basename(run)}.stop`);
-  const reader = spawn(PYTHON, [path.join(ROOT, 'test/helpers/read-during-compaction.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const reader = spawn(PYTHON, [path.join(ROOT, 'test/helpers/read-during-compaction.py')], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   reader.stdin.end(JSON.stringify({ run, stop, must: first, curves_per_trial: 1 }));
   let out = '';
   let err = '';
@@ -76,8 +87,14 @@ test('readers with plain globs (DuckDB, pyarrow) never see a trial twice or miss
   writeFileSync(stop, '');
   assert.equal(await exited, 0, err);
   rmSync(stop, { force: true });
-  const summary = JSON.parse(out.trim().split('\n').pop()!) as { rounds: number; straddled: number; violations: string[] };
-  t.diagnostic(`reader: ${summary.rounds} rounds, ${summary.straddled} scans straddled a swap (a file removed between listing and opening)`);
+  const summary = JSON.parse(out.trim().split('\n').pop()!) as {
+    rounds: number;
+    straddled: number;
+    violations: string[];
+  };
+  t.diagnostic(
+    `reader: ${summary.rounds} rounds, ${summary.straddled} scans straddled a swap (a file removed between listing and opening)`,
+  );
   assert.deepStrictEqual(summary.violations, []);
   assert.ok(summary.rounds >= 3, `the reader read ${summary.rounds} times`);
   assert.ok(currentGeneration(run)! >= before + 8, 'every round swapped a generation');
@@ -86,11 +103,15 @@ test('readers with plain globs (DuckDB, pyarrow) never see a trial twice or miss
 
 /** Runs the compaction in a child process and SIGKILLs it `afterMs` after its start-up (never when undefined). */
 function compactInChild(run: string, partTrials: number, afterMs?: number): Promise<{ killed: boolean; ms: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/helpers/compact-child.ts'), run, String(partTrials)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'test/helpers/compact-child.ts'), run, String(partTrials)],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
+  );
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   let started = Date.now();

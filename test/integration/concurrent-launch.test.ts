@@ -22,7 +22,10 @@ const PAIRS = 20;
 const TABLES = ['trials', 'curves', 'kernels', 'spectra'];
 
 /** The runs of the sweep's workflow id, and how often each trial was trained (runTrial completed, not skipped) over them. */
-async function trainingsPerTrial(client: Client, workflowId: string): Promise<{ runs: number; counts: Map<string, number> }> {
+async function trainingsPerTrial(
+  client: Client,
+  workflowId: string,
+): Promise<{ runs: number; counts: Map<string, number> }> {
   const counts = new Map<string, number>();
   let runs = 0;
   for await (const w of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
@@ -39,7 +42,12 @@ async function trainingsPerTrial(client: Client, workflowId: string): Promise<{ 
 
 /** The run folder after its commands ended: every table once per trial, nothing left held, status readable. */
 async function assertUsable(dir: string, runDir: string, ids: string[]): Promise<void> {
-  for (const t of TABLES) assert.deepEqual(tableFiles(runDir, t), ids.map((id) => `${id}.parquet`), t);
+  for (const t of TABLES)
+    assert.deepEqual(
+      tableFiles(runDir, t),
+      ids.map((id) => `${id}.parquet`),
+      t,
+    );
   assert.equal(damagedDatabase(runDir), undefined, 'the server database is sound');
   assert.equal(existsSync(launchLockFile(runDir)), false, 'the launch lock was released');
   assert.equal(existsSync(path.join(runDir, '.temporal', 'server.json')), false, 'the server was stopped');
@@ -63,7 +71,9 @@ describe('two launches of one config at once', () => {
       scratch.push(dir);
       const runDir = path.join(dir, 'runs', 'pair');
       const loaded = loadConfig(config);
-      const ids = expandGrid(loaded).map((p) => p.trialId).sort();
+      const ids = expandGrid(loaded)
+        .map((p) => p.trialId)
+        .sort();
 
       // Trials in-process (--executors 0): the race is between the launches and their server;
       // starting executor threads would only add seconds of CPU per pair (executors.test.ts covers them).
@@ -95,12 +105,18 @@ describe('two launches of one config at once', () => {
     const { dir, config } = workdirWith('eight.yaml', fastTmp());
     scratch.push(dir);
     const runDir = path.join(dir, 'runs', 'eight');
-    const ids = expandGrid(loadConfig(config)).map((p) => p.trialId).sort();
+    const ids = expandGrid(loadConfig(config))
+      .map((p) => p.trialId)
+      .sort();
     const args = ['run', 'eight.yaml', '--progress', 'lines'];
     const owner = startCli(args, { cwd: dir });
-    await waitFor('the owner’s server', () => (existsSync(path.join(runDir, '.temporal', 'server.json')) ? true : undefined));
+    await waitFor('the owner’s server', () =>
+      existsSync(path.join(runDir, '.temporal', 'server.json')) ? true : undefined,
+    );
     const watcher = startCli(args, { cwd: dir });
-    await waitFor('the second launch to attach', () => (/attached to the running sweep/.test(watcher.output().stderr) ? true : undefined));
+    await waitFor('the second launch to attach', () =>
+      /attached to the running sweep/.test(watcher.output().stderr) ? true : undefined,
+    );
     await waitFor('a first trial', () => (tableFiles(runDir, 'trials').length >= 1 ? true : undefined));
     owner.child.kill('SIGKILL');
     await owner.done;
@@ -117,7 +133,9 @@ describe('two launches of one config at once', () => {
     const { dir, config } = workdirWith('eight.yaml', fastTmp());
     scratch.push(dir);
     const runDir = path.join(dir, 'runs', 'eight');
-    const ids = expandGrid(loadConfig(config)).map((p) => p.trialId).sort();
+    const ids = expandGrid(loadConfig(config))
+      .map((p) => p.trialId)
+      .sort();
     const cli = startCli(['run', 'eight.yaml', '--progress', 'lines'], { cwd: dir });
     await waitFor('2 trials written', () => (tableFiles(runDir, 'trials').length >= 2 ? true : undefined));
     cli.child.kill('SIGINT');
@@ -128,21 +146,29 @@ describe('two launches of one config at once', () => {
     truncateSync(serverDbFile(runDir), 0);
     const resumed = await runCli(['resume', runDir, '--json'], { cwd: dir });
     assert.equal(resumed.status, 0, resumed.stderr);
-    assert.match(resumed.stderr, /the embedded server's database .*temporal\.db was empty \(0 bytes\); moved it to temporal\.db\.damaged-\S+ and started a new one/);
+    assert.match(
+      resumed.stderr,
+      /the embedded server's database .*temporal\.db was empty \(0 bytes\); moved it to temporal\.db\.damaged-\S+ and started a new one/,
+    );
     assert.doesNotMatch(resumed.stderr, /\n\s+at /);
     const result = JSON.parse(resumed.stdout.trim().split('\n').at(-1)!);
     assert.equal(result.status, 'completed');
     assert.equal(result.ok + result.diverged, 8);
     assert.equal(result.skipped, before.length, 'trials complete before were kept, not trained again');
     await assertUsable(dir, runDir, ids);
-    assert.equal(readdirSync(path.join(runDir, '.temporal')).filter((f) => f.startsWith('temporal.db.damaged-')).length, 1);
+    assert.equal(
+      readdirSync(path.join(runDir, '.temporal')).filter((f) => f.startsWith('temporal.db.damaged-')).length,
+      1,
+    );
   });
 
   it('a server database that is not SQLite is set aside too; run on it completes', async () => {
     const { dir, config } = workdirWith('pair.yaml', fastTmp());
     scratch.push(dir);
     const runDir = path.join(dir, 'runs', 'pair');
-    const ids = expandGrid(loadConfig(config)).map((p) => p.trialId).sort();
+    const ids = expandGrid(loadConfig(config))
+      .map((p) => p.trialId)
+      .sort();
     const first = await runCli(['run', 'pair.yaml'], { cwd: dir });
     assert.equal(first.status, 0, first.stderr);
     writeFileSync(serverDbFile(runDir), 'garbage, not a database\n');

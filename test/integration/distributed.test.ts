@@ -37,7 +37,8 @@ describe('the distributed shape: a server, worker processes, and run --address',
     return w;
   };
   /** Resolves once the worker has printed that it is polling. */
-  const ready = (w: CliRun) => waitFor('a worker to start', () => (/ntk-sweep worker \(pid/.test(w.output().stderr) ? true : undefined), 120_000);
+  const ready = (w: CliRun) =>
+    waitFor('a worker to start', () => (/ntk-sweep worker \(pid/.test(w.output().stderr) ? true : undefined), 120_000);
 
   before(async () => {
     server = await startServerFor(path.join(serverHome.dir, 'server'));
@@ -54,10 +55,14 @@ describe('the distributed shape: a server, worker processes, and run --address',
     const { dir } = workdirWith('many.yaml');
     const runDir = path.join(dir, 'runs', 'many');
     const loaded = loadConfig(path.join(dir, 'many.yaml'));
-    const ids = expandGrid(loaded).map((p) => p.trialId).sort();
+    const ids = expandGrid(loaded)
+      .map((p) => p.trialId)
+      .sort();
     const workflowId = sweepWorkflowId(sweepIdOf(loaded));
     try {
-      const cli = startCli(['run', 'many.yaml', '--address', address, '--progress', 'lines', '--interval', '1'], { cwd: dir });
+      const cli = startCli(['run', 'many.yaml', '--address', address, '--progress', 'lines', '--interval', '1'], {
+        cwd: dir,
+      });
       // Ctrl-C once the first trial is written: the CLI stops watching, the sweep goes on.
       await waitFor('a first trial', () => (tableFiles(runDir, 'trials').length >= 1 ? true : undefined));
       cli.child.kill('SIGINT');
@@ -70,7 +75,12 @@ describe('the distributed shape: a server, worker processes, and run --address',
       const result = (await handle.result()) as SweepResult;
       assert.equal(result.status, 'completed');
       assert.equal(result.ok + result.diverged, 24);
-      for (const t of TABLES) assert.deepEqual(tableFiles(runDir, t), ids.map((id) => `${id}.parquet`), t);
+      for (const t of TABLES)
+        assert.deepEqual(
+          tableFiles(runDir, t),
+          ids.map((id) => `${id}.parquet`),
+          t,
+        );
       assert.ok(existsSync(path.join(runDir, 'summary', 'summary.parquet')));
 
       const status = await runCli(['status', sweepIdOf(loaded), '--address', address, '--json'], { cwd: dir });
@@ -155,7 +165,11 @@ describe('the distributed shape: a server, worker processes, and run --address',
       assert.ok(rows[0].attempts >= 2);
       const curveSteps = (await readTable(runDir, 'curves')).toArray().map((x) => x.toJSON().step as number);
       const expected = Array.from({ length: steps / 50 + 1 }, (_, i) => i * 50);
-      assert.deepEqual([...curveSteps].sort((a, b) => a - b), expected, 'each logged step once');
+      assert.deepEqual(
+        [...curveSteps].sort((a, b) => a - b),
+        expected,
+        'each logged step once',
+      );
       assert.equal(existsSync(path.join(runDir, 'checkpoints', trialId)), false, 'the checkpoint is gone');
     } finally {
       rmSync(dir, { recursive: true, force: true });

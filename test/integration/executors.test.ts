@@ -24,7 +24,9 @@ async function rows(runDir: string, table: 'trials' | 'curves' | 'kernels'): Pro
     delete o.started_at;
     delete o.wall_s;
     // List columns (kernel rows) come as Arrow vectors.
-    for (const [k, v] of Object.entries(o)) if (v && typeof (v as { toArray?: unknown }).toArray === 'function') o[k] = Array.from((v as { toArray(): Float32Array }).toArray());
+    for (const [k, v] of Object.entries(o))
+      if (v && typeof (v as { toArray?: unknown }).toArray === 'function')
+        o[k] = Array.from((v as { toArray(): Float32Array }).toArray());
     return o;
   });
   const key = (o: Row): string => [o.trial_id, o.step, o.kind, o.split, o.row].map(String).join('\0');
@@ -71,7 +73,10 @@ describe('trial executors in a sweep', () => {
     assert.equal(lastJson(a.stdout).ok, 8);
     assert.equal(lastJson(b.stdout).ok, 8);
     for (const table of ['trials', 'curves', 'kernels'] as const) {
-      const [x, y] = await Promise.all([rows(path.join(pooled.dir, 'runs', 'tiny'), table), rows(path.join(inProcess.dir, 'runs', 'tiny'), table)]);
+      const [x, y] = await Promise.all([
+        rows(path.join(pooled.dir, 'runs', 'tiny'), table),
+        rows(path.join(inProcess.dir, 'runs', 'tiny'), table),
+      ]);
       assert.ok(x.length >= 8, `${table}: ${x.length} rows`);
       // Same seeds, same backend, same operations: bit for bit (float32 kernels included).
       assert.deepEqual(x, y, `the ${table} tables differ`);
@@ -95,7 +100,8 @@ describe('trial executors in a sweep', () => {
     assert.equal(tableFiles(runDir, 'trials').length, 8);
     const trials = await rows(runDir, 'trials');
     assert.deepEqual(trials.map((t) => t.trial_id).sort(), [...ids].sort(), 'every trial exactly once');
-    for (const t of trials) assert.equal(t.attempts, t.trial_id === victim ? 2 : 1, `attempts of ${String(t.trial_id)}`);
+    for (const t of trials)
+      assert.equal(t.attempts, t.trial_id === victim ? 2 : 1, `attempts of ${String(t.trial_id)}`);
     // The retry resumed: the victim's curve has each logged step once.
     const steps = (await rows(runDir, 'curves')).filter((c) => c.trial_id === victim).map((c) => c.step);
     assert.deepEqual(steps, [0, 10, 20, 30, 40]);
@@ -107,7 +113,9 @@ describe('trial executors in a sweep', () => {
     const cli = startCli(['run', 'eight.yaml', '--json', '--executors', '2'], { cwd: dir });
     await waitFor('a first trial', () => (tableFiles(runDir, 'trials').length >= 1 ? true : undefined));
     const pid = cli.child.pid!;
-    const { pid: serverPid } = JSON.parse(readFileSync(path.join(runDir, '.temporal', 'server.json'), 'utf8')) as { pid: number };
+    const { pid: serverPid } = JSON.parse(readFileSync(path.join(runDir, '.temporal', 'server.json'), 'utf8')) as {
+      pid: number;
+    };
     // The executors are threads of the CLI's process: its only child process is the Temporal server.
     assert.deepEqual(childrenOf(pid), [serverPid]);
     cli.child.kill('SIGKILL');
@@ -118,7 +126,9 @@ describe('trial executors in a sweep', () => {
 
     const resumed = await runCli(['resume', runDir, '--json', '--executors', '2'], { cwd: dir });
     assert.equal(resumed.status, 0, resumed.stderr);
-    const ids = expandGrid(loadConfig(config)).map((p) => p.trialId).sort();
+    const ids = expandGrid(loadConfig(config))
+      .map((p) => p.trialId)
+      .sort();
     const trials = await rows(runDir, 'trials');
     assert.deepEqual(trials.map((t) => t.trial_id).sort(), ids, 'every trial exactly once');
   });

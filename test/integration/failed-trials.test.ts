@@ -40,7 +40,10 @@ describe('a trial that keeps failing', () => {
     const rows = (await readTable(runDir, 'trials')).toArray().map((r) => r.toJSON());
     assert.equal(rows.length, 8);
     const failed = rows.filter((r) => r.status === 'failed');
-    assert.deepEqual(failed.map((r) => r.trial_id), [victim]);
+    assert.deepEqual(
+      failed.map((r) => r.trial_id),
+      [victim],
+    );
     assert.match(failed[0].error, /simulated worker crash/);
     assert.equal(failed[0].attempts, 3);
     assert.equal(rows.filter((r) => r.status === 'ok').length, 7);

@@ -51,7 +51,12 @@ describe('ntk-sweep run refuses to start, and says why', () => {
     const { dir } = work('tiny.yaml');
     const emptyCache = mkdtempSync(path.join(tmpdir(), 'ntk-nocache-'));
     scratch.push(emptyCache);
-    const env = { PATH: '/usr/bin:/bin', TEMPORAL_CLI_PATH: '', NTK_SWEEP_CACHE_DIR: emptyCache, NTK_SWEEP_TEMPORAL_DOWNLOAD: '0' };
+    const env = {
+      PATH: '/usr/bin:/bin',
+      TEMPORAL_CLI_PATH: '',
+      NTK_SWEEP_CACHE_DIR: emptyCache,
+      NTK_SWEEP_TEMPORAL_DOWNLOAD: '0',
+    };
     const r = await runCli(['run', 'tiny.yaml'], { cwd: dir, env });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /the Temporal CLI \(`temporal`\) is needed/);

@@ -20,7 +20,9 @@ describe('resume after the embedded server and the CLI were killed', () => {
   const { dir } = workdirWith('eight.yaml');
   const runDir = path.join(dir, 'runs', 'eight');
   const loaded = loadConfig(path.join(dir, 'eight.yaml'));
-  const ids = expandGrid(loaded).map((p) => p.trialId).sort();
+  const ids = expandGrid(loaded)
+    .map((p) => p.trialId)
+    .sort();
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('finishes only the missing trials', async () => {
@@ -36,7 +38,10 @@ describe('resume after the embedded server and the CLI were killed', () => {
     await waitFor('the server to die', () => (isAlive(server.pid) ? undefined : true), 10_000);
     const killedAt = Date.now();
     const complete = tableFiles(runDir, 'trials').map((f) => f.replace('.parquet', ''));
-    assert.ok(complete.length >= doneBefore.length && complete.length < 8, `${complete.length} trials complete at the kill`);
+    assert.ok(
+      complete.length >= doneBefore.length && complete.length < 8,
+      `${complete.length} trials complete at the kill`,
+    );
     const stamp = (id: string) => {
       const s = statSync(path.join(runDir, 'trials', `${id}.parquet`));
       return `${s.ino}:${s.mtimeMs}`;
@@ -45,13 +50,23 @@ describe('resume after the embedded server and the CLI were killed', () => {
 
     const resumed = await runCli(['resume', runDir, '--json'], { cwd: dir });
     assert.equal(resumed.status, 0, resumed.stderr);
-    assert.match(resumed.stderr, /attached to the running sweep/, 'the workflow kept in the run folder’s database goes on');
+    assert.match(
+      resumed.stderr,
+      /attached to the running sweep/,
+      'the workflow kept in the run folder’s database goes on',
+    );
     const result = JSON.parse(resumed.stdout.trim().split('\n').at(-1)!);
     assert.equal(result.status, 'completed');
     assert.equal(result.ok + result.diverged, 8);
 
-    for (const t of TABLES) assert.deepEqual(tableFiles(runDir, t), ids.map((id) => `${id}.parquet`), t);
-    for (const [id, s] of before) assert.equal(stamp(id), s, `trial ${id}, complete before the kill, was written again`);
+    for (const t of TABLES)
+      assert.deepEqual(
+        tableFiles(runDir, t),
+        ids.map((id) => `${id}.parquet`),
+        t,
+      );
+    for (const [id, s] of before)
+      assert.equal(stamp(id), s, `trial ${id}, complete before the kill, was written again`);
 
     await withRunServer(runDir, async (client) => {
       const chain = await fetchChain(client, sweepWorkflowId(sweepIdOf(loaded)));
@@ -62,8 +77,14 @@ describe('resume after the embedded server and the CLI were killed', () => {
         .filter((a) => !(a.result as RunTrialResult).skipped);
       const trainedIds = trained.map((a) => (a.result as RunTrialResult).trialId);
       assert.equal(new Set(trainedIds).size, trainedIds.length, 'no trial trained twice');
-      const afterKill = trained.filter((a) => a.completedAtMs! > killedAt).map((a) => (a.result as RunTrialResult).trialId);
-      assert.deepEqual(afterKill.sort(), ids.filter((id) => !before.has(id)), 'resume trained exactly the missing trials');
+      const afterKill = trained
+        .filter((a) => a.completedAtMs! > killedAt)
+        .map((a) => (a.result as RunTrialResult).trialId);
+      assert.deepEqual(
+        afterKill.sort(),
+        ids.filter((id) => !before.has(id)),
+        'resume trained exactly the missing trials',
+      );
     });
   });
 });

@@ -21,7 +21,9 @@ describe('ntk-sweep run, end to end (embedded server)', () => {
   const { dir, config } = workdirWith('tiny.yaml');
   const runDir = path.join(dir, 'runs', 'tiny');
   const loaded = loadConfig(config);
-  const ids = expandGrid(loaded).map((p) => p.trialId).sort();
+  const ids = expandGrid(loaded)
+    .map((p) => p.trialId)
+    .sort();
   const sweepId = sweepIdOf(loaded);
   let first: Awaited<ReturnType<typeof runCli>>;
 
@@ -44,9 +46,20 @@ describe('ntk-sweep run, end to end (embedded server)', () => {
   });
 
   it('writes every table once per trial, plus the launch files and the aggregation', async () => {
-    for (const t of TABLES) assert.deepEqual(tableFiles(runDir, t), ids.map((id) => `${id}.parquet`), t);
+    for (const t of TABLES)
+      assert.deepEqual(
+        tableFiles(runDir, t),
+        ids.map((id) => `${id}.parquet`),
+        t,
+      );
     assert.ok(tableFiles(runDir, 'analytic').length >= 1);
-    for (const f of ['config.yaml', 'manifest.json', 'summary/summary.parquet', 'fits/fits.parquet', '.temporal/temporal.db']) {
+    for (const f of [
+      'config.yaml',
+      'manifest.json',
+      'summary/summary.parquet',
+      'fits/fits.parquet',
+      '.temporal/temporal.db',
+    ]) {
       assert.ok(existsSync(path.join(runDir, f)), f);
     }
     const trials = (await readTable(runDir, 'trials')).toArray().map((r) => r.toJSON());
@@ -59,7 +72,12 @@ describe('ntk-sweep run, end to end (embedded server)', () => {
     const curves = (await readTable(runDir, 'curves')).toArray().map((r) => r.toJSON());
     const perTrial = new Map<string, number[]>();
     for (const r of curves) perTrial.set(r.trial_id, [...(perTrial.get(r.trial_id) ?? []), r.step]);
-    for (const id of ids) assert.deepEqual(perTrial.get(id)!.sort((a, b) => a - b), [0, 10, 20, 30, 40], id);
+    for (const id of ids)
+      assert.deepEqual(
+        perTrial.get(id)!.sort((a, b) => a - b),
+        [0, 10, 20, 30, 40],
+        id,
+      );
   });
 
   it('trained each trial exactly once, on the GPU queue, in a chain of small histories', async () => {
@@ -94,7 +112,8 @@ describe('ntk-sweep run, end to end (embedded server)', () => {
     assert.equal(result.status, 'completed');
     assert.equal(result.skipped, 8);
     assert.equal(result.ok + result.diverged, 8);
-    for (const id of ids) assert.equal(statSync(path.join(runDir, 'trials', `${id}.parquet`)).mtimeMs, before.get(id), id);
+    for (const id of ids)
+      assert.equal(statSync(path.join(runDir, 'trials', `${id}.parquet`)).mtimeMs, before.get(id), id);
     await withRunServer(runDir, async (client) => {
       const chain = await fetchChain(client, sweepWorkflowId(sweepId));
       const kinds = chain.flatMap((r) => activitiesOf(r.history)).map((a) => a.activityType);

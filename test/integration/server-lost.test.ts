@@ -23,7 +23,9 @@ describe('the embedded server killed under a running sweep', () => {
     const { dir, config } = workdirWith('many.yaml');
     scratch.push(dir);
     const runDir = path.join(dir, 'runs', 'many');
-    const ids = expandGrid(loadConfig(config)).map((p) => p.trialId).sort();
+    const ids = expandGrid(loadConfig(config))
+      .map((p) => p.trialId)
+      .sort();
     const cli = startCli(['run', 'many.yaml', '--progress', 'lines', '--interval', '1'], { cwd: dir });
     await waitFor('two trials', () => (tableFiles(runDir, 'trials').length >= 2 ? true : undefined), 180_000, 100);
     const { pid } = JSON.parse(readFileSync(path.join(runDir, '.temporal', 'server.json'), 'utf8')) as { pid: number };
@@ -32,7 +34,13 @@ describe('the embedded server killed under a running sweep', () => {
     const r = await cli.done;
     const said = `exit ${r.status}\n--- stderr:\n${r.stderr}\n--- stdout:\n${r.stdout}`;
     assert.equal(r.status, EXIT_SERVER_LOST, said);
-    assert.match(r.stderr, new RegExp(`lost the embedded Temporal server \\(its process is gone\\); the sweep is intact: ntk-sweep resume ${escape(runDir)}\\n`), said);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `lost the embedded Temporal server \\(its process is gone\\); the sweep is intact: ntk-sweep resume ${escape(runDir)}\\n`,
+      ),
+      said,
+    );
     assert.doesNotMatch(`${r.stderr}\n${r.stdout}`, STACK_LINE, said);
     assert.doesNotMatch(r.stderr, /the sweep \S+ failed/, said);
     assert.equal(isAlive(pid), false);
@@ -45,7 +53,10 @@ describe('the embedded server killed under a running sweep', () => {
     const result = JSON.parse(resumed.stdout.trim().split('\n').at(-1)!);
     assert.equal(result.status, 'completed');
     assert.equal(result.ok + result.diverged, ids.length);
-    assert.deepEqual(tableFiles(runDir, 'trials'), ids.map((id) => `${id}.parquet`));
+    assert.deepEqual(
+      tableFiles(runDir, 'trials'),
+      ids.map((id) => `${id}.parquet`),
+    );
     const rows = (await readTable(runDir, 'trials')).toArray().map((x) => x.toJSON().trial_id as string);
     assert.deepEqual(rows.sort(), ids, 'each trial once in the trials table');
   });

@@ -25,7 +25,9 @@ describe('pause, resume and cancel', () => {
   it('act on the running sweep', async () => {
     const cli = startCli(['run', 'many.yaml', '--json', '--interval', '1'], { cwd: dir });
     await waitFor('a first trial', () => (tableFiles(runDir, 'trials').length >= 1 ? true : undefined));
-    const { address } = JSON.parse(readFileSync(path.join(runDir, '.temporal', 'server.json'), 'utf8')) as { address: string };
+    const { address } = JSON.parse(readFileSync(path.join(runDir, '.temporal', 'server.json'), 'utf8')) as {
+      address: string;
+    };
     const c = await connectClient({ address });
     const handle = c.client.workflow.getHandle(workflowId);
     try {
@@ -58,7 +60,8 @@ describe('pause, resume and cancel', () => {
       const written = tableFiles(runDir, 'trials');
       assert.ok(written.length > n && written.length < 24, `${written.length} trials written`);
       assert.equal(result.ok + result.diverged, written.length, 'running trials finished; none was cut off');
-      for (const t of ['curves', 'kernels', 'predictions', 'spectra', 'modes']) assert.deepEqual(tableFiles(runDir, t), written, t);
+      for (const t of ['curves', 'kernels', 'predictions', 'spectra', 'modes'])
+        assert.deepEqual(tableFiles(runDir, t), written, t);
     } finally {
       await c.close();
       if (cli.child.exitCode === null) cli.child.kill('SIGKILL');

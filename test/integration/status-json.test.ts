@@ -13,14 +13,30 @@ import { runCli, startCli, tableFiles, waitFor, workdirWith } from './helpers/cl
 import { startServerFor } from './helpers/server.js';
 
 /** The documented keys, in every state. */
-const KEYS = ['sweep_id', 'state', 'source', 'total', 'done', 'ok', 'diverged', 'failed', 'running', 'pending', 'phase', 'aggregated', 'error', 'run_dir'];
+const KEYS = [
+  'sweep_id',
+  'state',
+  'source',
+  'total',
+  'done',
+  'ok',
+  'diverged',
+  'failed',
+  'running',
+  'pending',
+  'phase',
+  'aggregated',
+  'error',
+  'run_dir',
+];
 
 function checkShape(s: SweepStatus, runDir: string): void {
   assert.deepEqual(Object.keys(s).sort(), [...KEYS].sort());
   assert.ok((SWEEP_STATES as readonly string[]).includes(s.state), s.state);
   assert.ok(s.source === 'server' || s.source === 'run_folder');
   assert.equal(s.run_dir, runDir);
-  for (const k of ['total', 'done', 'failed', 'pending'] as const) assert.equal(typeof s[k], 'number', `${k} is counted`);
+  for (const k of ['total', 'done', 'failed', 'pending'] as const)
+    assert.equal(typeof s[k], 'number', `${k} is counted`);
 }
 
 /** `status RUN --json` in this process (its one stdout line), so that a short-lived state is caught. */
@@ -29,7 +45,10 @@ async function status(runDir: string, cwd: string): Promise<SweepStatus> {
   const write = process.stdout.write.bind(process.stdout);
   const prev = process.cwd();
   process.chdir(cwd);
-  process.stdout.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => (
+    lines.push(String(chunk)),
+    true
+  )) as typeof process.stdout.write;
   try {
     assert.equal(await statusCommand(runDir, { json: true }), 0);
   } finally {

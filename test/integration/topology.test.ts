@@ -25,7 +25,9 @@ import { startTopology, type Topology } from './helpers/topology.js';
 /** A scratch folder with the fixture `fixture` renamed `name` (its own sweep id and run folder runs/<name>). */
 function sweepDir(fixture: string, name: string): { dir: string; config: string; runDir: string } {
   const dir = mkdtempSync(path.join(fastTmp(), 'ntk-topo-'));
-  const text = readFileSync(path.join(FIXTURES, fixture), 'utf8').replace(/^name: .*$/m, `name: ${name}`).replace(/^output: .*$/m, `output: runs/${name}`);
+  const text = readFileSync(path.join(FIXTURES, fixture), 'utf8')
+    .replace(/^name: .*$/m, `name: ${name}`)
+    .replace(/^output: .*$/m, `output: runs/${name}`);
   const config = path.join(dir, `${name}.yaml`);
   writeFileSync(config, text);
   return { dir, config, runDir: path.join(dir, 'runs', name) };
@@ -52,7 +54,11 @@ describe('docker-compose.yml’s topology without Docker: Temporal on PostgreSQL
   });
 
   const launch = (s: { dir: string; config: string }, extra: string[] = [], env: NodeJS.ProcessEnv = {}): CliRun =>
-    startCli(['run', path.basename(s.config), '--address', topo.address, ...extra], { cwd: s.dir, env, timeoutMs: 900_000 });
+    startCli(['run', path.basename(s.config), '--address', topo.address, ...extra], {
+      cwd: s.dir,
+      env,
+      timeoutMs: 900_000,
+    });
 
   /** The runTrial activities of a sweep's whole chain. */
   async function trialActivities(config: string): Promise<ActivityRecord[]> {
@@ -62,12 +68,23 @@ describe('docker-compose.yml’s topology without Docker: Temporal on PostgreSQL
 
   /** Each trial of the grid once: one file per table, one row in `trials`, one completed runTrial activity. */
   async function assertEachTrialOnce(s: { config: string; runDir: string }): Promise<ActivityRecord[]> {
-    const ids = expandGrid(loadConfig(s.config)).map((p) => p.trialId).sort();
-    for (const t of ['trials', 'curves', 'kernels']) assert.deepEqual(tableFiles(s.runDir, t), ids.map((id) => `${id}.parquet`), t);
+    const ids = expandGrid(loadConfig(s.config))
+      .map((p) => p.trialId)
+      .sort();
+    for (const t of ['trials', 'curves', 'kernels'])
+      assert.deepEqual(
+        tableFiles(s.runDir, t),
+        ids.map((id) => `${id}.parquet`),
+        t,
+      );
     const rows = (await readTable(s.runDir, 'trials')).toArray().map((x) => x.toJSON().trial_id as string);
     assert.deepEqual(rows.sort(), ids, 'the trials table');
     const acts = await trialActivities(s.config);
-    assert.deepEqual(acts.map((a) => (a.result as RunTrialResult).trialId).sort(), ids, 'one runTrial activity per trial');
+    assert.deepEqual(
+      acts.map((a) => (a.result as RunTrialResult).trialId).sort(),
+      ids,
+      'one runTrial activity per trial',
+    );
     for (const a of acts) assert.equal(a.outcome, 'completed');
     return acts;
   }
@@ -78,12 +95,17 @@ describe('docker-compose.yml’s topology without Docker: Temporal on PostgreSQL
       services: Record<string, { command: string[]; volumes: string[]; environment: Record<string, string> }>;
     };
     const mounted = (service: string, inContainer: string): string => {
-      const [src, target] = doc.services[service].volumes.map((v) => v.split(':')).find(([, t]) => inContainer.startsWith(`${t}/`))!;
+      const [src, target] = doc.services[service].volumes
+        .map((v) => v.split(':'))
+        .find(([, t]) => inContainer.startsWith(`${t}/`))!;
       return path.join(ROOT, src, inContainer.slice(target.length + 1));
     };
     const schema = mounted('temporal-schema', doc.services['temporal-schema'].command[0]);
     const namespace = mounted('temporal-create-namespace', doc.services['temporal-create-namespace'].command[0]);
-    const dynamic = mounted('temporal', path.posix.join('/etc/temporal', doc.services.temporal.environment.DYNAMIC_CONFIG_FILE_PATH));
+    const dynamic = mounted(
+      'temporal',
+      path.posix.join('/etc/temporal', doc.services.temporal.environment.DYNAMIC_CONFIG_FILE_PATH),
+    );
     assert.deepEqual(
       { schema: topo.ran.schemaScript, namespace: topo.ran.namespaceScript, dynamic: topo.ran.dynamicConfig },
       { schema, namespace, dynamic },
@@ -95,7 +117,8 @@ describe('docker-compose.yml’s topology without Docker: Temporal on PostgreSQL
     assert.deepEqual(topo.ran.workers.map((w) => w.service).sort(), services.map(([n]) => n).sort());
     for (const [name, svc] of services) {
       const ran = topo.ran.workers.find((w) => w.service === name)!.args;
-      for (const f of ['--queues', '--concurrency']) assert.equal(flag(ran, f), flag(svc.command, f).replace(/^\$\{\w+:-(.*)\}$/, '$1'), `${name} ${f}`);
+      for (const f of ['--queues', '--concurrency'])
+        assert.equal(flag(ran, f), flag(svc.command, f).replace(/^\$\{\w+:-(.*)\}$/, '$1'), `${name} ${f}`);
       assert.equal(flag(ran, '--address'), topo.address);
     }
 
@@ -111,7 +134,9 @@ describe('docker-compose.yml’s topology without Docker: Temporal on PostgreSQL
     assert.equal(limit, 255);
     const start = (id: string) =>
       topo.client.workflow.start('noSuchWorkflow', { taskQueue: 'topology-test-unpolled', workflowId: id, args: [] });
-    await assert.rejects(start('x'.repeat(limit + 1)), (e: Error) => /WorkflowId length exceeds limit/.test(String((e.cause as Error | undefined)?.message)));
+    await assert.rejects(start('x'.repeat(limit + 1)), (e: Error) =>
+      /WorkflowId length exceeds limit/.test(String((e.cause as Error | undefined)?.message)),
+    );
     const ok = await start('y'.repeat(limit));
     await ok.terminate('only checking the id limit');
   });
@@ -137,14 +162,24 @@ describe('docker-compose.yml’s topology without Docker: Temporal on PostgreSQL
     await topo.killServer();
     // Trials complete now (their `trials` file is written last) were trained before the kill.
     const finished = new Map(tableFiles(s.runDir, 'trials').map((f) => [f, fileIdentity(s.runDir, f)]));
-    await waitFor('the CLI to notice', () => (/lost the Temporal server/.test(cli.output().stderr) ? true : undefined), 120_000);
+    await waitFor(
+      'the CLI to notice',
+      () => (/lost the Temporal server/.test(cli.output().stderr) ? true : undefined),
+      120_000,
+    );
     await new Promise((r) => setTimeout(r, 3000));
     await topo.startServer();
 
     const r = await cli.done;
     const said = `exit ${r.status}\n--- stderr:\n${r.stderr}\n--- stdout:\n${r.stdout}`;
     assert.equal(r.status, 0, said);
-    assert.match(r.stderr, new RegExp(`lost the Temporal server at ${topo.address.replace(/\./g, '\\.')}; the sweep is intact: ntk-sweep resume ${s.runDir.replace(/[/.]/g, '\\$&')} --address`), said);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `lost the Temporal server at ${topo.address.replace(/\./g, '\\.')}; the sweep is intact: ntk-sweep resume ${s.runDir.replace(/[/.]/g, '\\$&')} --address`,
+      ),
+      said,
+    );
     assert.match(r.stderr, /found the Temporal server at \S+ again; following the sweep/, said);
     assert.doesNotMatch(`${r.stderr}\n${r.stdout}`, STACK_LINE, said);
     assert.match(r.stdout, /completed: 24\/24 trials/, said);
@@ -171,11 +206,19 @@ describe('docker-compose.yml’s topology without Docker: Temporal on PostgreSQL
     assert.equal(r.status, EXIT_SERVER_LOST, said);
     const resume = `ntk-sweep resume ${s.runDir} --address ${topo.address}`;
     assert.ok(r.stderr.includes(`lost the Temporal server at ${topo.address}; the sweep is intact: ${resume}\n`), said);
-    assert.ok(r.stderr.includes(`the Temporal server at ${topo.address} did not come back within 5 s; continue the sweep with: ${resume}\n`), said);
+    assert.ok(
+      r.stderr.includes(
+        `the Temporal server at ${topo.address} did not come back within 5 s; continue the sweep with: ${resume}\n`,
+      ),
+      said,
+    );
     assert.doesNotMatch(`${r.stderr}\n${r.stdout}`, STACK_LINE, said);
 
     await topo.startServer();
-    const resumed = await startCli(['resume', s.runDir, '--address', topo.address, '--json'], { cwd: s.dir, timeoutMs: 900_000 }).done;
+    const resumed = await startCli(['resume', s.runDir, '--address', topo.address, '--json'], {
+      cwd: s.dir,
+      timeoutMs: 900_000,
+    }).done;
     assert.equal(resumed.status, 0, resumed.stderr);
     assert.equal(JSON.parse(resumed.stdout.trim().split('\n').at(-1)!).status, 'completed');
     await assertEachTrialOnce(s);
@@ -206,10 +249,18 @@ describe('docker-compose.yml’s topology without Docker: Temporal on PostgreSQL
     // `restart: unless-stopped` brings it back (it may be the only worker on the CPU queue, which
     // the sweep's workflow and aggregation need).
     const trialFile = path.join(s.runDir, 'trials', `${trialId}.parquet`);
-    await waitFor('the retry on the other worker', async () => {
-      const [p] = (await handle.describe()).raw.pendingActivities ?? [];
-      return existsSync(trialFile) || (p && p.attempt! >= 2 && p.lastWorkerIdentity && p.lastWorkerIdentity !== victim) ? true : undefined;
-    }, 300_000, 250);
+    await waitFor(
+      'the retry on the other worker',
+      async () => {
+        const [p] = (await handle.describe()).raw.pendingActivities ?? [];
+        return existsSync(trialFile) ||
+          (p && p.attempt! >= 2 && p.lastWorkerIdentity && p.lastWorkerIdentity !== victim)
+          ? true
+          : undefined;
+      },
+      300_000,
+      250,
+    );
     await topo.startWorker(service, `${service}#2`);
 
     const r = await cli.done;
@@ -223,7 +274,11 @@ describe('docker-compose.yml’s topology without Docker: Temporal on PostgreSQL
     assert.ok(res.startedFromStep >= 200, `resumed from step ${res.startedFromStep}`);
     assert.equal(res.stepsComputed, steps - res.startedFromStep, 'only the steps after the checkpoint were computed');
     const curveSteps = (await readTable(s.runDir, 'curves')).toArray().map((x) => x.toJSON().step as number);
-    assert.deepEqual([...curveSteps].sort((a, b) => a - b), Array.from({ length: steps / 50 + 1 }, (_, i) => i * 50), 'each logged step once');
+    assert.deepEqual(
+      [...curveSteps].sort((a, b) => a - b),
+      Array.from({ length: steps / 50 + 1 }, (_, i) => i * 50),
+      'each logged step once',
+    );
     assert.equal(existsSync(path.join(s.runDir, 'checkpoints', trialId)), false, 'the checkpoint is gone');
   });
 

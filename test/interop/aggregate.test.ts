@@ -30,7 +30,11 @@ interface Check {
 
 test('summary and fits equal a pandas/numpy/scipy computation on the same files', async () => {
   const status = (p: StudyPoint): TrialStatus =>
-    p.width === 64 && p.seed === 3 && p.depth === 1 ? 'failed' : p.width === 256 && p.seed === 0 && p.lr === 1 ? 'diverged' : 'ok';
+    p.width === 64 && p.seed === 3 && p.depth === 1
+      ? 'failed'
+      : p.width === 256 && p.seed === 0 && p.lr === 1
+        ? 'diverged'
+        : 'ok';
   const run = await writeStudy({
     widths: [64, 256, 1024],
     seeds: [0, 1, 2, 3],
@@ -40,11 +44,17 @@ test('summary and fits equal a pandas/numpy/scipy computation on the same files'
     logEvery: 5,
     snapshots: [0, 15, 30],
     status,
-    curves: (p, step, snap) => ({ kernel_rel_err: snap ? p.width ** -0.5 * (1 + step / 30 + 0.3 * Math.sin(p.seed + step)) : null }),
+    curves: (p, step, snap) => ({
+      kernel_rel_err: snap ? p.width ** -0.5 * (1 + step / 30 + 0.3 * Math.sin(p.seed + step)) : null,
+    }),
   });
   const result = await aggregateRun(run);
   assert.deepEqual(result.groupAxes, ['depth', 'lr']);
-  const c = runPython<Check>('test/interop/aggregate_check.py', { run, unfitted: unfittedMetrics(), candidates: GROUP_CANDIDATES });
+  const c = runPython<Check>('test/interop/aggregate_check.py', {
+    run,
+    unfitted: unfittedMetrics(),
+    candidates: GROUP_CANDIDATES,
+  });
   assert.deepEqual(c.axes, ['depth', 'lr']);
   assert.equal(c.unmatched, 0, 'every row of either side has its counterpart');
   assert.equal(c.summary_rows, c.python_rows);

@@ -39,8 +39,15 @@ const SIGMAS: [number, number][] = [
   [1.5, 0.5],
 ];
 
-function spec(activation: ActivationName, depth: number, w: number, b: number, inputDim: number,
-  parameterization: Parameterization = 'ntk', width = 1): MlpSpec {
+function spec(
+  activation: ActivationName,
+  depth: number,
+  w: number,
+  b: number,
+  inputDim: number,
+  parameterization: Parameterization = 'ntk',
+  width = 1,
+): MlpSpec {
   return { inputDim, width, depth, outputs: 1, activation, parameterization, wStd: w, bStd: b };
 }
 
@@ -49,13 +56,25 @@ for (const [inName, { x1, x2 }] of Object.entries(INPUTS)) {
   for (const [w, b] of SIGMAS) {
     for (const act of ['relu', 'erf'] as const) {
       for (let depth = 1; depth <= 5; depth++) {
-        cases.push({ id: `${act}/d${depth}/w${w.toFixed(3)}/b${b}/${inName}`, spec: spec(act, depth, w, b, x1.cols), x1, x2, tol: 1e-6 });
+        cases.push({
+          id: `${act}/d${depth}/w${w.toFixed(3)}/b${b}/${inName}`,
+          spec: spec(act, depth, w, b, x1.cols),
+          x1,
+          x2,
+          tol: 1e-6,
+        });
       }
     }
     if (w === 1.5) continue; // keeps the variances O(1) for the quadrature cases and the run short
     for (const act of ['tanh', 'gelu', 'softplus', 'sin'] as const) {
       for (const depth of [1, 3]) {
-        cases.push({ id: `${act}/d${depth}/w${w.toFixed(3)}/b${b}/${inName}`, spec: spec(act, depth, w, b, x1.cols), x1, x2, tol: 1e-4 });
+        cases.push({
+          id: `${act}/d${depth}/w${w.toFixed(3)}/b${b}/${inName}`,
+          spec: spec(act, depth, w, b, x1.cols),
+          x1,
+          x2,
+          tol: 1e-4,
+        });
       }
     }
   }
@@ -65,7 +84,12 @@ for (const act of ['relu', 'erf', 'gelu'] as const) {
   for (const depth of [1, 2, 3]) {
     const { x1 } = INPUTS.sphere10;
     const tol = act === 'gelu' ? 1e-4 : 1e-6;
-    cases.push({ id: `standard/${act}/d${depth}`, spec: spec(act, depth, Math.SQRT2, 0.2, 10, 'standard', 48), x1, tol });
+    cases.push({
+      id: `standard/${act}/d${depth}`,
+      spec: spec(act, depth, Math.SQRT2, 0.2, 10, 'standard', 48),
+      x1,
+      tol,
+    });
   }
 }
 
@@ -105,7 +129,9 @@ test('analytic NNGP and NTK match neural-tangents stax kernel_fn (float64)', { t
     else worstQuad = Math.max(worstQuad, e);
     if (!(e <= c.tol)) failures.push(`${c.id}: nngp ${eK.toExponential(2)}, ntk ${eT.toExponential(2)} > ${c.tol}`);
   }
-  console.log(`# ${cases.length} cases; neural-tangents ${(tPy / 1000).toFixed(1)} s; worst rel. Frobenius error: ` +
-    `closed forms ${worstClosed.toExponential(2)}, quadrature ${worstQuad.toExponential(2)}`);
+  console.log(
+    `# ${cases.length} cases; neural-tangents ${(tPy / 1000).toFixed(1)} s; worst rel. Frobenius error: ` +
+      `closed forms ${worstClosed.toExponential(2)}, quadrature ${worstQuad.toExponential(2)}`,
+  );
   assert.deepEqual(failures, []);
 });

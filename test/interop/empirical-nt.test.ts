@@ -15,7 +15,12 @@ import { runPython } from '../helpers/python.js';
 
 await selectBackend('wasm');
 
-interface Case { label: string; params: MlpParams; x1: Mat; x2?: Mat }
+interface Case {
+  label: string;
+  params: MlpParams;
+  x1: Mat;
+  x2?: Mat;
+}
 
 const toRows = (m: Mat): number[][] =>
   Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
@@ -28,12 +33,23 @@ test('structured empirical NTK equals neural-tangents empirical_ntk_fn on the sa
       for (const outputs of [1, 3]) {
         i++;
         const spec: MlpSpec = {
-          inputDim: 4, width: 96, depth: 1 + (i % 3), outputs, activation, parameterization,
-          wStd: 1.2 + 0.1 * (i % 4), bStd: 0.05 + 0.1 * (i % 3),
+          inputDim: 4,
+          width: 96,
+          depth: 1 + (i % 3),
+          outputs,
+          activation,
+          parameterization,
+          wStd: 1.2 + 0.1 * (i % 4),
+          bStd: 0.05 + 0.1 * (i % 3),
         };
         const x1 = i % 2 ? sphereInputs(10, 4, i) : gaussianInputs(10, 4, i);
         const x2 = i % 3 === 0 ? undefined : gaussianInputs(7, 4, 100 + i);
-        cases.push({ label: `${activation} ${parameterization} depth ${spec.depth} k=${outputs}${x2 ? ' x2≠x1' : ''}`, params: initParams(spec, i), x1, x2 });
+        cases.push({
+          label: `${activation} ${parameterization} depth ${spec.depth} k=${outputs}${x2 ? ' x2≠x1' : ''}`,
+          params: initParams(spec, i),
+          x1,
+          x2,
+        });
       }
     }
   }

@@ -49,7 +49,16 @@ interface Case {
 const CASES: Case[] = [
   {
     id: 'relu-d2-k2',
-    spec: { inputDim: 2, width: 1, depth: 2, outputs: 2, activation: 'relu', parameterization: 'ntk', wStd: Math.SQRT2, bStd: 0.1 },
+    spec: {
+      inputDim: 2,
+      width: 1,
+      depth: 2,
+      outputs: 2,
+      activation: 'relu',
+      parameterization: 'ntk',
+      wStd: Math.SQRT2,
+      bStd: 0.1,
+    },
     n: 24,
     m: 8,
     k: 2,
@@ -59,7 +68,16 @@ const CASES: Case[] = [
   {
     id: 'erf-d3-k1',
     // Points on S³: erf kernels of points on the circle are too ill-conditioned (cond ~ 1e12) for t = ∞.
-    spec: { inputDim: 4, width: 1, depth: 3, outputs: 1, activation: 'erf', parameterization: 'ntk', wStd: 1.5, bStd: 0.3 },
+    spec: {
+      inputDim: 4,
+      width: 1,
+      depth: 3,
+      outputs: 1,
+      activation: 'erf',
+      parameterization: 'ntk',
+      wStd: 1.5,
+      bStd: 0.3,
+    },
     n: 30,
     m: 6,
     k: 1,
@@ -75,7 +93,13 @@ function build(c: Case) {
   const te = analyticKernels(c.spec, xs, x);
   const tt = analyticKernels(c.spec, xs);
   const angle = (m: Mat, i: number): number => Math.atan2(m.data[2 * i + 1], m.data[2 * i]);
-  const y = makeMat(c.n, c.k, Array.from({ length: c.n * c.k }, (_, i) => (i % c.k === 0 ? Math.sin(3 * angle(x, Math.floor(i / c.k))) : Math.cos(angle(x, Math.floor(i / c.k))))));
+  const y = makeMat(
+    c.n,
+    c.k,
+    Array.from({ length: c.n * c.k }, (_, i) =>
+      i % c.k === 0 ? Math.sin(3 * angle(x, Math.floor(i / c.k))) : Math.cos(angle(x, Math.floor(i / c.k))),
+    ),
+  );
   const f0 = scale(randn(c.n, c.k, 1, c.id + 'f0'), 0.4);
   const fs0 = scale(randn(c.m, c.k, 2, c.id + 'fs0'), 0.4);
   const lambdaMax = eigh(tr.ntk).values[0];
@@ -115,7 +139,15 @@ test('predictions match neural-tangents nt.predict (gradient_descent_mse, _ensem
     const perT = (key: string): Mat[] => (r[key] as number[][][]).map(fromRows);
     const one = (key: string): Mat => fromRows(r[key] as number[][]);
     const tag = (s: string): string => `${c.id}: ${s}`;
-    const gdArgs = { thetaTrain: b.tr.ntk, yTrain: b.y, fTrain0: b.f0, lr: b.lr, steps: c.steps, thetaTestTrain: b.te.ntk, fTest0: b.fs0 };
+    const gdArgs = {
+      thetaTrain: b.tr.ntk,
+      yTrain: b.y,
+      fTrain0: b.f0,
+      lr: b.lr,
+      steps: c.steps,
+      thetaTestTrain: b.te.ntk,
+      fTest0: b.fs0,
+    };
     const ensArgs = {
       ntk: { train: b.tr.ntk, testTrain: b.te.ntk },
       nngp: { train: b.tr.nngp, testTrain: b.te.nngp, testTest: b.tt.nngp },
@@ -137,7 +169,10 @@ test('predictions match neural-tangents nt.predict (gradient_descent_mse, _ensem
       const mean = perT(`ens_${mode}_mean`);
       const cov = perT(`ens_${mode}_cov`);
       c.steps.forEach((t, i) => {
-        assert.ok(rel(e.mean[i], mean[i]) < 1e-9 || dist(e.mean[i], mean[i]) < 1e-12, tag(`${mode} mean t=${t}: ${rel(e.mean[i], mean[i])}`));
+        assert.ok(
+          rel(e.mean[i], mean[i]) < 1e-9 || dist(e.mean[i], mean[i]) < 1e-12,
+          tag(`${mode} mean t=${t}: ${rel(e.mean[i], mean[i])}`),
+        );
         assert.ok(rel(e.cov![i], cov[i]) < 1e-9, tag(`${mode} cov t=${t}: ${rel(e.cov![i], cov[i])}`));
       });
     }
@@ -145,12 +180,13 @@ test('predictions match neural-tangents nt.predict (gradient_descent_mse, _ensem
     // 2. Discrete steps vs continuous time, within the discretisation bound.
     const disc = gdPrediction(gdArgs);
     const r0 = add(b.f0, b.y, -1);
-    const xm = b.lr * b.lambdaMax / c.n;
+    const xm = (b.lr * b.lambdaMax) / c.n;
     const rho = xm / (2 * (1 - xm));
     const trainBound = (xm / (2 * Math.E * (1 - xm))) * frobenius(r0);
     // M_t (continuous) = the ensemble mean operator: the mean for targets I_N.
     const mOp = (mode: 'ntk' | 'nngp'): Mat[] =>
-      ensemblePrediction({ ...ensArgs, computeCov: false, yTrain: identity(c.n), mode, time: 'continuous' }, c.steps).mean;
+      ensemblePrediction({ ...ensArgs, computeCov: false, yTrain: identity(c.n), mode, time: 'continuous' }, c.steps)
+        .mean;
     const mNtk = mOp('ntk');
     let worst = 0;
     c.steps.forEach((t, i) => {
@@ -167,25 +203,31 @@ test('predictions match neural-tangents nt.predict (gradient_descent_mse, _ensem
       const cov = perT(`ens_${mode}_cov`);
       const mt = mode === 'ntk' ? mNtk : mOp('nngp');
       const lam = mode === 'ntk' ? b.lambdaMax : eigh(b.tr.nngp).values[0];
-      const x = b.lr * lam / c.n;
+      const x = (b.lr * lam) / c.n;
       const rh = x / (2 * (1 - x));
       c.steps.forEach((t, i) => {
         const nm = frobenius(mt[i]);
         const meanBound = rh * nm * frobenius(b.y);
         const dM = rh * nm;
-        const covBound = 2 * dM * frobenius(b.te.nngp) + 2 * dM * nm * frobenius(b.tr.nngp) + dM * dM * frobenius(b.tr.nngp);
+        const covBound =
+          2 * dM * frobenius(b.te.nngp) + 2 * dM * nm * frobenius(b.tr.nngp) + dM * dM * frobenius(b.tr.nngp);
         assert.ok(dist(e.mean[i], mean[i]) <= meanBound * (1 + 1e-6) + 1e-12, tag(`discrete ${mode} mean t=${t}`));
         assert.ok(dist(e.cov![i], cov[i]) <= covBound * (1 + 1e-6) + 1e-12, tag(`discrete ${mode} cov t=${t}`));
       });
     }
-    console.log(`${c.id}: discrete vs continuous at x_max = ${xm.toExponential(1)}: worst |Δ| / bound = ${worst.toFixed(3)}`);
+    console.log(
+      `${c.id}: discrete vs continuous at x_max = ${xm.toExponential(1)}: worst |Δ| / bound = ${worst.toFixed(3)}`,
+    );
 
     // 3. t → ∞: kernel regression on both sides (eigenbasis pseudo-inverse here, Cholesky there):
     //    rounding amplified by the condition number of the kernel inverted.
     const tolInf = (k: Mat): number => 1e-9 + 1e-15 * kernelSpectrum(k).condition;
     const inf = gdPrediction({ ...gdArgs, steps: [Infinity] });
     assert.ok(rel(inf.train[0], one('gd_inf_train')) < 1e-9, tag('gd t=∞ train'));
-    assert.ok(rel(inf.test![0], one('gd_inf_test')) < tolInf(b.tr.ntk), tag(`gd t=∞ test: ${rel(inf.test![0], one('gd_inf_test'))}`));
+    assert.ok(
+      rel(inf.test![0], one('gd_inf_test')) < tolInf(b.tr.ntk),
+      tag(`gd t=∞ test: ${rel(inf.test![0], one('gd_inf_test'))}`),
+    );
     const krr = kernelRegression(b.tr.ntk, b.te.ntk, b.y, { fTrain0: b.f0, fTest0: b.fs0 });
     assert.ok(rel(krr, one('gd_inf_test')) < 1e-9, tag(`kernel regression: ${rel(krr, one('gd_inf_test'))}`));
     const krrRidge = kernelRegression(b.tr.ntk, b.te.ntk, b.y, { ridge });
@@ -193,8 +235,14 @@ test('predictions match neural-tangents nt.predict (gradient_descent_mse, _ensem
     for (const mode of ['ntk', 'nngp'] as const) {
       const e = ensemblePrediction({ ...ensArgs, mode }, [Infinity]);
       const tol = tolInf(mode === 'ntk' ? b.tr.ntk : b.tr.nngp);
-      assert.ok(rel(e.mean[0], one(`ens_${mode}_inf_mean`)) < tol, tag(`${mode} t=∞ mean: ${rel(e.mean[0], one(`ens_${mode}_inf_mean`))}`));
-      assert.ok(rel(e.cov![0], one(`ens_${mode}_inf_cov`)) < 10 * tol, tag(`${mode} t=∞ cov: ${rel(e.cov![0], one(`ens_${mode}_inf_cov`))}`));
+      assert.ok(
+        rel(e.mean[0], one(`ens_${mode}_inf_mean`)) < tol,
+        tag(`${mode} t=∞ mean: ${rel(e.mean[0], one(`ens_${mode}_inf_mean`))}`),
+      );
+      assert.ok(
+        rel(e.cov![0], one(`ens_${mode}_inf_cov`)) < 10 * tol,
+        tag(`${mode} t=∞ cov: ${rel(e.cov![0], one(`ens_${mode}_inf_cov`))}`),
+      );
     }
 
     // 4. NNGP posterior with observation noise.

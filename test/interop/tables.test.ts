@@ -67,7 +67,11 @@ test('pyarrow, pandas, polars and DuckDB read a run folder made by `ntk-sweep tr
   const points = (JSON.parse(listed.stdout) as { trials: { trial_id: string }[] }).trials;
   assert.equal(points.length, 2);
   const ids: string[] = [];
-  for (const args of [['--trial', points[0].trial_id], ['--trial', points[1].trial_id], ['--width', '64', '--seed', '7']]) {
+  for (const args of [
+    ['--trial', points[0].trial_id],
+    ['--trial', points[1].trial_id],
+    ['--width', '64', '--seed', '7'],
+  ]) {
     const r = runCli(['trial', fixture, ...args, '--run-dir', run, '--backend', 'wasm'], 300_000);
     assert.equal(r.status, 0, r.stderr);
     const id = /trial ([0-9a-f]{12})/.exec(r.stdout)?.[1];
@@ -78,7 +82,9 @@ test('pyarrow, pandas, polars and DuckDB read a run folder made by `ntk-sweep tr
   assert.deepStrictEqual(await completeTrialIds(run), new Set(ids));
   assert.deepStrictEqual([...(await trialStates(run)).values()], ['complete', 'complete', 'complete']);
 
-  const rows = Object.fromEntries(await Promise.all(TABLE_NAMES.map(async (t) => [t, tableToRows(t, await readTable(run, t))]))) as RowsByTable;
+  const rows = Object.fromEntries(
+    await Promise.all(TABLE_NAMES.map(async (t) => [t, tableToRows(t, await readTable(run, t))])),
+  ) as RowsByTable;
   // What the config asks for, per trial: logged steps 0, 5, …, 20; kernels at each snapshot for
   // every split (train, test, probe: one row per point; probe_x0: one row).
   const { n_train: n, n_test: m } = rows.trials[0];
@@ -87,7 +93,8 @@ test('pyarrow, pandas, polars and DuckDB read a run folder made by `ntk-sweep tr
   assert.equal(rows.trials.length, 3);
   assert.equal(rows.curves.length, 3 * logged);
   assert.equal(rows.kernels.length, 3 * config.ntk.snapshots.length * (n + m + probe + 1));
-  for (const k of rows.kernels) assert.equal(k.values.length, k.split === 'probe_x0' ? probe : n, `${k.split} row length`);
+  for (const k of rows.kernels)
+    assert.equal(k.values.length, k.split === 'probe_x0' ? probe : n, `${k.split} row length`);
   // Both widths share the analytic kernels of their config (the seed-7 trial too: same data, model).
   assert.equal(new Set(rows.trials.map((t) => t.analytic_id)).size, 1);
   assert.deepStrictEqual(rows.trials.map((t) => t.width).sort(), [32, 64, 64]);
@@ -99,10 +106,16 @@ test('pyarrow, pandas, polars and DuckDB read every table of a synthetic run exa
   const run = path.join(mkdtempSync(path.join(tmpdir(), 'ntk-interop-tables-')), 'run');
   const a = syntheticTrialTables({ trialId: 'interop00001', seed: 1, analyticId: 'an-relu' });
   const b0 = syntheticTrialTables({ trialId: 'interop00002', seed: 2, status: 'diverged', analyticId: 'an-erf' });
-  const b: TrialTables = { ...b0, trials: { ...b0.trials, activation: 'erf', target: 'teacher', backend: 'cpu', dataset: 'sphere' } };
+  const b: TrialTables = {
+    ...b0,
+    trials: { ...b0.trials, activation: 'erf', target: 'teacher', backend: 'cpu', dataset: 'sphere' },
+  };
   const c = syntheticTrialTables({ trialId: 'interop00003', seed: 3, status: 'failed' });
   const d0 = syntheticTrialTables({ trialId: 'interop00004', seed: 4, analyticId: null });
-  const d: TrialTables = { ...d0, trials: { ...d0.trials, activation: 'gelu', parameterization: 'standard', seed: 0, started_at: new Date(0) } };
+  const d: TrialTables = {
+    ...d0,
+    trials: { ...d0.trials, activation: 'gelu', parameterization: 'standard', seed: 0, started_at: new Date(0) },
+  };
   await writeTrialTables(run, a);
   await writeTrialTables(run, b);
   await writeFailedTrial(run, c.trials);

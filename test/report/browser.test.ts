@@ -48,9 +48,14 @@ interface Drawn {
 }
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: run scripts/setup.sh (apt-get install chromium) or set CHROMIUM_PATH`);
+  assert.ok(
+    existsSync(CHROMIUM),
+    `no Chromium at ${CHROMIUM}: run scripts/setup.sh (apt-get install chromium) or set CHROMIUM_PATH`,
+  );
   runDir = testRunDir('browser');
-  await makeRunFolder(runDir, tinyConfig({ name: 'report-browser', widths: [32, 64, 128], seeds: [0, 1] }), { via: 'cli' });
+  await makeRunFolder(runDir, tinyConfig({ name: 'report-browser', widths: [32, 64, 128], seeds: [0, 1] }), {
+    via: 'cli',
+  });
   const r = runCli(['report', runDir], 300_000);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout.trim(), /report\/index\.html$/);
@@ -78,7 +83,9 @@ async function drawnFigures(): Promise<Drawn[]> {
     figs.map((f) => {
       const marks: Record<string, { items: number; vertices: number }> = {};
       for (const g of Array.from(f.querySelectorAll('svg g[class*="_marks"]'))) {
-        const name = Array.from(g.classList).find((c) => c.endsWith('_marks'))!.replace(/_marks$/, '');
+        const name = Array.from(g.classList)
+          .find((c) => c.endsWith('_marks'))!
+          .replace(/_marks$/, '');
         const items = Array.from(g.children).filter((c) => c.tagName === 'path' || c.tagName === 'line');
         const m = (marks[name] ??= { items: 0, vertices: 0 });
         m.items += items.length;
@@ -161,7 +168,9 @@ describe('the report in headless Chromium', () => {
     const f = figs[0];
     assert.equal(count(f, 'kernel').items, n(want.series), 'lines');
     assert.equal(count(f, 'kernel').vertices, n(want.points), 'vertices');
-    const [p] = await db.rows("SELECT len(\"values\") AS p FROM analytic WHERE split = 'probe_x0' AND kind = 'analytic_ntk' LIMIT 1");
+    const [p] = await db.rows(
+      "SELECT len(\"values\") AS p FROM analytic WHERE split = 'probe_x0' AND kind = 'analytic_ntk' LIMIT 1",
+    );
     assert.equal(count(f, 'analytic').items, 2, 'Θ∞ in both panels');
     assert.equal(count(f, 'analytic').vertices, 2 * n(p.p));
   });
@@ -173,7 +182,9 @@ describe('the report in headless Chromium', () => {
       `SELECT count(*) AS points, count(DISTINCT (metric, step)) AS series, count(DISTINCT step) AS steps FROM summary
        WHERE source = 'spectra' AND CAST(regexp_extract(metric, 'eigenvalue_(\\d+)', 1) AS INTEGER) < ${TOP_RANKS} AND mean > 0`,
     );
-    const [ranks] = await db.rows(`SELECT count(DISTINCT rank) AS n FROM spectra WHERE kind = 'analytic_ntk' AND rank < ${TOP_RANKS}`);
+    const [ranks] = await db.rows(
+      `SELECT count(DISTINCT rank) AS n FROM spectra WHERE kind = 'analytic_ntk' AND rank < ${TOP_RANKS}`,
+    );
     const f = figs[0];
     assert.equal(count(f, 'eigen').items, n(want.series), 'lines');
     assert.equal(count(f, 'eigen_points').items, n(want.points), 'points');

@@ -103,9 +103,7 @@ export function strayNumbers(runDir: string): string[] {
     el.remove();
   }
   const tokens = (body.textContent ?? '').split(/[^\p{L}\p{N}_.+−-]+/u);
-  return tokens.filter(
-    (t) => /\d/.test(t) && (/^[−+-]?\d+(\.\d+)?(e[−+-]?\d+)?\.?$/.test(t) || !/[\p{L}_]/u.test(t)),
-  );
+  return tokens.filter((t) => /\d/.test(t) && (/^[−+-]?\d+(\.\d+)?(e[−+-]?\d+)?\.?$/.test(t) || !/[\p{L}_]/u.test(t)));
 }
 
 const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
@@ -121,7 +119,9 @@ export function markdownTables(runDir: string): Map<string, string[][]> {
     for (let j = i + 1; j < lines.length && lines[j].startsWith('|'); j++) {
       if (j === i + 2) continue; // the | --- | line
       const inner = lines[j].slice(2, -2);
-      rows.push(inner.split(/(?<!\\) \| /).map((c) => squash(c.replace(/\\\|/g, '|').replace(/\*\*/g, '').replace(/`/g, ''))));
+      rows.push(
+        inner.split(/(?<!\\) \| /).map((c) => squash(c.replace(/\\\|/g, '|').replace(/\*\*/g, '').replace(/`/g, ''))),
+      );
     }
     out.set(m[1], rows);
   }
@@ -133,7 +133,9 @@ export function htmlTables(runDir: string): Map<string, string[][]> {
   const doc = readReportDom(runDir);
   const out = new Map<string, string[][]>();
   for (const t of [...doc.querySelectorAll('table[data-table]')]) {
-    const rows = [...t.querySelectorAll('tr')].map((tr) => [...tr.querySelectorAll('th, td')].map((c) => squash(c.textContent ?? '')));
+    const rows = [...t.querySelectorAll('tr')].map((tr) =>
+      [...tr.querySelectorAll('th, td')].map((c) => squash(c.textContent ?? '')),
+    );
     out.set(t.getAttribute('data-table')!, rows);
   }
   return out;

@@ -5,7 +5,13 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance, quotedIdentifier, quotedString, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBInstance,
+  quotedIdentifier,
+  quotedString,
+  type DuckDBConnection,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 
 export interface TestDb {
   c: DuckDBConnection;
@@ -22,12 +28,14 @@ export async function openTestDb(runDir: string): Promise<TestDb> {
   for (const t of TABLES) {
     const dir = path.join(runDir, t);
     if (!existsSync(dir) || !readdirSync(dir).some((f) => f.endsWith('.parquet') && !f.startsWith('.'))) continue;
-    await c.run(`CREATE VIEW ${t} AS SELECT * FROM read_parquet(${quotedString(path.join(dir, '*.parquet'))}, union_by_name = true)`);
+    await c.run(
+      `CREATE VIEW ${t} AS SELECT * FROM read_parquet(${quotedString(path.join(dir, '*.parquet'))}, union_by_name = true)`,
+    );
   }
   const rows = async (sql: string, params?: DuckDBValue[]) =>
-    (await c.runAndReadAll(sql, params)).getRowObjectsJS().map((r) =>
-      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])),
-    );
+    (await c.runAndReadAll(sql, params))
+      .getRowObjectsJS()
+      .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
   return {
     c,
     runDir,
@@ -40,7 +48,12 @@ export async function openTestDb(runDir: string): Promise<TestDb> {
 }
 
 /** The values a `<data>` element's provenance selects (every row the key matches). */
-export async function lookup(db: TestDb, src: string, key: Record<string, string | number | null>, col: string): Promise<unknown[]> {
+export async function lookup(
+  db: TestDb,
+  src: string,
+  key: Record<string, string | number | null>,
+  col: string,
+): Promise<unknown[]> {
   if (src === 'manifest.json' || src === 'config.yaml') {
     const file = quotedString(path.join(db.runDir, src));
     const sql =

@@ -12,7 +12,14 @@ import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { initialKernelSlopes, writeReport } from '../../src/report/index.js';
 import { formatValue, parsePrinted } from '../../src/report/format.js';
-import { checkSourcedValues, htmlTables, markdownTables, readReportDom, strayNumbers, tableObjects } from './check-report.js';
+import {
+  checkSourcedValues,
+  htmlTables,
+  markdownTables,
+  readReportDom,
+  strayNumbers,
+  tableObjects,
+} from './check-report.js';
 import { openTestDb } from './lookup.js';
 import { makeRunFolder, testRunDir, tinyConfig } from './run-folder.js';
 
@@ -24,14 +31,20 @@ let single: string;
 
 before(async () => {
   faults = testRunDir('faults');
-  await makeRunFolder(faults, tinyConfig({ name: 'report-faults', widths: [32, 64], seeds: [0, 1], lrs: [1, DIVERGING_LR] }), {
-    via: 'in-process',
-    fail: (p) => p.params.width === 64 && p.params.seed === 1 && p.params.lr === 1,
-    failError: FAIL_ERROR,
-  });
+  await makeRunFolder(
+    faults,
+    tinyConfig({ name: 'report-faults', widths: [32, 64], seeds: [0, 1], lrs: [1, DIVERGING_LR] }),
+    {
+      via: 'in-process',
+      fail: (p) => p.params.width === 64 && p.params.seed === 1 && p.params.lr === 1,
+      failError: FAIL_ERROR,
+    },
+  );
   await writeReport(faults);
   single = testRunDir('single-width');
-  await makeRunFolder(single, tinyConfig({ name: 'report-single', widths: [64], seeds: [0, 1] }), { via: 'in-process' });
+  await makeRunFolder(single, tinyConfig({ name: 'report-single', widths: [64], seeds: [0, 1] }), {
+    via: 'in-process',
+  });
   await writeReport(single);
 });
 
@@ -53,7 +66,8 @@ describe('printed numbers', () => {
     test(`${name}: every sourced value equals its DuckDB query over the run folder`, async () => {
       const r = await checkSourcedValues(dir());
       // The checks must have had something to check: trials, fits, manifest, config at least.
-      for (const src of ['trials', 'fits', 'manifest.json', 'config.yaml']) assert.ok((r.checked[src] ?? 0) > 0, `nothing from ${src} was checked`);
+      for (const src of ['trials', 'fits', 'manifest.json', 'config.yaml'])
+        assert.ok((r.checked[src] ?? 0) > 0, `nothing from ${src} was checked`);
       assert.ok(r.numbers > 20, `only ${r.numbers} numbers checked`);
     });
 
@@ -77,7 +91,9 @@ describe('printed numbers', () => {
 describe('a run with failed and diverged trials', () => {
   test('the overview counts them and says they are left out', async () => {
     const db = await openTestDb(faults);
-    const counts = Object.fromEntries((await db.rows('SELECT status, count(*) AS n FROM trials GROUP BY status')).map((r) => [r.status, r.n]));
+    const counts = Object.fromEntries(
+      (await db.rows('SELECT status, count(*) AS n FROM trials GROUP BY status')).map((r) => [r.status, r.n]),
+    );
     db.close();
     assert.equal(counts.failed, 1);
     assert.ok(Number(counts.diverged) >= 1, `lr ${DIVERGING_LR} should diverge: ${JSON.stringify(counts)}`);
@@ -85,13 +101,21 @@ describe('a run with failed and diverged trials', () => {
     assert.equal(status.failed, String(counts.failed));
     assert.equal(status.diverged, String(counts.diverged));
     const warnings = [...readReportDom(faults).querySelectorAll('p.warning')].map((p) => p.textContent ?? '');
-    assert.ok(warnings.some((w) => /failed and .* diverged trials are left out/.test(w)), warnings.join('\n'));
-    assert.ok(warnings.some((w) => /above η_crit/.test(w)), 'the flagged learning rates are announced');
+    assert.ok(
+      warnings.some((w) => /failed and .* diverged trials are left out/.test(w)),
+      warnings.join('\n'),
+    );
+    assert.ok(
+      warnings.some((w) => /above η_crit/.test(w)),
+      'the flagged learning rates are announced',
+    );
   });
 
   test('the failed and diverged trials are listed with their errors and divergence steps', async () => {
     const db = await openTestDb(faults);
-    const bad = await db.rows("SELECT trial_id, status, error, diverged_at_step FROM trials WHERE status <> 'ok' ORDER BY trial_id");
+    const bad = await db.rows(
+      "SELECT trial_id, status, error, diverged_at_step FROM trials WHERE status <> 'ok' ORDER BY trial_id",
+    );
     db.close();
     const listed = tableObjects(faults, 'failed-trials');
     assert.deepEqual(listed.map((r) => r.trial).sort(), bad.map((r) => String(r.trial_id)).sort());
@@ -133,7 +157,10 @@ describe('a run with failed and diverged trials', () => {
 describe('a run with a single width', () => {
   test('the report says no slope can be fitted, and why', async () => {
     const warnings = [...readReportDom(single).querySelectorAll('p.warning')].map((p) => p.textContent ?? '');
-    assert.ok(warnings.some((w) => /Only one width \(64\): no slope/.test(w)), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => /Only one width \(64\): no slope/.test(w)),
+      warnings.join('\n'),
+    );
     const headline = tableObjects(single, 'headline');
     assert.ok(headline.length > 0);
     for (const r of headline) {

@@ -23,26 +23,30 @@ function cli(args: string[], cwd: string): { status: number | null; out: string 
   return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
 }
 
-test('the quickstart sweep fits a kernel_rel_err slope near −1/2 and its report shows it', { timeout: 20 * 60_000 }, async () => {
-  const cwd = mkdtempSync(path.join(tmpdir(), 'ntk-quickstart-'));
-  const config = path.join(ROOT, 'configs', 'quickstart.yaml');
-  const run = cli(['run', config, '--backend', 'wasm', '--progress', 'lines'], cwd);
-  assert.equal(run.status, 0, run.out);
-  const runDir = path.join(cwd, 'runs', 'quickstart');
-  const report = cli(['report', runDir], cwd);
-  assert.equal(report.status, 0, report.out);
+test(
+  'the quickstart sweep fits a kernel_rel_err slope near −1/2 and its report shows it',
+  { timeout: 20 * 60_000 },
+  async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'ntk-quickstart-'));
+    const config = path.join(ROOT, 'configs', 'quickstart.yaml');
+    const run = cli(['run', config, '--backend', 'wasm', '--progress', 'lines'], cwd);
+    assert.equal(run.status, 0, run.out);
+    const runDir = path.join(cwd, 'runs', 'quickstart');
+    const report = cli(['report', runDir], cwd);
+    assert.equal(report.status, 0, report.out);
 
-  const slopes = await initialKernelSlopes(runDir);
-  assert.equal(slopes.length, 2, 'one fit per depth');
-  const html = readFileSync(path.join(runDir, 'report', 'index.html'), 'utf8');
-  for (const s of slopes) {
-    assert.equal(s.n_widths, 5);
-    assert.ok(s.slope !== null && s.slope >= -0.65 && s.slope <= -0.35, `${s.group}: slope ${s.slope}`);
-    // The headline table prints the slope as a <data> element carrying the queried value.
-    const shown = [...html.matchAll(/<data value="([^"]+)"[^>]*data-key="([^"]+)"[^>]*data-col="slope"/g)].find(
-      (m) => m[2].includes(s.group) && m[2].includes('kernel_rel_err'),
-    );
-    assert.ok(shown, `the report shows the slope of ${s.group}`);
-    assert.equal(Number(shown[1]), s.slope);
-  }
-});
+    const slopes = await initialKernelSlopes(runDir);
+    assert.equal(slopes.length, 2, 'one fit per depth');
+    const html = readFileSync(path.join(runDir, 'report', 'index.html'), 'utf8');
+    for (const s of slopes) {
+      assert.equal(s.n_widths, 5);
+      assert.ok(s.slope !== null && s.slope >= -0.65 && s.slope <= -0.35, `${s.group}: slope ${s.slope}`);
+      // The headline table prints the slope as a <data> element carrying the queried value.
+      const shown = [...html.matchAll(/<data value="([^"]+)"[^>]*data-key="([^"]+)"[^>]*data-col="slope"/g)].find(
+        (m) => m[2].includes(s.group) && m[2].includes('kernel_rel_err'),
+      );
+      assert.ok(shown, `the report shows the slope of ${s.group}`);
+      assert.equal(Number(shown[1]), s.slope);
+    }
+  },
+);

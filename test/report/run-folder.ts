@@ -21,11 +21,15 @@ import { failedTrialRow } from '../../src/trial/failed-row.js';
 /** Runs `ntk-sweep trial` as a child process (the real executable); rejects with its stderr on failure. */
 function trialCli(configFile: string, trialId: string, runDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'ntk-sweep.js'), 'trial', configFile, '--trial', trialId, '--run-dir', runDir], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'ntk-sweep.js'), 'trial', configFile, '--trial', trialId, '--run-dir', runDir],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NODE_OPTIONS: '' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     child.on('error', reject);
@@ -38,13 +42,21 @@ function trialCli(configFile: string, trialId: string, runDir: string): Promise<
 /** Runs `jobs` with at most `limit` in flight. */
 async function pool(jobs: (() => Promise<void>)[], limit: number): Promise<void> {
   const queue = [...jobs];
-  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
-    for (let job = queue.shift(); job; job = queue.shift()) await job();
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, queue.length) }, async () => {
+      for (let job = queue.shift(); job; job = queue.shift()) await job();
+    }),
+  );
 }
 
 /** A tiny width study: ReLU, depth 1, 16 points on the circle, 20 steps, probe set on the circle. */
-export function tinyConfig(opts: { name: string; widths: number[]; seeds: number[]; lrs?: number[]; steps?: number }): string {
+export function tinyConfig(opts: {
+  name: string;
+  widths: number[];
+  seeds: number[];
+  lrs?: number[];
+  steps?: number;
+}): string {
   const lrAxis = opts.lrs ? `\n  lr: [${opts.lrs.join(', ')}]` : '';
   const steps = opts.steps ?? 20;
   return `# report test: a tiny width study

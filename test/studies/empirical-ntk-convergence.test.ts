@@ -19,11 +19,21 @@ await selectBackend('wasm');
 const WIDTHS = [64, 128, 256, 512, 1024, 2048, 4096];
 const SEEDS = 8;
 /** docs/design.md §5: mean kernel_rel_err at init. */
-const REFERENCE = new Map([[64, 0.48], [512, 0.13], [4096, 0.046]]);
+const REFERENCE = new Map([
+  [64, 0.48],
+  [512, 0.13],
+  [4096, 0.046],
+]);
 
 const base: MlpSpec = {
-  inputDim: 2, width: 0, depth: 3, outputs: 1, activation: 'relu',
-  parameterization: 'ntk', wStd: Math.SQRT2, bStd: 0.1,
+  inputDim: 2,
+  width: 0,
+  depth: 3,
+  outputs: 1,
+  activation: 'relu',
+  parameterization: 'ntk',
+  wStd: Math.SQRT2,
+  bStd: 0.1,
 };
 
 test('empirical NTK error at init falls as width^(−1/2) and matches the reference values', async () => {

@@ -21,7 +21,11 @@ import { criticalLearningRate } from '../../src/predict/critical-lr.js';
 import { gdPrediction } from '../../src/predict/gd-prediction.js';
 
 function sinTarget(x: Mat): Mat {
-  return makeMat(x.rows, 1, Array.from({ length: x.rows }, (_, i) => Math.sin(3 * Math.atan2(x.data[2 * i + 1], x.data[2 * i]))));
+  return makeMat(
+    x.rows,
+    1,
+    Array.from({ length: x.rows }, (_, i) => Math.sin(3 * Math.atan2(x.data[2 * i + 1], x.data[2 * i]))),
+  );
 }
 
 test('pred_gap_linear and pred_gap_analytic shrink with width (128, 512, 2048; 3 seeds)', async () => {
@@ -29,7 +33,16 @@ test('pred_gap_linear and pred_gap_analytic shrink with width (128, 512, 2048; 3
   const xTrain = circleInputs(16, 0, 'train');
   const xTest = circleInputs(16, 0, 'test');
   const data: Dataset = { xTrain, yTrain: sinTarget(xTrain), xTest, yTest: sinTarget(xTest) };
-  const base: MlpSpec = { inputDim: 2, width: 0, depth: 2, outputs: 1, activation: 'relu', parameterization: 'ntk', wStd: Math.SQRT2, bStd: 0.1 };
+  const base: MlpSpec = {
+    inputDim: 2,
+    width: 0,
+    depth: 2,
+    outputs: 1,
+    activation: 'relu',
+    parameterization: 'ntk',
+    wStd: Math.SQRT2,
+    bStd: 0.1,
+  };
   const inf = analyticKernels(base, xTrain);
   const infTest = analyticKernels(base, xTest, xTrain);
   const lr = 0.5 * criticalLearningRate(inf.ntk);
@@ -63,8 +76,14 @@ test('pred_gap_linear and pred_gap_analytic shrink with width (128, 512, 2048; 3
   }
   console.table(rows);
   for (let i = 1; i < rows.length; i++) {
-    assert.ok(rows[i].analytic < rows[i - 1].analytic, `pred_gap_analytic: width ${rows[i].width} ≥ width ${rows[i - 1].width}`);
-    assert.ok(rows[i].linear < rows[i - 1].linear, `pred_gap_linear: width ${rows[i].width} ≥ width ${rows[i - 1].width}`);
+    assert.ok(
+      rows[i].analytic < rows[i - 1].analytic,
+      `pred_gap_analytic: width ${rows[i].width} ≥ width ${rows[i - 1].width}`,
+    );
+    assert.ok(
+      rows[i].linear < rows[i - 1].linear,
+      `pred_gap_linear: width ${rows[i].width} ≥ width ${rows[i - 1].width}`,
+    );
     assert.ok(rows[i].relLinear < rows[i - 1].relLinear, 'relative pred_gap_linear');
   }
   // Log-log slope over the 16× range of widths: theory −1/2; 3 seeds leave room either side.

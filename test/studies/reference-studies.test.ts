@@ -43,9 +43,18 @@ async function runStudy(name: string): Promise<{ fits: FitRow[]; run: string; st
   const lrOverCrit: number[] = [];
   for (const width of widths) {
     for (let seed = 0; seed < seeds; seed++) {
-      const config = resolveTrial(loaded, [{ path: 'model.width', value: width }, { path: 'seed', value: seed }, ...over]);
+      const config = resolveTrial(loaded, [
+        { path: 'model.width', value: width },
+        { path: 'seed', value: seed },
+        ...over,
+      ]);
       steps = config.train.steps;
-      const t = await computeTrial(config, { configDir: loaded.dir, sweepId: sweepIdOf(loaded), trialId: trialIdOf(config), analyticId: analyticIdOf(config) });
+      const t = await computeTrial(config, {
+        configDir: loaded.dir,
+        sweepId: sweepIdOf(loaded),
+        trialId: trialIdOf(config),
+        analyticId: analyticIdOf(config),
+      });
       assert.equal(t.trials.status, 'ok', `${name} width ${width} seed ${seed}`);
       lrOverCrit.push(t.trials.lr_over_crit!);
       await writeTrialTables(run, t);
@@ -69,38 +78,52 @@ function check(study: string, measured: Record<string, number>): void {
   for (const [headline, value] of Object.entries(measured)) {
     const r = want.get(`${study} ${headline}`);
     assert.ok(r, `docs/reference-studies.md records no value for ${study} ${headline}`);
-    assert.ok(Math.abs(value - r.value) <= r.tol, `${study} ${headline}: measured ${value}, recorded ${r.value} ± ${r.tol}`);
+    assert.ok(
+      Math.abs(value - r.value) <= r.tol,
+      `${study} ${headline}: measured ${value}, recorded ${r.value} ± ${r.tol}`,
+    );
   }
 }
 
-test('lee2019 at reduced size: per-layer weight changes and the NTK change against width as recorded', { timeout: 20 * 60_000 }, async () => {
-  const { fits, run, steps, lrOverCrit } = await runStudy('lee2019');
-  try {
-    assert.ok(lrOverCrit.every((r) => r < 1), `lr below η_crit: ${lrOverCrit}`);
-    check('lee2019', {
-      'weight_change_input slope': slopeAt(fits, 'weight_change_input', steps),
-      'weight_change_hidden slope': slopeAt(fits, 'weight_change_hidden', steps),
-      'weight_change_output slope': slopeAt(fits, 'weight_change_output', steps),
-      'weight_change slope': slopeAt(fits, 'weight_change', steps),
-      'kernel_drift slope': slopeAt(fits, 'kernel_drift', steps),
-    });
-  } finally {
-    rmSync(run, { recursive: true, force: true });
-  }
-});
+test(
+  'lee2019 at reduced size: per-layer weight changes and the NTK change against width as recorded',
+  { timeout: 20 * 60_000 },
+  async () => {
+    const { fits, run, steps, lrOverCrit } = await runStudy('lee2019');
+    try {
+      assert.ok(
+        lrOverCrit.every((r) => r < 1),
+        `lr below η_crit: ${lrOverCrit}`,
+      );
+      check('lee2019', {
+        'weight_change_input slope': slopeAt(fits, 'weight_change_input', steps),
+        'weight_change_hidden slope': slopeAt(fits, 'weight_change_hidden', steps),
+        'weight_change_output slope': slopeAt(fits, 'weight_change_output', steps),
+        'weight_change slope': slopeAt(fits, 'weight_change', steps),
+        'kernel_drift slope': slopeAt(fits, 'kernel_drift', steps),
+      });
+    } finally {
+      rmSync(run, { recursive: true, force: true });
+    }
+  },
+);
 
-test('jacot2018 at reduced size: the t = 0 kernel error against width as recorded', { timeout: 20 * 60_000 }, async () => {
-  const { fits, run } = await runStudy('jacot2018');
-  try {
-    const at0 = await readSummary(run, "source = 'curves' AND metric = 'kernel_rel_err' AND step = 0");
-    const mean = (w: number) => at0.find((r) => r.width === w)!.mean;
-    check('jacot2018', {
-      'kernel_rel_err slope at t = 0': slopeAt(fits, 'kernel_rel_err', 0),
-      'kernel_rel_err mean at t = 0, width 64': mean(64),
-      'kernel_rel_err mean at t = 0, width 512': mean(512),
-      'kernel_drift slope': slopeAt(fits, 'kernel_drift', 200),
-    });
-  } finally {
-    rmSync(run, { recursive: true, force: true });
-  }
-});
+test(
+  'jacot2018 at reduced size: the t = 0 kernel error against width as recorded',
+  { timeout: 20 * 60_000 },
+  async () => {
+    const { fits, run } = await runStudy('jacot2018');
+    try {
+      const at0 = await readSummary(run, "source = 'curves' AND metric = 'kernel_rel_err' AND step = 0");
+      const mean = (w: number) => at0.find((r) => r.width === w)!.mean;
+      check('jacot2018', {
+        'kernel_rel_err slope at t = 0': slopeAt(fits, 'kernel_rel_err', 0),
+        'kernel_rel_err mean at t = 0, width 64': mean(64),
+        'kernel_rel_err mean at t = 0, width 512': mean(512),
+        'kernel_drift slope': slopeAt(fits, 'kernel_drift', 200),
+      });
+    } finally {
+      rmSync(run, { recursive: true, force: true });
+    }
+  },
+);

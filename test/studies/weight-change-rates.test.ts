@@ -27,14 +27,21 @@ let steps = 0;
 for (const point of expandGrid(loaded)) {
   const config = resolvePoint(loaded, point);
   steps = config.train.steps;
-  const tables = await computeTrial(config, { configDir: loaded.dir, sweepId: sweepIdOf(loaded), trialId: trialIdOf(config), analyticId: analyticIdOf(config) });
+  const tables = await computeTrial(config, {
+    configDir: loaded.dir,
+    sweepId: sweepIdOf(loaded),
+    trialId: trialIdOf(config),
+    analyticId: analyticIdOf(config),
+  });
   await writeTrialTables(run, tables);
 }
 const { fits } = await aggregateRun(run, { resamples: 200 });
 rmSync(run, { recursive: true, force: true });
 
 const slope = (depth: number, metric: string): number => {
-  const f = fits.find((r) => r.groupValues.depth === depth && r.source === 'curves' && r.metric === metric && r.step === steps);
+  const f = fits.find(
+    (r) => r.groupValues.depth === depth && r.source === 'curves' && r.metric === metric && r.step === steps,
+  );
   assert.ok(f && f.slope !== null, `no fit of ${metric} at depth ${depth}`);
   return f.slope;
 };
@@ -52,11 +59,21 @@ test('weight_change falls as width^−1/2 at depth 1 and width^−1 at depth 2 (
 });
 
 test('per layer role: input and output weights as width^−1/2, the hidden matrix as width^−1 (within 0.2)', () => {
-  for (const metric of ['weight_change_input', 'weight_change_hidden', 'weight_change_output', 'bias_change_input', 'bias_change_hidden']) {
+  for (const metric of [
+    'weight_change_input',
+    'weight_change_hidden',
+    'weight_change_output',
+    'bias_change_input',
+    'bias_change_hidden',
+  ]) {
     const want = metricTheory(metric)!.exponent(2)!;
     const s = slope(2, metric);
     console.log(`depth 2: ${metric} slope ${s.toFixed(3)} (theory ${want})`);
     assert.ok(Math.abs(s - want) <= 0.2, `${metric}: slope ${s}, theory ${want}`);
   }
-  assert.equal(fits.filter((f) => f.groupValues.depth === 1 && f.metric === 'weight_change_hidden').length, 0, 'depth 1 has no hidden matrix');
+  assert.equal(
+    fits.filter((f) => f.groupValues.depth === 1 && f.metric === 'weight_change_hidden').length,
+    0,
+    'depth 1 has no hidden matrix',
+  );
 });

@@ -7,7 +7,14 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { SweepActivities } from '../../activities/index.js';
-import type { CompactSummary, PlanSummary, RecordFailedInput, RunRef, RunTrialInput, RunTrialResult } from '../../workflows/shared.js';
+import type {
+  CompactSummary,
+  PlanSummary,
+  RecordFailedInput,
+  RunRef,
+  RunTrialInput,
+  RunTrialResult,
+} from '../../workflows/shared.js';
 
 export interface ScenarioSpec {
   sweepId: string;
@@ -105,7 +112,13 @@ export function stubActivities(): SweepActivities {
     async plan(ref): Promise<PlanSummary> {
       const s = scenarioOf(ref);
       s.calls.plan++;
-      return { sweepId: s.sweepId, total: s.total, maxParallel: s.maxParallel, retries: s.retries ?? 0, trialTimeoutS: 60 };
+      return {
+        sweepId: s.sweepId,
+        total: s.total,
+        maxParallel: s.maxParallel,
+        retries: s.retries ?? 0,
+        trialTimeoutS: 60,
+      };
     },
     async planPage(input) {
       const s = scenarioOf(input);

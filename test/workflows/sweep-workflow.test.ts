@@ -29,7 +29,14 @@ import {
 } from '../../workflows/shared.js';
 import { activitiesOf, fetchChain } from '../integration/helpers/histories.js';
 import { waitFor } from '../integration/helpers/cli.js';
-import { openEveryGate, scenario, stubActivities, trialIdOf, type Scenario, type ScenarioSpec } from './stub-activities.js';
+import {
+  openEveryGate,
+  scenario,
+  stubActivities,
+  trialIdOf,
+  type Scenario,
+  type ScenarioSpec,
+} from './stub-activities.js';
 
 installWorkerRuntime({ logLevel: 'ERROR' });
 
@@ -66,7 +73,10 @@ after(async () => {
 });
 
 /** Starts the sweep of a new scenario; `input` sets the workflow's tunables. */
-async function start(spec: ScenarioSpec, input: Partial<SweepInput> = {}): Promise<{ s: Scenario; handle: WorkflowHandle }> {
+async function start(
+  spec: ScenarioSpec,
+  input: Partial<SweepInput> = {},
+): Promise<{ s: Scenario; handle: WorkflowHandle }> {
   const s = scenario(spec);
   const handle = await env.client.workflow.start('sweepWorkflow', {
     taskQueue: CPU_QUEUE,
@@ -79,18 +89,30 @@ async function start(spec: ScenarioSpec, input: Partial<SweepInput> = {}): Promi
 const progress = (handle: WorkflowHandle): Promise<SweepProgress> => handle.query<SweepProgress>(PROGRESS_QUERY);
 
 /** Waits until the sweep's progress satisfies `ok`, and returns that progress. */
-const progressWhere = (handle: WorkflowHandle, what: string, ok: (p: SweepProgress) => boolean): Promise<SweepProgress> =>
-  waitFor(what, async () => {
-    const p = await progress(handle);
-    return ok(p) ? p : undefined;
-  }, 30_000, 20);
+const progressWhere = (
+  handle: WorkflowHandle,
+  what: string,
+  ok: (p: SweepProgress) => boolean,
+): Promise<SweepProgress> =>
+  waitFor(
+    what,
+    async () => {
+      const p = await progress(handle);
+      return ok(p) ? p : undefined;
+    },
+    30_000,
+    20,
+  );
 
 const heldTrials = (s: Scenario, n: number): Promise<true> =>
   waitFor(`${n} trial(s) held at the gate`, () => (s.gate.held >= n ? true : undefined), 30_000, 10);
 
 const trialIds = (s: Scenario): string[] => s.calls.runTrial.map((t) => t.trialId).sort();
 const allTrialIds = (total: number, except: number[] = []): string[] =>
-  Array.from({ length: total }, (_, i) => i).filter((i) => !except.includes(i)).map(trialIdOf).sort();
+  Array.from({ length: total }, (_, i) => i)
+    .filter((i) => !except.includes(i))
+    .map(trialIdOf)
+    .sort();
 
 /** A sweep that never ends fails its test instead of hanging the file. */
 const LIMIT = { timeout: 60_000 };
@@ -106,21 +128,34 @@ describe('the sweep workflow on stub activities', () => {
     const r: SweepResult = await handle.result();
     assert.equal(s.maxInFlight, 3);
     assert.deepEqual(trialIds(s), allTrialIds(12));
-    assert.deepEqual({ status: r.status, ok: r.ok, failed: r.failed, aggregated: r.aggregated }, { status: 'completed', ok: 12, failed: 0, aggregated: true });
+    assert.deepEqual(
+      { status: r.status, ok: r.ok, failed: r.failed, aggregated: r.aggregated },
+      { status: 'completed', ok: 12, failed: 0, aggregated: true },
+    );
     assert.equal(s.calls.plan, 1);
     assert.equal(s.calls.aggregate, 1);
   });
 
-  it('compacts the run folder every compactEvery completions, one at a time, and once more before aggregating', LIMIT, async () => {
-    const { s, handle } = await start({ sweepId: 'compact', total: 10, maxParallel: 1 }, { compactEvery: 4, compactAfterS: 3600 });
-    const r: SweepResult = await handle.result();
-    assert.equal(r.status, 'completed');
-    // Asked for after the 4th and 8th completions (a trial may end before the activity starts), then the last one.
-    assert.equal(s.calls.compact.length, 3, `compactions at ${s.calls.compact.join(', ')} completions`);
-    assert.ok(s.calls.compact[0] >= 4 && s.calls.compact[1] >= 8, `compactions at ${s.calls.compact.join(', ')} completions`);
-    assert.equal(s.calls.compact[2], 10, 'the last compaction runs after every trial');
-    assert.equal(s.calls.aggregate, 1);
-  });
+  it(
+    'compacts the run folder every compactEvery completions, one at a time, and once more before aggregating',
+    LIMIT,
+    async () => {
+      const { s, handle } = await start(
+        { sweepId: 'compact', total: 10, maxParallel: 1 },
+        { compactEvery: 4, compactAfterS: 3600 },
+      );
+      const r: SweepResult = await handle.result();
+      assert.equal(r.status, 'completed');
+      // Asked for after the 4th and 8th completions (a trial may end before the activity starts), then the last one.
+      assert.equal(s.calls.compact.length, 3, `compactions at ${s.calls.compact.join(', ')} completions`);
+      assert.ok(
+        s.calls.compact[0] >= 4 && s.calls.compact[1] >= 8,
+        `compactions at ${s.calls.compact.join(', ')} completions`,
+      );
+      assert.equal(s.calls.compact[2], 10, 'the last compaction runs after every trial');
+      assert.equal(s.calls.aggregate, 1);
+    },
+  );
 
   it('pause lets the running trials finish and starts none; resume goes on to the end', LIMIT, async () => {
     const { s, handle } = await start({ sweepId: 'pause', total: 8, maxParallel: 2, gated: true });
@@ -131,7 +166,10 @@ describe('the sweep workflow on stub activities', () => {
     s.gate.releaseOne();
     // Both finished and nothing is running: no trial was started after the pause.
     const p = await progressWhere(handle, 'the running trials finished', (q) => q.ok === 2);
-    assert.deepEqual({ running: p.running, paused: p.paused, phase: p.phase }, { running: 0, paused: true, phase: 'running' });
+    assert.deepEqual(
+      { running: p.running, paused: p.paused, phase: p.phase },
+      { running: 0, paused: true, phase: 'running' },
+    );
     assert.equal(s.calls.runTrial.length, 2);
 
     await handle.signal(RESUME_SIGNAL);
@@ -151,7 +189,10 @@ describe('the sweep workflow on stub activities', () => {
     assert.equal(p.phase, 'draining');
     s.gate.openAll();
     const r: SweepResult = await handle.result();
-    assert.deepEqual({ status: r.status, ok: r.ok, aggregated: r.aggregated, runs: r.runs }, { status: 'cancelled', ok: 2, aggregated: false, runs: 1 });
+    assert.deepEqual(
+      { status: r.status, ok: r.ok, aggregated: r.aggregated, runs: r.runs },
+      { status: 'cancelled', ok: 2, aggregated: false, runs: 1 },
+    );
     assert.equal(s.calls.runTrial.length, 2);
     assert.equal(s.calls.aggregate, 0);
   });
@@ -160,11 +201,18 @@ describe('the sweep workflow on stub activities', () => {
     const failing = new Map<number, () => Error>([
       [2, () => new Error('simulated crash')],
       // Bad input is not retried: the workflow's retry policy names its type.
-      [4, () => ApplicationFailure.create({ type: 'DatasetError', message: 'x.csv:3:1: not a number', nonRetryable: false })],
+      [
+        4,
+        () =>
+          ApplicationFailure.create({ type: 'DatasetError', message: 'x.csv:3:1: not a number', nonRetryable: false }),
+      ],
     ]);
     const { s, handle } = await start({ sweepId: 'failing', total: 6, maxParallel: 2, retries: 1, failing });
     const r: SweepResult = await handle.result();
-    assert.deepEqual({ status: r.status, ok: r.ok, failed: r.failed, aggregated: r.aggregated }, { status: 'completed', ok: 4, failed: 2, aggregated: true });
+    assert.deepEqual(
+      { status: r.status, ok: r.ok, failed: r.failed, aggregated: r.aggregated },
+      { status: 'completed', ok: 4, failed: 2, aggregated: true },
+    );
     const attempts = (index: number): number => s.calls.runTrial.filter((t) => t.index === index).length;
     assert.deepEqual([0, 1, 2, 3, 4, 5].map(attempts), [1, 1, 2, 1, 1, 1]);
     const recorded = [...s.calls.recordFailed].sort((a, b) => a.index - b.index);
@@ -177,60 +225,78 @@ describe('the sweep workflow on stub activities', () => {
     );
   });
 
-  it('continues as new with its plan, cursor, queue, counts and start time carried: each trial once over the chain', LIMIT, async () => {
-    const complete = [0, 1, 9, 17];
-    const diverged = [5, 12];
-    const { s, handle } = await start(
-      { sweepId: 'chain', total: 24, maxParallel: 2, complete, diverged },
-      { maxHistoryEvents: 40, planPageSize: 10 },
-    );
-    const r: SweepResult = await handle.result();
-    assert.deepEqual(
-      { status: r.status, ok: r.ok, diverged: r.diverged, skipped: r.skipped, failed: r.failed },
-      { status: 'completed', ok: 22, diverged: 2, skipped: 4, failed: 0 },
-    );
-    assert.deepEqual(trialIds(s), allTrialIds(24, complete), 'each trial to run, once');
-    assert.equal(s.calls.plan, 1, 'the plan is carried, not made again');
-    assert.deepEqual(s.calls.planPages, [0, 10, 20], 'the cursor is carried: each page planned once');
-    assert.equal(s.calls.aggregate, 1);
+  it(
+    'continues as new with its plan, cursor, queue, counts and start time carried: each trial once over the chain',
+    LIMIT,
+    async () => {
+      const complete = [0, 1, 9, 17];
+      const diverged = [5, 12];
+      const { s, handle } = await start(
+        { sweepId: 'chain', total: 24, maxParallel: 2, complete, diverged },
+        { maxHistoryEvents: 40, planPageSize: 10 },
+      );
+      const r: SweepResult = await handle.result();
+      assert.deepEqual(
+        { status: r.status, ok: r.ok, diverged: r.diverged, skipped: r.skipped, failed: r.failed },
+        { status: 'completed', ok: 22, diverged: 2, skipped: 4, failed: 0 },
+      );
+      assert.deepEqual(trialIds(s), allTrialIds(24, complete), 'each trial to run, once');
+      assert.equal(s.calls.plan, 1, 'the plan is carried, not made again');
+      assert.deepEqual(s.calls.planPages, [0, 10, 20], 'the cursor is carried: each page planned once');
+      assert.equal(s.calls.aggregate, 1);
 
-    const chain = await fetchChain(env.client, handle.workflowId);
-    assert.ok(chain.length >= 3, `a chain of ${chain.length} run(s)`);
-    assert.equal(r.runs, chain.length);
-    const carried = chain.slice(0, -1).map((run) => {
-      const attrs = run.history.events!.at(-1)!.workflowExecutionContinuedAsNewEventAttributes!;
-      return defaultPayloadConverter.fromPayload<SweepInput>(attrs.input!.payloads![0]).carry!;
-    });
-    assert.ok(carried.some((c) => c.queue.length > 0), 'some run handed on planned trials not yet started');
-    let done = { ok: 0, diverged: 0 };
-    carried.forEach((c: SweepCarry, i) => {
-      // What this run's trials ended as, added to what the previous runs carried.
-      for (const t of activitiesOf(chain[i].history).filter((a) => a.activityType === 'runTrial')) {
-        done = (t.result as { status: string }).status === 'ok' ? { ...done, ok: done.ok + 1 } : { ...done, diverged: done.diverged + 1 };
-      }
-      const pagesSoFar = s.calls.planPages.filter((from) => from < c.cursor).length;
-      assert.equal(c.runs, i + 1);
-      assert.equal(c.startedAtMs, carried[0].startedAtMs);
-      assert.equal(c.plan.total, 24);
-      assert.equal(c.cursor, Math.min(24, pagesSoFar * 10));
-      assert.equal(c.counts.ok, done.ok + complete.filter((x) => x < c.cursor).length, `run ${i + 1}: ok carried`);
-      assert.equal(c.counts.diverged, done.diverged, `run ${i + 1}: diverged carried`);
-      assert.equal(c.counts.skipped, complete.filter((x) => x < c.cursor).length, `run ${i + 1}: skipped carried`);
-    });
-    const last = await progress(handle);
-    assert.equal(Date.parse(last.startedAt), carried[0].startedAtMs);
-    assert.equal(last.run, chain.length);
-  });
+      const chain = await fetchChain(env.client, handle.workflowId);
+      assert.ok(chain.length >= 3, `a chain of ${chain.length} run(s)`);
+      assert.equal(r.runs, chain.length);
+      const carried = chain.slice(0, -1).map((run) => {
+        const attrs = run.history.events!.at(-1)!.workflowExecutionContinuedAsNewEventAttributes!;
+        return defaultPayloadConverter.fromPayload<SweepInput>(attrs.input!.payloads![0]).carry!;
+      });
+      assert.ok(
+        carried.some((c) => c.queue.length > 0),
+        'some run handed on planned trials not yet started',
+      );
+      let done = { ok: 0, diverged: 0 };
+      carried.forEach((c: SweepCarry, i) => {
+        // What this run's trials ended as, added to what the previous runs carried.
+        for (const t of activitiesOf(chain[i].history).filter((a) => a.activityType === 'runTrial')) {
+          done =
+            (t.result as { status: string }).status === 'ok'
+              ? { ...done, ok: done.ok + 1 }
+              : { ...done, diverged: done.diverged + 1 };
+        }
+        const pagesSoFar = s.calls.planPages.filter((from) => from < c.cursor).length;
+        assert.equal(c.runs, i + 1);
+        assert.equal(c.startedAtMs, carried[0].startedAtMs);
+        assert.equal(c.plan.total, 24);
+        assert.equal(c.cursor, Math.min(24, pagesSoFar * 10));
+        assert.equal(c.counts.ok, done.ok + complete.filter((x) => x < c.cursor).length, `run ${i + 1}: ok carried`);
+        assert.equal(c.counts.diverged, done.diverged, `run ${i + 1}: diverged carried`);
+        assert.equal(c.counts.skipped, complete.filter((x) => x < c.cursor).length, `run ${i + 1}: skipped carried`);
+      });
+      const last = await progress(handle);
+      assert.equal(Date.parse(last.startedAt), carried[0].startedAtMs);
+      assert.equal(last.run, chain.length);
+    },
+  );
 
   it('a pause seen while draining for continue-as-new holds in the next run until resume', LIMIT, async () => {
-    const { s, handle } = await start({ sweepId: 'paused-chain', total: 12, maxParallel: 2, gated: true }, { maxHistoryEvents: 30 });
+    const { s, handle } = await start(
+      { sweepId: 'paused-chain', total: 12, maxParallel: 2, gated: true },
+      { maxHistoryEvents: 30 },
+    );
     // Let trials finish one at a time until the run stops launching to continue as new.
-    await waitFor('the first run draining', async () => {
-      const p = await progress(handle);
-      if (p.phase === 'draining') return true;
-      if (s.gate.held === 2) s.gate.releaseOne();
-      return undefined;
-    }, 30_000, 20);
+    await waitFor(
+      'the first run draining',
+      async () => {
+        const p = await progress(handle);
+        if (p.phase === 'draining') return true;
+        if (s.gate.held === 2) s.gate.releaseOne();
+        return undefined;
+      },
+      30_000,
+      20,
+    );
     await handle.signal(PAUSE_SIGNAL);
     await progressWhere(handle, 'the pause seen', (q) => q.paused);
     const started = s.calls.runTrial.length;

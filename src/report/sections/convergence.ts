@@ -9,12 +9,20 @@ import { compareRank, exponentConstant, fitTable, metricRank, stepKey, theoryCap
 export async function convergence(d: ReportData, slug: Slug): Promise<Section> {
   const blocks: Block[] = [];
   const metrics = new Map<string, { source: string; metric: string }>();
-  for (const f of d.fits) if (f.source !== 'spectra') metrics.set(`${f.source}\u0000${f.metric}`, { source: f.source, metric: f.metric });
+  for (const f of d.fits)
+    if (f.source !== 'spectra') metrics.set(`${f.source}\u0000${f.metric}`, { source: f.source, metric: f.metric });
   // A trial's final_x is curves' x at the last step, which the curves figure already shows.
   for (const [k, m] of metrics) {
-    if (m.source === 'trials' && m.metric.startsWith('final_') && metrics.has(`curves\u0000${m.metric.slice('final_'.length)}`)) metrics.delete(k);
+    if (
+      m.source === 'trials' &&
+      m.metric.startsWith('final_') &&
+      metrics.has(`curves\u0000${m.metric.slice('final_'.length)}`)
+    )
+      metrics.delete(k);
   }
-  const ordered = [...metrics.values()].sort((a, b) => compareRank(metricRank(a.source, a.metric), metricRank(b.source, b.metric)));
+  const ordered = [...metrics.values()].sort((a, b) =>
+    compareRank(metricRank(a.source, a.metric), metricRank(b.source, b.metric)),
+  );
   if (ordered.length === 0) {
     blocks.push(para(['Nothing to show: the run folder has no ', code('fits'), ' table.'], 'note'));
   } else {
@@ -31,7 +39,14 @@ export async function convergence(d: ReportData, slug: Slug): Promise<Section> {
     const fits = d.fits.filter((f) => f.source === source && f.metric === metric);
     const steps = new Set(fits.map((f) => stepKey(f.step)));
     const points = d.summary.filter((p) => p.source === source && p.metric === metric && steps.has(stepKey(p.step)));
-    const plot = convergenceSpec({ source, metric, points, fits, groupOrder: d.groups.map((g) => g.group), depthOf: (g) => groupDepth(d, g) });
+    const plot = convergenceSpec({
+      source,
+      metric,
+      points,
+      fits,
+      groupOrder: d.groups.map((g) => g.group),
+      depthOf: (g) => groupDepth(d, g),
+    });
     const theory = metricTheory(metric);
     const caption: Inline[] = [
       strong(code(metric)),
@@ -57,8 +72,14 @@ export async function convergence(d: ReportData, slug: Slug): Promise<Section> {
  * per-layer figure): a line per role (and group), each with its fit and its catalogue rate.
  */
 async function layerRoles(d: ReportData, slug: Slug): Promise<Block[]> {
-  const roles = METRIC_CATALOGUE.filter((t) => t.layerRole).map((t) => ({ role: t.layerRole!, metric: t.metric, theory: t }));
-  const roleFits = d.fits.filter((f) => f.source === 'curves' && roles.some((r) => r.metric === f.metric) && f.step !== null);
+  const roles = METRIC_CATALOGUE.filter((t) => t.layerRole).map((t) => ({
+    role: t.layerRole!,
+    metric: t.metric,
+    theory: t,
+  }));
+  const roleFits = d.fits.filter(
+    (f) => f.source === 'curves' && roles.some((r) => r.metric === f.metric) && f.step !== null,
+  );
   if (roleFits.length === 0) return [];
   const step = roleFits.reduce((m, f) => Math.max(m, f.step!), -Infinity);
   const several = d.groups.length > 1;
@@ -92,7 +113,11 @@ async function layerRoles(d: ReportData, slug: Slug): Promise<Block[]> {
     '), at the last step, against width, log-log: solid, the mean over seeds with its ',
     constant('95%'),
     ' CI band on the log scale; dashed, the fit; dotted grey, each role’s rate: ',
-    ...roles.flatMap((r, i) => [...(i > 0 ? [', '] : []), exponentConstant(r.theory.exponent(null)!), ` for the ${r.role} layer${r.role === 'hidden' ? 's' : ''}`]),
+    ...roles.flatMap((r, i) => [
+      ...(i > 0 ? [', '] : []),
+      exponentConstant(r.theory.exponent(null)!),
+      ` for the ${r.role} layer${r.role === 'hidden' ? 's' : ''}`,
+    ]),
     '. Source: ',
     cite(source.arxiv),
     `, ${source.where}. The fits tables are under each role's own figure below.`,

@@ -10,7 +10,11 @@ export type Slug = (text: string) => string;
 export function slugger(): Slug {
   const seen = new Map<string, number>();
   return (text) => {
-    const base = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'all';
+    const base =
+      text
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '') || 'all';
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     return n === 0 ? base : `${base}-${n + 1}`;

@@ -2,7 +2,17 @@
  * The fits tables and theory captions every convergence section shares: a fit's row, its theory
  * cell and agreement from the metric catalogue (src/metrics/catalogue.ts), and the order metrics are shown in.
  */
-import { CONSTANTS, cite, codeValue, constant, strong, value, type Constant, type Inline, type TableBlock } from '../content.js';
+import {
+  CONSTANTS,
+  cite,
+  codeValue,
+  constant,
+  strong,
+  value,
+  type Constant,
+  type Inline,
+  type TableBlock,
+} from '../content.js';
 import { groupDepth, type FitPoint, type ReportData } from '../report-data.js';
 import type { DrawnLine } from '../specs/convergence.js';
 import { agreement, exponentText, metricOrder, metricTheory } from '../../metrics/catalogue.js';
@@ -27,8 +37,15 @@ export function theoryCell(f: FitPoint, depth: number | null): Inline {
   const t = metricTheory(f.metric);
   const p = t?.exponent(depth) ?? null;
   if (!t || p === null) return '—';
-  if (t.status === 'bound') return { kind: 'strong', parts: ['≤ ', exponentConstant(p), ' (bound; typically ', exponentConstant(t.observed!), ')'] };
-  return { kind: 'strong', parts: [exponentConstant(p), t.status === 'depth-dependent' ? ' (at this depth)' : ' (rate)'] };
+  if (t.status === 'bound')
+    return {
+      kind: 'strong',
+      parts: ['≤ ', exponentConstant(p), ' (bound; typically ', exponentConstant(t.observed!), ')'],
+    };
+  return {
+    kind: 'strong',
+    parts: [exponentConstant(p), t.status === 'depth-dependent' ? ' (at this depth)' : ' (rate)'],
+  };
 }
 
 /** A fits row as a table row: group, step, widths, slope, CI, R², theory, CI against theory, excluded, reason. */
@@ -46,7 +63,11 @@ export function fitCells(f: FitPoint, depth: number | null, withMetric: boolean)
     value(f.slope_ci_high, 'fits', k, 'slope_ci_high', 'sig3'),
     value(f.r2, 'fits', k, 'r2', 'sig3'),
     theoryCell(f, depth),
-    agrees === null ? '—' : agrees === 'contains' || agrees === 'faster than the bound' ? agrees : strong(`CI ${agrees}`),
+    agrees === null
+      ? '—'
+      : agrees === 'contains' || agrees === 'faster than the bound'
+        ? agrees
+        : strong(`CI ${agrees}`),
     value(f.n_failed, 'fits', k, 'n_failed', 'int'),
     value(f.n_diverged, 'fits', k, 'n_diverged', 'int'),
     f.reason === null ? '' : value(f.reason, 'fits', k, 'reason'),
@@ -54,7 +75,20 @@ export function fitCells(f: FitPoint, depth: number | null, withMetric: boolean)
   return cells;
 }
 
-export const FIT_COLUMNS = ['group', 'step', 'widths', 'slope', 'CI low', 'CI high', 'R²', 'theory', 'CI against theory', 'failed', 'diverged', 'no slope because'];
+export const FIT_COLUMNS = [
+  'group',
+  'step',
+  'widths',
+  'slope',
+  'CI low',
+  'CI high',
+  'R²',
+  'theory',
+  'CI against theory',
+  'failed',
+  'diverged',
+  'no slope because',
+];
 
 export function fitTable(id: string, fits: FitPoint[], d: ReportData, withMetric: boolean): TableBlock {
   const columns = withMetric ? [FIT_COLUMNS[0], 'metric', ...FIT_COLUMNS.slice(1)] : FIT_COLUMNS;
@@ -72,7 +106,12 @@ export function theoryCaption(metric: string, lines: readonly DrawnLine[]): Inli
     return ps.flatMap((p, i) => (i === 0 ? [exponentConstant(p)] : [' or ', exponentConstant(p)]));
   };
   if (t.status === 'bound') {
-    out.push('; dotted grey: the theory’s bound, slope ', ...slopes('bound'), ' (an upper bound, not a rate); dash-dotted grey: the rate typically observed, slope ', ...slopes('typical'));
+    out.push(
+      '; dotted grey: the theory’s bound, slope ',
+      ...slopes('bound'),
+      ' (an upper bound, not a rate); dash-dotted grey: the rate typically observed, slope ',
+      ...slopes('typical'),
+    );
   } else {
     out.push('; dotted grey: the theory’s rate, slope ', ...slopes('theory'));
     if (t.status === 'depth-dependent') out.push(' (it depends on depth: one hidden layer and deeper networks differ)');

@@ -20,7 +20,9 @@ export function headline(d: ReportData): Section {
   const theory = metricTheory(HEADLINE_METRIC)!;
   const blocks: Block[] = [];
   if (fits.length === 0) {
-    blocks.push(para(['No fit of ', code(HEADLINE_METRIC), ' in this run (no kernel snapshots were aggregated).'], 'note'));
+    blocks.push(
+      para(['No fit of ', code(HEADLINE_METRIC), ' in this run (no kernel snapshots were aggregated).'], 'note'),
+    );
   } else {
     blocks.push(
       para([

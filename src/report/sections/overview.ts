@@ -79,7 +79,9 @@ export function overview(d: ReportData): Section {
     );
   }
   if (!d.tables.includes('summary') && d.totalTrials > 0) {
-    blocks.push(para(['No aggregation in this run folder (no ', code('summary'), ' table): no trial finished ok.'], 'warning'));
+    blocks.push(
+      para(['No aggregation in this run folder (no ', code('summary'), ' table): no trial finished ok.'], 'warning'),
+    );
   }
   return { id: 'overview', title: 'Overview', blocks };
 }

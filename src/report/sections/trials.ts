@@ -34,7 +34,13 @@ export function trialTable(
     },
   ];
   if (list.trials.length < list.total) {
-    blocks.push(para(['Only the first of them are listed; all: ', code(`ntk-sweep query RUN "SELECT * FROM trials WHERE ${list.where}"`), '.']));
+    blocks.push(
+      para([
+        'Only the first of them are listed; all: ',
+        code(`ntk-sweep query RUN "SELECT * FROM trials WHERE ${list.where}"`),
+        '.',
+      ]),
+    );
   }
   return blocks;
 }

@@ -46,7 +46,13 @@ export function styleLegend(styles: readonly { label: string; dash: readonly num
     type: 'nominal' as const,
     title: 'line',
     scale: { domain: styles.map((s) => s.label), range: styles.map((s) => [...s.dash]) },
-    legend: { symbolType: 'stroke', symbolStrokeColor: '#555', symbolStrokeWidth: 1.5, symbolSize: 300, labelLimit: 320 },
+    legend: {
+      symbolType: 'stroke',
+      symbolStrokeColor: '#555',
+      symbolStrokeWidth: 1.5,
+      symbolSize: 300,
+      labelLimit: 320,
+    },
   };
 }
 
@@ -90,7 +96,14 @@ export function panelGrid(groups: number) {
   return {
     column: { field: 'panel', type: 'ordinal' as const, title: null, sort: { field: 'order', op: 'min' as const } },
     ...(groups > 1
-      ? { row: { field: 'group', type: 'ordinal' as const, title: null, sort: { field: 'group_order', op: 'min' as const } } }
+      ? {
+          row: {
+            field: 'group',
+            type: 'ordinal' as const,
+            title: null,
+            sort: { field: 'group_order', op: 'min' as const },
+          },
+        }
       : {}),
   };
 }
@@ -168,12 +181,25 @@ export function layerOf(name: string, kind: string, mark: object, encoding: obje
 }
 
 /** A band layer between the rows' `lo` and `hi` (of one kind), under the lines drawn through `y`. */
-export function bandLayer(band: { name: string; kind: string; opacity: number; x: object; y: object; color: object; detail?: object }) {
-  return layerOf(band.name, band.kind, { type: 'area', opacity: band.opacity }, {
-    x: band.x,
-    y: { ...band.y, field: 'lo' },
-    y2: { field: 'hi' },
-    color: band.color,
-    ...(band.detail ? { detail: band.detail } : {}),
-  });
+export function bandLayer(band: {
+  name: string;
+  kind: string;
+  opacity: number;
+  x: object;
+  y: object;
+  color: object;
+  detail?: object;
+}) {
+  return layerOf(
+    band.name,
+    band.kind,
+    { type: 'area', opacity: band.opacity },
+    {
+      x: band.x,
+      y: { ...band.y, field: 'lo' },
+      y2: { field: 'hi' },
+      color: band.color,
+      ...(band.detail ? { detail: band.detail } : {}),
+    },
+  );
 }

@@ -106,22 +106,45 @@ export function convergenceSpec(input: ConvergenceInput): ConvergencePlot {
     if (f.slope === null || f.intercept === null || f.min_width === null || f.max_width === null) continue;
     const base = { group: f.group, panel: stepLabel(f.step), order: stepOrder(f.step) };
     for (const w of [f.min_width, f.max_width]) {
-      rows.push({ ...base, kind: 'fit', style: LINE_STYLES.fit.label, width: w, y: Math.exp(f.intercept + f.slope * Math.log(w)) });
+      rows.push({
+        ...base,
+        kind: 'fit',
+        style: LINE_STYLES.fit.label,
+        width: w,
+        y: Math.exp(f.intercept + f.slope * Math.log(w)),
+      });
     }
     const first = firstMean.get(groupStep(f.group, f.step));
     const theory = input.theoryOf ? input.theoryOf(f.group) : metricTheory(input.metric);
     const p = theory?.exponent(input.depthOf(f.group)) ?? null;
     if (!theory || !first || p === null) continue;
-    const drawn: [DrawnLine['style'], number][] = theory.status === 'bound' ? [['bound', p], ['typical', theory.observed!]] : [['theory', p]];
+    const drawn: [DrawnLine['style'], number][] =
+      theory.status === 'bound'
+        ? [
+            ['bound', p],
+            ['typical', theory.observed!],
+          ]
+        : [['theory', p]];
     for (const [style, slope] of drawn) {
       lines.push({ group: f.group, step: f.step, style, slope });
       for (const w of [first.width, f.max_width]) {
-        rows.push({ ...base, kind: 'theory', style: LINE_STYLES[style].label, width: w, y: first.mean * Math.pow(w / first.width, slope) });
+        rows.push({
+          ...base,
+          kind: 'theory',
+          style: LINE_STYLES[style].label,
+          width: w,
+          y: first.mean * Math.pow(w / first.width, slope),
+        });
       }
     }
   }
 
-  const { x, y } = widthLogLogAxes(positive.map((p) => p.width), rows, input.metric, { gridLines: true });
+  const { x, y } = widthLogLogAxes(
+    positive.map((p) => p.width),
+    rows,
+    input.metric,
+    { gridLines: true },
+  );
   const groups = new Set(positive.map((p) => p.group));
   // One group (only width and seed vary): its name says nothing, so no legend.
   const color = {
@@ -132,7 +155,9 @@ export function convergenceSpec(input: ConvergenceInput): ConvergencePlot {
     legend: groups.size <= 1 ? null : { ...LINE_LEGEND, symbolLimit: groups.size },
   };
   // One legend names every line style drawn (solid, dashed, dotted, dash-dotted); the band is the caption's.
-  const styles = (Object.keys(LINE_STYLES) as LineStyle[]).filter((k) => rows.some((r) => r.style === LINE_STYLES[k].label));
+  const styles = (Object.keys(LINE_STYLES) as LineStyle[]).filter((k) =>
+    rows.some((r) => r.style === LINE_STYLES[k].label),
+  );
   const strokeDash = styleLegend(styles.map((k) => LINE_STYLES[k]));
 
   const spec = facetedSpec({
@@ -143,20 +168,30 @@ export function convergenceSpec(input: ConvergenceInput): ConvergencePlot {
     height: 200,
     layer: [
       bandLayer({ name: MARKS.band, kind: 'mean', opacity: 0.18, x, y, color, detail: { field: 'group' } }),
-      layerOf(MARKS.theory, 'theory', { type: 'line', color: '#888', strokeWidth: 1.2 }, { x, y, strokeDash, detail: { field: 'group' } }),
+      layerOf(
+        MARKS.theory,
+        'theory',
+        { type: 'line', color: '#888', strokeWidth: 1.2 },
+        { x, y, strokeDash, detail: { field: 'group' } },
+      ),
       layerOf(MARKS.fit, 'fit', { type: 'line', strokeWidth: 1.2 }, { x, y, color, strokeDash }),
       layerOf(MARKS.means, 'mean', { type: 'line', strokeWidth: 1.8 }, { x, y, color, strokeDash }),
-      layerOf(MARKS.points, 'mean', { type: 'point', filled: true, size: 30 }, {
-        x,
-        y,
-        color,
-        tooltip: [
-          { field: 'group' },
-          { field: 'width' },
-          { field: 'y', title: 'mean', format: '.4g' },
-          { field: 'n', title: 'seeds' },
-        ],
-      }),
+      layerOf(
+        MARKS.points,
+        'mean',
+        { type: 'point', filled: true, size: 30 },
+        {
+          x,
+          y,
+          color,
+          tooltip: [
+            { field: 'group' },
+            { field: 'width' },
+            { field: 'y', title: 'mean', format: '.4g' },
+            { field: 'n', title: 'seeds' },
+          ],
+        },
+      ),
     ],
   });
 

@@ -46,7 +46,11 @@ export function kernelAngleSpec(
 ): KernelAnglePlot {
   // Each group's snapshots: the first is t = 0 (column one), the last t = T (column two).
   const steps = new Map<string, number[]>();
-  for (const p of points) steps.set(p.group, [...new Set([...(steps.get(p.group) ?? []), p.step])].sort((a, b) => a - b));
+  for (const p of points)
+    steps.set(
+      p.group,
+      [...new Set([...(steps.get(p.group) ?? []), p.step])].sort((a, b) => a - b),
+    );
   // Panels named by their steps when every group has the same two, else by position.
   const ends = new Set([...steps.values()].map((ss) => `${ss[0]},${ss[ss.length - 1]}`));
   const [s0, s1] = [...steps.values()][0] ? [[...steps.values()][0][0], [...steps.values()][0].at(-1)!] : [0, 0];
@@ -91,7 +95,12 @@ export function kernelAngleSpec(
       }
     }
   }
-  const x = { field: 'angle', type: 'quantitative', title: 'γ (x = (cos γ, sin γ))', scale: { domain: [-Math.PI, Math.PI], nice: false } };
+  const x = {
+    field: 'angle',
+    type: 'quantitative',
+    title: 'γ (x = (cos γ, sin γ))',
+    scale: { domain: [-Math.PI, Math.PI], nice: false },
+  };
   const y = { field: 'theta', type: 'quantitative', title: 'Θ(x₀, x)', scale: { zero: false } };
   // Lines in the legend (the bands would otherwise make it a column of pale dots).
   const color = {

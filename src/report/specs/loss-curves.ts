@@ -24,7 +24,9 @@ export interface LossCurvesPlot {
 
 /** `points`: summary rows of source `curves`, metrics of {@link LOSS_CURVES}; `groups`: group → row order. */
 export function lossCurvesSpec(points: SummaryPoint[], groups: ReadonlyMap<string, number>): LossCurvesPlot {
-  const positive = points.filter((p) => p.step !== null && p.mean > 0 && Number.isFinite(p.mean) && p.metric in LOSS_CURVES);
+  const positive = points.filter(
+    (p) => p.step !== null && p.mean > 0 && Number.isFinite(p.mean) && p.metric in LOSS_CURVES,
+  );
   const rows = positive.map((p) => ({
     group: p.group,
     group_order: groups.get(p.group) ?? 0,
@@ -46,13 +48,27 @@ export function lossCurvesSpec(points: SummaryPoint[], groups: ReadonlyMap<strin
         mark: { type: 'line', strokeWidth: 1.5 },
         encoding: {
           x: { field: 'step', type: 'quantitative', title: 'step' },
-          y: { field: 'loss', type: 'quantitative', title: 'loss', scale: logScale(rows.map((r) => r.loss), 1.3) },
+          y: {
+            field: 'loss',
+            type: 'quantitative',
+            title: 'loss',
+            scale: logScale(
+              rows.map((r) => r.loss),
+              1.3,
+            ),
+          },
           color: { field: 'width', type: 'ordinal', title: 'width', scale: { scheme: 'viridis' } },
           strokeDash: {
             field: 'curve',
             type: 'nominal',
             title: null,
-            scale: { domain: CURVES, range: [[1, 0], [5, 3]] },
+            scale: {
+              domain: CURVES,
+              range: [
+                [1, 0],
+                [5, 3],
+              ],
+            },
           },
         },
       },

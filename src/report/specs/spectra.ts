@@ -47,7 +47,11 @@ export interface SpectraPlot {
 }
 
 /** `points`: summary rows of source `spectra`, ranks below the cut-off; `groups`: group → row order. */
-export function spectraSpec(points: SummaryPoint[], analytic: AnalyticEigen[], groups: ReadonlyMap<string, number>): SpectraPlot {
+export function spectraSpec(
+  points: SummaryPoint[],
+  analytic: AnalyticEigen[],
+  groups: ReadonlyMap<string, number>,
+): SpectraPlot {
   const positive = points.filter((p) => p.mean > 0 && Number.isFinite(p.mean) && eigenRank(p.metric) !== null);
   const rows: Record<string, string | number | null>[] = positive.map((p) => ({
     kind: 'empirical',
@@ -83,7 +87,11 @@ export function spectraSpec(points: SummaryPoint[], analytic: AnalyticEigen[], g
       }
     }
   }
-  const { x, y } = widthLogLogAxes(positive.map((p) => p.width), rows, 'eigenvalue');
+  const { x, y } = widthLogLogAxes(
+    positive.map((p) => p.width),
+    rows,
+    'eigenvalue',
+  );
   const color = {
     field: 'rank',
     type: 'nominal',

@@ -50,7 +50,9 @@ export function hostPath(name: string, service: Service, containerPath: string, 
       return path.join(path.resolve(composeDir, src), path.posix.relative(target, containerPath));
     }
   }
-  throw new Error(`${name}: ${containerPath} is not under any bind mount of the service, so it does not come from the repository`);
+  throw new Error(
+    `${name}: ${containerPath} is not under any bind mount of the service, so it does not come from the repository`,
+  );
 }
 
 function scriptStep(name: string, s: Service | undefined, composeDir: string): ScriptStep {
@@ -81,17 +83,26 @@ export function readComposeTopology(file = COMPOSE, env: Record<string, string> 
   const namespace = scriptStep('temporal-create-namespace', services['temporal-create-namespace'], dir);
   for (const step of [schema, namespace]) {
     const v = tag(services[step.service].image, 'temporalio/admin-tools');
-    if (v !== temporalVersion) throw new Error(`${step.service} runs admin-tools ${v}, the server is ${temporalVersion}`);
+    if (v !== temporalVersion)
+      throw new Error(`${step.service} runs admin-tools ${v}, the server is ${temporalVersion}`);
   }
   const serverEnv = { ...(server.environment ?? {}) };
   const dynamic = serverEnv.DYNAMIC_CONFIG_FILE_PATH;
   if (!dynamic) throw new Error('temporal: no DYNAMIC_CONFIG_FILE_PATH');
   const dynamicConfig = hostPath('temporal', server, path.posix.resolve(SERVER_IMAGE_WORKDIR, dynamic), dir);
-  if (!existsSync(dynamicConfig)) throw new Error(`temporal: its dynamic config ${dynamic} is ${dynamicConfig}, which is missing`);
+  if (!existsSync(dynamicConfig))
+    throw new Error(`temporal: its dynamic config ${dynamic} is ${dynamicConfig}, which is missing`);
   const workers = Object.entries(services)
     .filter(([, s]) => s.command?.[0] === 'worker')
     .map(([name, s]) => ({ service: name, args: [...s.command!] }));
-  return { file, temporalVersion, schema, server: { service: 'temporal', env: serverEnv, dynamicConfig }, namespace, workers };
+  return {
+    file,
+    temporalVersion,
+    schema,
+    server: { service: 'temporal', env: serverEnv, dynamicConfig },
+    namespace,
+    workers,
+  };
 }
 
 /** `args` with the value of `--flag` replaced (appended when absent). */

@@ -95,11 +95,18 @@ export function activitiesOf(history: History): ActivityRecord[] {
       }
       continue;
     }
-    const f = e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes;
+    const f =
+      e.activityTaskFailedEventAttributes ??
+      e.activityTaskTimedOutEventAttributes ??
+      e.activityTaskCanceledEventAttributes;
     if (f) {
       const r = byScheduled.get(key(f.scheduledEventId));
       if (r) {
-        r.outcome = e.activityTaskFailedEventAttributes ? 'failed' : e.activityTaskTimedOutEventAttributes ? 'timed out' : 'cancelled';
+        r.outcome = e.activityTaskFailedEventAttributes
+          ? 'failed'
+          : e.activityTaskTimedOutEventAttributes
+            ? 'timed out'
+            : 'cancelled';
       }
     }
   }

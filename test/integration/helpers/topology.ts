@@ -12,7 +12,19 @@
  * processes are also ended if the test process exits without it.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -72,21 +84,27 @@ function pgBin(): string | undefined {
   if (onPath) return path.dirname(onPath);
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
-  const majors = readdirSync(root).filter((d) => existsSync(path.join(root, d, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const majors = readdirSync(root)
+    .filter((d) => existsSync(path.join(root, d, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return majors.length ? path.join(root, majors[0], 'bin') : undefined;
 }
 
 /** The module version a Go binary was built from (`go version -m`), e.g. v1.31.0. */
 function builtVersion(bin: string, module = 'go.temporal.io/server'): string | undefined {
   const r = spawnSync('go', ['version', '-m', bin], { encoding: 'utf8' });
-  return r.stdout.split('\n').map((l) => l.trim().split(/\s+/)).find((f) => f[0] === 'mod' && f[1] === module)?.[2];
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .find((f) => f[0] === 'mod' && f[1] === module)?.[2];
 }
 
 /** PostgreSQL refuses to run as root: as root, its programs run as the `postgres` user. */
 const asRoot = process.getuid?.() === 0;
 function pgUser(): { uid: number; gid: number } | undefined {
   if (!asRoot) return undefined;
-  const id = (flag: string): number => Number(run('id', [flag, 'postgres'], 'the postgres user (Debian\'s package creates it)'));
+  const id = (flag: string): number =>
+    Number(run('id', [flag, 'postgres'], "the postgres user (Debian's package creates it)"));
   return { uid: id('-u'), gid: id('-g') };
 }
 
@@ -122,7 +140,8 @@ function runScript(script: string, env: NodeJS.ProcessEnv, what: string, timeout
 
 function run(cmd: string, args: string[], what: string): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`${what} failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stdout}\n${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(`${what} failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stdout}\n${r.stderr}`);
   return `${r.stdout}${r.stderr}`;
 }
 
@@ -151,20 +170,26 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
   const compose = readComposeTopology();
   const serverVersion = builtVersion(SERVER_BIN);
   if (serverVersion !== `v${compose.temporalVersion}`) {
-    throw new Error(`${SERVER_BIN} is ${serverVersion}, docker-compose.yml pins ${compose.temporalVersion}: run scripts/setup.sh`);
+    throw new Error(
+      `${SERVER_BIN} is ${serverVersion}, docker-compose.yml pins ${compose.temporalVersion}: run scripts/setup.sh`,
+    );
   }
   const cli = await findTemporalCli();
   const bin = pgBin()!;
   const home = mkdtempSync(path.join(tmpdir(), 'ntk-topology-'));
   chmodSync(home, 0o755); // the postgres user walks into it
   const cleanups: (() => Promise<void> | void)[] = [];
-  const onExit = (): void => void cleanups.slice().reverse().forEach((c) => {
-    try {
-      void c();
-    } catch {
-      // Best effort at exit.
-    }
-  });
+  const onExit = (): void =>
+    void cleanups
+      .slice()
+      .reverse()
+      .forEach((c) => {
+        try {
+          void c();
+        } catch {
+          // Best effort at exit.
+        }
+      });
   // Also when the test process is stopped (a cancelled run, a test runner's timeout): PostgreSQL
   // and the server are daemons that would outlive it.
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -172,7 +197,11 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   const watch = (on: boolean): void => {
-    for (const [event, fn] of [['exit', onExit], ['SIGINT', onSignal], ['SIGTERM', onSignal]] as const) {
+    for (const [event, fn] of [
+      ['exit', onExit],
+      ['SIGINT', onSignal],
+      ['SIGTERM', onSignal],
+    ] as const) {
       if (on) process.on(event, fn);
       else process.off(event, fn);
     }
@@ -195,9 +224,26 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
   const data = path.join(pgDir, 'data');
   const pgLog = path.join(pgDir, 'postgres.log');
   const pgStart = (): void =>
-    void pg(bin, 'pg_ctl', ['-D', data, '-l', pgLog, '-w', '-t', '60', '-o', `-c listen_addresses=127.0.0.1 -c port=${pgPort} -c unix_socket_directories=${pgDir}`, 'start'], 'pg_ctl start');
+    void pg(
+      bin,
+      'pg_ctl',
+      [
+        '-D',
+        data,
+        '-l',
+        pgLog,
+        '-w',
+        '-t',
+        '60',
+        '-o',
+        `-c listen_addresses=127.0.0.1 -c port=${pgPort} -c unix_socket_directories=${pgDir}`,
+        'start',
+      ],
+      'pg_ctl start',
+    );
   const pgStop = (mode: 'immediate' | 'fast'): void => {
-    if (existsSync(path.join(data, 'postmaster.pid'))) pg(bin, 'pg_ctl', ['-D', data, '-m', mode, '-w', 'stop'], 'pg_ctl stop');
+    if (existsSync(path.join(data, 'postmaster.pid')))
+      pg(bin, 'pg_ctl', ['-D', data, '-m', mode, '-w', 'stop'], 'pg_ctl stop');
   };
 
   let server: ChildProcess | undefined;
@@ -214,7 +260,8 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
     await exited;
   };
   const stopAll = async (): Promise<void> => {
-    for (const w of workers.values()) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+    for (const w of workers.values())
+      if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
     await Promise.all([...workers.values()].map((w) => w.done));
     await connected?.close().catch(() => {});
     await killServer();
@@ -237,15 +284,28 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
 
   // Ports: the frontend's, and the ones every other service of a one-process server listens on.
   const ports: Record<string, string> = {};
-  for (const name of ['FRONTEND_GRPC_PORT', 'FRONTEND_HTTP_PORT', 'FRONTEND_MEMBERSHIP_PORT', 'HISTORY_GRPC_PORT', 'HISTORY_MEMBERSHIP_PORT',
-    'MATCHING_GRPC_PORT', 'MATCHING_MEMBERSHIP_PORT', 'WORKER_GRPC_PORT', 'WORKER_MEMBERSHIP_PORT']) {
+  for (const name of [
+    'FRONTEND_GRPC_PORT',
+    'FRONTEND_HTTP_PORT',
+    'FRONTEND_MEMBERSHIP_PORT',
+    'HISTORY_GRPC_PORT',
+    'HISTORY_MEMBERSHIP_PORT',
+    'MATCHING_GRPC_PORT',
+    'MATCHING_MEMBERSHIP_PORT',
+    'WORKER_GRPC_PORT',
+    'WORKER_MEMBERSHIP_PORT',
+  ]) {
     ports[name] = String(await freeLowPort(taken));
   }
   const address = `127.0.0.1:${ports.FRONTEND_GRPC_PORT}`;
   const db = { POSTGRES_SEEDS: '127.0.0.1', DB_PORT: String(pgPort) };
   const toolPath = `${path.dirname(SQL_TOOL_BIN)}:${path.dirname(cli.path)}:${process.env.PATH}`;
   const runStep = (step: ScriptStep, env: Record<string, string>): Promise<string> =>
-    runScript(step.script, { PATH: toolPath, HOME: home, ...step.env, ...env }, `${step.service} (${path.relative(ROOT, step.script)})`);
+    runScript(
+      step.script,
+      { PATH: toolPath, HOME: home, ...step.env, ...env },
+      `${step.service} (${path.relative(ROOT, step.script)})`,
+    );
 
   const startServer = async (): Promise<void> => {
     const log = openSync(serverLogFile, 'a');
@@ -268,19 +328,25 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
     server = child;
   };
   const waitServer = async (): Promise<void> => {
-    await waitFor(`the Temporal server at ${address}`, async () => {
-      if (!server || server.exitCode !== null) throw new Error(`the Temporal server stopped:\n${tail(serverLogFile)}`);
-      // Until the port opens, a gRPC connect would wait out its deadline: ask TCP first.
-      const i = address.lastIndexOf(':');
-      if (!(await accepts(Number(address.slice(i + 1)), address.slice(0, i)))) return undefined;
-      try {
-        const c = await connectClient({ address }, 2000);
-        await c.close();
-        return true;
-      } catch {
-        return undefined;
-      }
-    }, 120_000, 100);
+    await waitFor(
+      `the Temporal server at ${address}`,
+      async () => {
+        if (!server || server.exitCode !== null)
+          throw new Error(`the Temporal server stopped:\n${tail(serverLogFile)}`);
+        // Until the port opens, a gRPC connect would wait out its deadline: ask TCP first.
+        const i = address.lastIndexOf(':');
+        if (!(await accepts(Number(address.slice(i + 1)), address.slice(0, i)))) return undefined;
+        try {
+          const c = await connectClient({ address }, 2000);
+          await c.close();
+          return true;
+        } catch {
+          return undefined;
+        }
+      },
+      120_000,
+      100,
+    );
   };
 
   const startWorker = async (service: string, identity: string): Promise<CliRun> => {
@@ -290,22 +356,46 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
     // CI has no GPU: the GPU worker service runs its trials on wasm, still as its own process on its queues.
     if (args[args.indexOf('--backend') + 1] === 'webgpu') args = withFlag(args, '--backend', 'wasm');
     args = withFlag(args, '--identity', identity);
-    for (let i = 0; i < (opts.workerFlags ?? []).length; i += 2) args = withFlag(args, opts.workerFlags![i], opts.workerFlags![i + 1]);
+    for (let i = 0; i < (opts.workerFlags ?? []).length; i += 2)
+      args = withFlag(args, opts.workerFlags![i], opts.workerFlags![i + 1]);
     const run = startCli(args, { cwd: home, timeoutMs: 3_600_000 });
     workers.set(identity, run);
-    await waitFor(`worker ${identity} to start`, () => {
-      if (run.child.exitCode !== null) throw new Error(`worker ${identity} exited: ${run.output().stderr}`);
-      return /ntk-sweep worker \(pid/.test(run.output().stderr) ? true : undefined;
-    }, 180_000);
+    await waitFor(
+      `worker ${identity} to start`,
+      () => {
+        if (run.child.exitCode !== null) throw new Error(`worker ${identity} exited: ${run.output().stderr}`);
+        return /ntk-sweep worker \(pid/.test(run.output().stderr) ? true : undefined;
+      },
+      180_000,
+    );
     return run;
   };
 
   try {
-    pg(bin, 'initdb', ['-D', data, '-U', user, `--pwfile=${path.join(pgDir, 'pwfile')}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8'], 'initdb');
+    pg(
+      bin,
+      'initdb',
+      [
+        '-D',
+        data,
+        '-U',
+        user,
+        `--pwfile=${path.join(pgDir, 'pwfile')}`,
+        '--auth-local=trust',
+        '--auth-host=scram-sha-256',
+        '-E',
+        'UTF8',
+      ],
+      'initdb',
+    );
     pgStart();
     await runStep(compose.schema, { ...db, TEMPORAL_SCHEMA_DIR: SCHEMA_DIR });
     await startServer();
-    const serverDown = new Promise<never>((_, reject) => server!.once('exit', (code, signal) => reject(new Error(`the Temporal server stopped (${signal ?? `exit ${code}`})`))));
+    const serverDown = new Promise<never>((_, reject) =>
+      server!.once('exit', (code, signal) =>
+        reject(new Error(`the Temporal server stopped (${signal ?? `exit ${code}`})`)),
+      ),
+    );
     serverDown.catch(() => {});
     await Promise.race([runStep(compose.namespace, { TEMPORAL_ADDRESS: address }), serverDown]);
     await waitServer();
@@ -328,7 +418,10 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
       dynamicConfig: compose.server.dynamicConfig,
       namespaceScript: compose.namespace.script,
       serverVersion: serverVersion!,
-      workers: [...workers.values()].map((w) => ({ service: w.child.spawnargs[w.child.spawnargs.indexOf('--identity') + 1], args: w.child.spawnargs.slice(2) })),
+      workers: [...workers.values()].map((w) => ({
+        service: w.child.spawnargs[w.child.spawnargs.indexOf('--identity') + 1],
+        args: w.child.spawnargs.slice(2),
+      })),
     },
     workers,
     killServer,

@@ -21,8 +21,14 @@ export function checkTfMatchesScalar(act: Activation): void {
   tf.dispose([z, phi, dphi, auto]);
   POINTS.forEach((x, i) => {
     const tol = (v: number): number => 1e-5 * Math.max(1, Math.abs(v));
-    assert.ok(Math.abs(f[i] - act.scalar.phi(x)) <= tol(x), `${act.name} φ(${x}): tf ${f[i]}, scalar ${act.scalar.phi(x)}`);
-    assert.ok(Math.abs(d[i] - act.scalar.dphi(x)) <= tol(1), `${act.name} φ'(${x}): tf ${d[i]}, scalar ${act.scalar.dphi(x)}`);
+    assert.ok(
+      Math.abs(f[i] - act.scalar.phi(x)) <= tol(x),
+      `${act.name} φ(${x}): tf ${f[i]}, scalar ${act.scalar.phi(x)}`,
+    );
+    assert.ok(
+      Math.abs(d[i] - act.scalar.dphi(x)) <= tol(1),
+      `${act.name} φ'(${x}): tf ${d[i]}, scalar ${act.scalar.dphi(x)}`,
+    );
     assert.ok(Math.abs(g[i] - d[i]) <= tol(1), `${act.name} φ'(${x}): autodiff ${g[i]}, dphi op ${d[i]}`);
   });
 }
@@ -35,11 +41,17 @@ export function checkScalarConsistent(act: Activation): void {
   for (const x of POINTS) {
     const h = 1e-6;
     const fd = (s.phi(x + h) - s.phi(x - h)) / (2 * h);
-    assert.ok(Math.abs(fd - s.dphi(x)) <= 1e-7 * Math.max(1, Math.abs(x)), `${act.name} φ'(${x}) ${s.dphi(x)} vs differences ${fd}`);
+    assert.ok(
+      Math.abs(fd - s.dphi(x)) <= 1e-7 * Math.max(1, Math.abs(x)),
+      `${act.name} φ'(${x}) ${s.dphi(x)} vs differences ${fd}`,
+    );
     s.both(x, out);
     assert.ok(Math.abs(out[0] - s.phi(x)) <= 1e-15 * Math.max(1, Math.abs(x)), `${act.name} both(${x})[0]`);
     assert.ok(Math.abs(out[1] - s.dphi(x)) <= 1e-15, `${act.name} both(${x})[1]`);
-    assert.ok(Math.abs(s.phi(-x) - (p * s.phi(x) - l * x)) <= 1e-13 * Math.max(1, Math.abs(x)), `${act.name} φ(−${x}) reflection`);
+    assert.ok(
+      Math.abs(s.phi(-x) - (p * s.phi(x) - l * x)) <= 1e-13 * Math.max(1, Math.abs(x)),
+      `${act.name} φ(−${x}) reflection`,
+    );
     assert.ok(Math.abs(s.dphi(-x) - (k + m * s.dphi(x))) <= 1e-13, `${act.name} φ'(−${x}) reflection`);
   }
 }
@@ -48,7 +60,12 @@ export function checkScalarConsistent(act: Activation): void {
  * The dual activation (E[φ(u)φ(v)], E[φ'(u)φ'(v)]) within 4 standard errors of a Monte Carlo
  * estimate from M seeded samples of (u, v) = (√q11 z1, ρ z1 + √(q22 − ρ²) z2), ρ = q12/√q11.
  */
-export function checkDualMatchesMonteCarlo(act: Activation, dual: DualActivation, covariances: readonly (readonly [number, number, number])[], M = 100_000): void {
+export function checkDualMatchesMonteCarlo(
+  act: Activation,
+  dual: DualActivation,
+  covariances: readonly (readonly [number, number, number])[],
+  M = 100_000,
+): void {
   const rng = makeRng(7, `mc-${act.name}`);
   const q = new Float64Array(2);
   const s = act.scalar;
@@ -72,7 +89,10 @@ export function checkDualMatchesMonteCarlo(act: Activation, dual: DualActivation
     for (let t = 0; t < 2; t++) {
       const mean = sum[t] / M;
       const se = Math.sqrt((sumSq[t] / M - mean * mean) / M);
-      assert.ok(Math.abs(mean - q[t]) <= 4 * se, `${act.name} cov ${[q11, q22, q12]} [${t}]: MC ${mean} ± ${se}, dual ${q[t]}`);
+      assert.ok(
+        Math.abs(mean - q[t]) <= 4 * se,
+        `${act.name} cov ${[q11, q22, q12]} [${t}]: MC ${mean} ± ${se}, dual ${q[t]}`,
+      );
     }
   }
 }

@@ -13,7 +13,11 @@ import { checkDualMatchesMonteCarlo, checkScalarConsistent, checkTfMatchesScalar
 
 await selectBackend('cpu');
 
-const COVARIANCES = [[1, 1, 0.6], [0.5, 2, -0.7], [2.2, 1.4, 1.5]] as const;
+const COVARIANCES = [
+  [1, 1, 0.6],
+  [0.5, 2, -0.7],
+  [2.2, 1.4, 1.5],
+] as const;
 
 test('the names are unique; lookup by name returns the declaration and refuses an unknown name', () => {
   assert.equal(new Set(ACTIVATIONS).size, ACTIVATION_LIST.length);
@@ -22,9 +26,12 @@ test('the names are unique; lookup by name returns the declaration and refuses a
 });
 
 for (const act of ACTIVATION_LIST) {
-  test(`${act.name}: TensorFlow.js φ, φ' and autodiff agree with the float64 functions`, () => checkTfMatchesScalar(act));
-  test(`${act.name}: φ' is the derivative of φ, both() and the reflection identities hold`, () => checkScalarConsistent(act));
-  test(`${act.name}: the quadrature dual matches Monte Carlo`, () => checkDualMatchesMonteCarlo(act, quadratureDual(act.name), COVARIANCES, 200_000));
+  test(`${act.name}: TensorFlow.js φ, φ' and autodiff agree with the float64 functions`, () =>
+    checkTfMatchesScalar(act));
+  test(`${act.name}: φ' is the derivative of φ, both() and the reflection identities hold`, () =>
+    checkScalarConsistent(act));
+  test(`${act.name}: the quadrature dual matches Monte Carlo`, () =>
+    checkDualMatchesMonteCarlo(act, quadratureDual(act.name), COVARIANCES, 200_000));
   if (act.dual) {
     test(`${act.name}: the closed-form dual matches Monte Carlo and the quadrature`, () => {
       const closed = dualActivation(act.name, { method: 'closed-form' });
@@ -35,7 +42,11 @@ for (const act of ACTIVATION_LIST) {
       for (const [q11, q22, q12] of COVARIANCES) {
         closed.expect(q11, q22, q12, a);
         quad.expect(q11, q22, q12, b);
-        for (let t = 0; t < 2; t++) assert.ok(Math.abs(a[t] - b[t]) <= 1e-12 * Math.max(1, Math.abs(a[t])), `${act.name} ${[q11, q22, q12]}[${t}]: ${a[t]} vs ${b[t]}`);
+        for (let t = 0; t < 2; t++)
+          assert.ok(
+            Math.abs(a[t] - b[t]) <= 1e-12 * Math.max(1, Math.abs(a[t])),
+            `${act.name} ${[q11, q22, q12]}[${t}]: ${a[t]} vs ${b[t]}`,
+          );
       }
     });
   } else {

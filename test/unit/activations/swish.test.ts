@@ -11,7 +11,7 @@ import { checkDualMatchesMonteCarlo, checkScalarConsistent, checkTfMatchesScalar
 
 await selectBackend('cpu');
 
-test('swish: φ(x) = x/(1 + e⁻ˣ) and φ\'(x) = its derivative by the quotient rule, in float64', () => {
+test("swish: φ(x) = x/(1 + e⁻ˣ) and φ'(x) = its derivative by the quotient rule, in float64", () => {
   for (const x of [-30, -2, -0.5, 0, 0.5, 2, 30]) {
     const e = Math.exp(-x);
     assert.ok(Math.abs(swish.scalar.phi(x) - x / (1 + e)) <= 1e-14 * Math.max(1, Math.abs(x)));
@@ -21,14 +21,25 @@ test('swish: φ(x) = x/(1 + e⁻ˣ) and φ\'(x) = its derivative by the quotient
   assert.equal(swish.scalar.dphi(0), 0.5);
 });
 
-test('swish: TensorFlow.js φ, φ\' (float32, to 1e-5) and autodiff agree with the float64 functions', () => {
+test("swish: TensorFlow.js φ, φ' (float32, to 1e-5) and autodiff agree with the float64 functions", () => {
   checkTfMatchesScalar(swish);
   checkScalarConsistent(swish);
 });
 
-test('swish: the quadrature dual is within 4 standard errors of Monte Carlo (200 000 samples) for E[φ(u)φ(v)] and E[φ\'(u)φ\'(v)]', () => {
+test("swish: the quadrature dual is within 4 standard errors of Monte Carlo (200 000 samples) for E[φ(u)φ(v)] and E[φ'(u)φ'(v)]", () => {
   const dual = dualActivation('swish');
   assert.equal(dual.method, 'quadrature');
   // Unit, unequal and large variances; positive, negative and near-one correlations.
-  checkDualMatchesMonteCarlo(swish, dual, [[1, 1, 0.6], [0.5, 2, -0.7], [2.2, 1.4, 1.7], [30, 30, 29.5], [100, 4, -10]], 200_000);
+  checkDualMatchesMonteCarlo(
+    swish,
+    dual,
+    [
+      [1, 1, 0.6],
+      [0.5, 2, -0.7],
+      [2.2, 1.4, 1.7],
+      [30, 30, 29.5],
+      [100, 4, -10],
+    ],
+    200_000,
+  );
 });

@@ -29,7 +29,13 @@ import { openRun } from '../../../src/query/run-views.js';
 import { RunFolderError } from '../../../src/errors.js';
 import type { TrialStatus } from '../../../src/tables/rows.js';
 import { makeRng } from '../../../src/rng.js';
-import { removeTempFolders, tempFolder, writeStudy, type StudyOptions, type StudyPoint } from '../../helpers/width-study.js';
+import {
+  removeTempFolders,
+  tempFolder,
+  writeStudy,
+  type StudyOptions,
+  type StudyPoint,
+} from '../../helpers/width-study.js';
 
 after(removeTempFolders);
 
@@ -77,7 +83,9 @@ async function writeClosedFormRun(): Promise<string> {
 const run = await writeClosedFormRun();
 const result = await aggregateRun(run);
 const fit = (depth: number, source: string, metric: string, step: number | null): FitRow => {
-  const f = result.fits.find((r) => r.groupValues.depth === depth && r.source === source && r.metric === metric && r.step === step);
+  const f = result.fits.find(
+    (r) => r.groupValues.depth === depth && r.source === source && r.metric === metric && r.step === step,
+  );
   assert.ok(f, `no fit for depth ${depth} ${source}.${metric} at ${step}`);
   return f;
 };
@@ -99,7 +107,10 @@ test('log-log slopes, intercepts and R² of power laws are recovered exactly', (
       assert.equal(f.n_widths, 3);
       assert.equal(f.n, 15);
       assert.deepEqual([f.min_width, f.max_width], [64, 1024]);
-      assert.ok(f.slope_ci_low! < f.slope! && f.slope! < f.slope_ci_high!, `CI [${f.slope_ci_low}, ${f.slope_ci_high}]`);
+      assert.ok(
+        f.slope_ci_low! < f.slope! && f.slope! < f.slope_ci_high!,
+        `CI [${f.slope_ci_low}, ${f.slope_ci_high}]`,
+      );
       assert.ok(f.slope_ci_high! - f.slope_ci_low! < 0.3, 'CI width reflects 20% noise over 5 seeds');
       assert.equal(f.bootstrap_resamples, 1000);
       assert.equal(f.n_failed, 1);
@@ -167,13 +178,24 @@ test('written files: one each, no temporary file, columns and types as the Arrow
   ] as const) {
     const table = read(file);
     const got = table.schema.fields.map((f) => `${f.name}: ${f.type}`);
-    assert.deepEqual(got, schema.fields.map((f) => `${f.name}: ${f.type}`), file);
+    assert.deepEqual(
+      got,
+      schema.fields.map((f) => `${f.name}: ${f.type}`),
+      file,
+    );
     assert.equal(table.numRows, rows);
   }
   assert.deepEqual(await readFits(run), result.fits);
   // The summary file is sorted by group, source, metric, step (trials' null first), width.
   const t = read(result.summaryFile);
-  const key = (i: number) => [t.getChild('group')!.get(i), t.getChild('source')!.get(i), t.getChild('metric')!.get(i), t.getChild('step')!.get(i) ?? -1, t.getChild('width')!.get(i)] as (string | number)[];
+  const key = (i: number) =>
+    [
+      t.getChild('group')!.get(i),
+      t.getChild('source')!.get(i),
+      t.getChild('metric')!.get(i),
+      t.getChild('step')!.get(i) ?? -1,
+      t.getChild('width')!.get(i),
+    ] as (string | number)[];
   for (let i = 1; i < t.numRows; i++) {
     const [a, b] = [key(i - 1), key(i)];
     const j = a.findIndex((v, k) => v !== b[k]);
@@ -184,12 +206,17 @@ test('written files: one each, no temporary file, columns and types as the Arrow
 test('the bootstrap is seeded: the same seed gives the same CIs, another seed others', async () => {
   const again = await aggregateRun(run);
   // DuckDB sums in parallel, so means may differ in the last bit between runs: compare to 1e-12.
-  const close = (a: number | null, b: number | null) => (a === null ? b === null : Math.abs(a - b!) <= 1e-12 * Math.max(1, Math.abs(a)));
+  const close = (a: number | null, b: number | null) =>
+    a === null ? b === null : Math.abs(a - b!) <= 1e-12 * Math.max(1, Math.abs(a));
   assert.equal(again.fits.length, result.fits.length);
   again.fits.forEach((f, i) => {
     const g = result.fits[i];
-    assert.deepEqual([f.group, f.source, f.metric, f.step, f.n, f.bootstrap_resamples], [g.group, g.source, g.metric, g.step, g.n, g.bootstrap_resamples]);
-    for (const k of ['slope', 'intercept', 'r2', 'slope_ci_low', 'slope_ci_high'] as const) assert.ok(close(f[k], g[k]), `${f.metric} ${k}`);
+    assert.deepEqual(
+      [f.group, f.source, f.metric, f.step, f.n, f.bootstrap_resamples],
+      [g.group, g.source, g.metric, g.step, g.n, g.bootstrap_resamples],
+    );
+    for (const k of ['slope', 'intercept', 'r2', 'slope_ci_low', 'slope_ci_high'] as const)
+      assert.ok(close(f[k], g[k]), `${f.metric} ${k}`);
   });
   const other = await aggregateRun(run, { seed: 7, resamples: 200 });
   const a = fit(1, 'curves', 'kernel_rel_err', 0);
@@ -219,7 +246,10 @@ test('a single width: summary rows, and fits that say "one width" instead of a s
 
 test('a folder without trials is refused with a RunFolderError', async () => {
   const empty = tempFolder('ntk-agg-empty-');
-  await assert.rejects(aggregateRun(empty), (e: unknown) => e instanceof RunFolderError && /no trials table/.test(e.message));
+  await assert.rejects(
+    aggregateRun(empty),
+    (e: unknown) => e instanceof RunFolderError && /no trials table/.test(e.message),
+  );
   await assert.rejects(aggregateRun(path.join(empty, 'missing')), RunFolderError);
 });
 
@@ -244,8 +274,14 @@ test('bootstrap CI coverage: about 95% of intervals contain the true slope', () 
   const reps = 300;
   let covered = 0;
   for (let rep = 0; rep < reps; rep++) {
-    const values = widths.map((w) => Float64Array.from({ length: seeds }, () => 2 * w ** -0.5 * Math.exp(0.3 * rng.normal())));
-    const plan = makeResamplePlan(widths.map(() => seeds), 500, makeRng(rep, 'plan').uniform);
+    const values = widths.map((w) =>
+      Float64Array.from({ length: seeds }, () => 2 * w ** -0.5 * Math.exp(0.3 * rng.normal())),
+    );
+    const plan = makeResamplePlan(
+      widths.map(() => seeds),
+      500,
+      makeRng(rep, 'plan').uniform,
+    );
     const ci = bootstrapSlopeCI(plan, values, logW, [0, 1, 2, 3, 4]);
     assert.equal(ci.used, 500);
     if (ci.low <= -0.5 && -0.5 <= ci.high) covered++;
@@ -268,13 +304,26 @@ test('a varying params_json field without a trials column (ntk.probe.n) is found
   const dir = tempFolder('ntk-agg-freq-');
   const base: StudyOptions = { ...study, widths: [64, 256], seeds: SEEDS, depths: [2] };
   for (const freq of [2, 5]) {
-    await writeStudy({ ...base, idSuffix: `-f${freq}`, params: (_p, c) => void (c.ntk.probe = { kind: 'circle', n: freq }),
-      curves: (p, step, snap) => ({ kernel_rel_err: snap ? freq * p.width ** -0.5 * noise(p.seed) : null }) }, dir);
+    await writeStudy(
+      {
+        ...base,
+        idSuffix: `-f${freq}`,
+        params: (_p, c) => void (c.ntk.probe = { kind: 'circle', n: freq }),
+        curves: (p, step, snap) => ({ kernel_rel_err: snap ? freq * p.width ** -0.5 * noise(p.seed) : null }),
+      },
+      dir,
+    );
   }
   const r = await aggregateRun(dir);
   assert.deepEqual(r.groupAxes, ['ntk.probe.n']);
   const fits = r.fits.filter((f) => f.metric === 'kernel_rel_err' && f.step === 0);
-  assert.deepEqual(fits.map((f) => [f.group, f.groupValues['ntk.probe.n']]), [['ntk.probe.n=2', 2], ['ntk.probe.n=5', 5]]);
+  assert.deepEqual(
+    fits.map((f) => [f.group, f.groupValues['ntk.probe.n']]),
+    [
+      ['ntk.probe.n=2', 2],
+      ['ntk.probe.n=5', 5],
+    ],
+  );
   for (const f of fits) {
     assert.ok(Math.abs(f.slope! + 0.5) < 1e-12);
     assert.ok(Math.abs(f.intercept! - LN(Number(f.groupValues['ntk.probe.n']))) < 1e-12);
@@ -292,7 +341,13 @@ test('a varying params_json field without a trials column (ntk.probe.n) is found
          ON ${axis} = CAST(g."ntk.probe.n" AS VARCHAR) GROUP BY ALL ORDER BY ALL`,
       )
     ).getRowObjectsJS();
-    assert.deepEqual(rows.map((x) => [x.group, Number(x.n)]), [['ntk.probe.n=2', 10], ['ntk.probe.n=5', 10]]);
+    assert.deepEqual(
+      rows.map((x) => [x.group, Number(x.n)]),
+      [
+        ['ntk.probe.n=2', 10],
+        ['ntk.probe.n=5', 10],
+      ],
+    );
   } finally {
     db.close();
   }
@@ -302,16 +357,33 @@ test('a swept parameter with a column (dataset.target.freq) is a group axis name
   const dir = tempFolder('ntk-agg-freq-');
   const base: StudyOptions = { ...study, widths: [64, 256], seeds: SEEDS, depths: [2] };
   for (const freq of [2, 5]) {
-    await writeStudy({ ...base, idSuffix: `-f${freq}`, params: (_p, c) => void (c.dataset.target.freq = freq), finals: () => ({ target_freq: freq }),
-      curves: (p, step, snap) => ({ kernel_rel_err: snap ? freq * p.width ** -0.5 * noise(p.seed) : null }) }, dir);
+    await writeStudy(
+      {
+        ...base,
+        idSuffix: `-f${freq}`,
+        params: (_p, c) => void (c.dataset.target.freq = freq),
+        finals: () => ({ target_freq: freq }),
+        curves: (p, step, snap) => ({ kernel_rel_err: snap ? freq * p.width ** -0.5 * noise(p.seed) : null }),
+      },
+      dir,
+    );
   }
   const r = await aggregateRun(dir);
   assert.deepEqual(r.groupAxes, ['target_freq']);
   // The parameter columns of curves (lr, w_std, target_freq, …) are not metrics.
-  assert.deepEqual(r.metrics.curves.filter((m) => (PARAMETER_COLUMNS as readonly string[]).includes(m)), []);
+  assert.deepEqual(
+    r.metrics.curves.filter((m) => (PARAMETER_COLUMNS as readonly string[]).includes(m)),
+    [],
+  );
   assert.ok(r.metrics.curves.includes('kernel_rel_err'));
   const fits = r.fits.filter((f) => f.metric === 'kernel_rel_err' && f.step === 0);
-  assert.deepEqual(fits.map((f) => [f.group, f.groupValues['target_freq']]), [['target_freq=2.0', 2], ['target_freq=5.0', 5]]);
+  assert.deepEqual(
+    fits.map((f) => [f.group, f.groupValues['target_freq']]),
+    [
+      ['target_freq=2.0', 2],
+      ['target_freq=5.0', 5],
+    ],
+  );
   for (const f of fits) {
     assert.ok(Math.abs(f.slope! + 0.5) < 1e-12);
     assert.ok(Math.abs(f.intercept! - LN(Number(f.groupValues['target_freq']))) < 1e-12);
@@ -329,7 +401,13 @@ test('a swept parameter with a column (dataset.target.freq) is a group axis name
          ON ${axis} = CAST(g.f AS VARCHAR) GROUP BY ALL ORDER BY ALL`,
       )
     ).getRowObjectsJS();
-    assert.deepEqual(rows.map((x) => [x.group, Number(x.n)]), [['target_freq=2.0', 10], ['target_freq=5.0', 10]]);
+    assert.deepEqual(
+      rows.map((x) => [x.group, Number(x.n)]),
+      [
+        ['target_freq=2.0', 10],
+        ['target_freq=5.0', 10],
+      ],
+    );
   } finally {
     db.close();
   }

@@ -14,9 +14,21 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { selectBackend, currentBackend, skippedNotes, wasmBinaryDir, type BackendName } from '../../../src/backend/select.js';
+import {
+  selectBackend,
+  currentBackend,
+  skippedNotes,
+  wasmBinaryDir,
+  type BackendName,
+} from '../../../src/backend/select.js';
 import { initTensorflow } from '../../../src/backend/tensorflow.js';
-import { dawnFlags, describeAdapter, findVulkanLoader, initWebGpu, type DawnModule } from '../../../src/backend/webgpu.js';
+import {
+  dawnFlags,
+  describeAdapter,
+  findVulkanLoader,
+  initWebGpu,
+  type DawnModule,
+} from '../../../src/backend/webgpu.js';
 import { BackendError } from '../../../src/errors.js';
 import { gaussianInputs } from '../../../src/data/inputs.js';
 import { relFrobenius } from '../../../src/linalg/mat.js';
@@ -38,8 +50,14 @@ const installed = (name: string): boolean => {
 const navigatorGpu = (): unknown => (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu;
 
 const spec: MlpSpec = {
-  inputDim: 4, width: 48, depth: 2, outputs: 2, activation: 'gelu',
-  parameterization: 'ntk', wStd: 1.5, bStd: 0.2,
+  inputDim: 4,
+  width: 48,
+  depth: 2,
+  outputs: 2,
+  activation: 'gelu',
+  parameterization: 'ntk',
+  wStd: 1.5,
+  bStd: 0.2,
 };
 
 /** A stand-in for the `webgpu` package whose Dawn finds no adapter. */
@@ -106,13 +124,18 @@ test('tf.memory() stays flat over 300 training steps on wasm', async () => {
   await selectBackend('wasm');
   const s: MlpSpec = { ...spec, width: 96, outputs: 1, activation: 'relu' };
   const data = {
-    xTrain: gaussianInputs(32, 4, 1), yTrain: gaussianInputs(32, 1, 2),
-    xTest: gaussianInputs(16, 4, 3), yTest: gaussianInputs(16, 1, 4),
+    xTrain: gaussianInputs(32, 4, 1),
+    yTrain: gaussianInputs(32, 1, 2),
+    xTest: gaussianInputs(16, 4, 3),
+    yTest: gaussianInputs(16, 1, 4),
   };
   const before = tf.memory();
   const seen: { step: number; tensors: number; bytes: number }[] = [];
   const res = await train(initParams(s, 0), data, {
-    lr: 0.1, steps: 300, logEvery: 20, snapshotSteps: [0, 150, 300],
+    lr: 0.1,
+    steps: 300,
+    logEvery: 20,
+    snapshotSteps: [0, 150, 300],
     onLog: (entry) => {
       const m = tf.memory();
       seen.push({ step: entry.step, tensors: m.numTensors, bytes: m.numBytes });
@@ -168,7 +191,10 @@ test('webgpu: the package missing is a BackendError that says how to get it', as
     initWebGpu({ loadDawn: () => Promise.reject(new Error("Cannot find package 'webgpu' imported from /x.js")) }),
     (e: unknown) => {
       assert.ok(e instanceof BackendError, String(e));
-      assert.match(e.message, /^webgpu backend unavailable: the 'webgpu' npm package \(Dawn for Node\.js\) is not installed/);
+      assert.match(
+        e.message,
+        /^webgpu backend unavailable: the 'webgpu' npm package \(Dawn for Node\.js\) is not installed/,
+      );
       assert.match(e.message, /Cannot find package 'webgpu'/);
       assert.match(e.message, /`npm install webgpu`/);
       assert.match(e.message, /libvulkan1/);
@@ -178,25 +204,43 @@ test('webgpu: the package missing is a BackendError that says how to get it', as
 });
 
 test('webgpu: a Vulkan loader without a device is told apart from a missing loader', async () => {
-  await assert.rejects(initWebGpu({ loadDawn: async () => dawnWithoutAdapter, findVulkanLoader: () => '/usr/lib/x86_64-linux-gnu/libvulkan.so.1' }), (e: unknown) => {
-    assert.ok(e instanceof BackendError, String(e));
-    assert.match(e.message, /the Vulkan loader is present \(\/usr\/lib\/x86_64-linux-gnu\/libvulkan\.so\.1\) but Vulkan reports no usable device/);
-    assert.match(e.message, /NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics/);
-    assert.doesNotMatch(e.message, /apt-get/);
-    return true;
-  });
-  await assert.rejects(initWebGpu({ loadDawn: async () => dawnWithoutAdapter, findVulkanLoader: () => undefined }), (e: unknown) => {
-    assert.ok(e instanceof BackendError, String(e));
-    assert.match(e.message, /libvulkan\.so\.1 is missing; install the Vulkan loader \(Debian\/Ubuntu: `apt-get install libvulkan1`\)/);
-    return true;
-  });
+  await assert.rejects(
+    initWebGpu({
+      loadDawn: async () => dawnWithoutAdapter,
+      findVulkanLoader: () => '/usr/lib/x86_64-linux-gnu/libvulkan.so.1',
+    }),
+    (e: unknown) => {
+      assert.ok(e instanceof BackendError, String(e));
+      assert.match(
+        e.message,
+        /the Vulkan loader is present \(\/usr\/lib\/x86_64-linux-gnu\/libvulkan\.so\.1\) but Vulkan reports no usable device/,
+      );
+      assert.match(e.message, /NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics/);
+      assert.doesNotMatch(e.message, /apt-get/);
+      return true;
+    },
+  );
+  await assert.rejects(
+    initWebGpu({ loadDawn: async () => dawnWithoutAdapter, findVulkanLoader: () => undefined }),
+    (e: unknown) => {
+      assert.ok(e instanceof BackendError, String(e));
+      assert.match(
+        e.message,
+        /libvulkan\.so\.1 is missing; install the Vulkan loader \(Debian\/Ubuntu: `apt-get install libvulkan1`\)/,
+      );
+      return true;
+    },
+  );
   // No adapter, no globals: Dawn's constants and navigator.gpu stay out of the process.
   assert.equal(navigatorGpu(), undefined);
   assert.equal((globalThis as Record<string, unknown>).GPUBufferUsage, undefined);
 });
 
 test('webgpu: a Dawn that throws on requestAdapter (bad flags) is a BackendError', async () => {
-  const dawn: DawnModule = { create: () => ({ requestAdapter: () => Promise.reject(new Error("unrecognised backend 'bogus'")) }), globals: {} };
+  const dawn: DawnModule = {
+    create: () => ({ requestAdapter: () => Promise.reject(new Error("unrecognised backend 'bogus'")) }),
+    globals: {},
+  };
   await assert.rejects(initWebGpu({ loadDawn: async () => dawn }), (e: unknown) => {
     assert.ok(e instanceof BackendError, String(e));
     assert.match(e.message, /requesting a GPU adapter failed \(unrecognised backend 'bogus'\); check NTK_DAWN_FLAGS/);
@@ -222,26 +266,32 @@ test('Dawn flags and adapter choice come from the environment', () => {
 });
 
 test('the device is described from the adapter info', () => {
-  assert.equal(describeAdapter({ vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA H100 80GB HBM3' }),
-    'gpu (webgpu: NVIDIA H100 80GB HBM3; nvidia hopper)');
+  assert.equal(
+    describeAdapter({ vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA H100 80GB HBM3' }),
+    'gpu (webgpu: NVIDIA H100 80GB HBM3; nvidia hopper)',
+  );
   assert.equal(describeAdapter({ vendor: 'intel', architecture: 'gen-12lp' }), 'gpu (webgpu: intel gen-12lp)');
   assert.equal(describeAdapter({}), 'gpu (webgpu)');
 });
 
-test("an explicit 'tensorflow' fails here with a BackendError naming the packages and CUDA", {
-  skip: (installed('@tensorflow/tfjs-node') || installed('@tensorflow/tfjs-node-gpu')) && 'tfjs-node is installed',
-}, async () => {
-  await selectBackend('wasm');
-  await assert.rejects(selectBackend('tensorflow'), (e: unknown) => {
-    assert.ok(e instanceof BackendError, String(e));
-    assert.match(e.message, /npm install @tensorflow\/tfjs-node-gpu/);
-    assert.match(e.message, /npm install @tensorflow\/tfjs-node\b/);
-    assert.match(e.message, /CUDA/);
-    assert.match(e.message, /@tensorflow\/tfjs-node-gpu: .*@tensorflow\/tfjs-node: /); // each package's own failure
-    return true;
-  });
-  assert.equal(tf.getBackend(), 'wasm');
-});
+test(
+  "an explicit 'tensorflow' fails here with a BackendError naming the packages and CUDA",
+  {
+    skip: (installed('@tensorflow/tfjs-node') || installed('@tensorflow/tfjs-node-gpu')) && 'tfjs-node is installed',
+  },
+  async () => {
+    await selectBackend('wasm');
+    await assert.rejects(selectBackend('tensorflow'), (e: unknown) => {
+      assert.ok(e instanceof BackendError, String(e));
+      assert.match(e.message, /npm install @tensorflow\/tfjs-node-gpu/);
+      assert.match(e.message, /npm install @tensorflow\/tfjs-node\b/);
+      assert.match(e.message, /CUDA/);
+      assert.match(e.message, /@tensorflow\/tfjs-node-gpu: .*@tensorflow\/tfjs-node: /); // each package's own failure
+      return true;
+    });
+    assert.equal(tf.getBackend(), 'wasm');
+  },
+);
 
 test("'auto' takes the first backend that starts and notes why the others did not", async () => {
   await selectBackend('cpu');
@@ -250,15 +300,22 @@ test("'auto' takes the first backend that starts and notes why the others did no
   if (a.backend === 'wasm') {
     // This machine: no GPU adapter and no libtensorflow, each skipped with its reason.
     assert.ok(a.skipped, 'the skipped backends are listed');
-    assert.deepEqual(a.skipped.map((s) => s.split(':')[0]), ['webgpu', 'tensorflow']);
+    assert.deepEqual(
+      a.skipped.map((s) => s.split(':')[0]),
+      ['webgpu', 'tensorflow'],
+    );
     assert.match(a.skipped[0], /^webgpu: webgpu backend unavailable: /);
     assert.match(a.skipped[1], /^tensorflow: tensorflow backend unavailable: /);
     // The same in one line each, as the CLI prints them.
     const notes = skippedNotes(a);
     assert.equal(notes.length, 2);
     assert.match(notes[0], /^webgpu skipped: .*; using wasm$/);
-    assert.match(notes[1], /^tensorflow skipped: neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed; using wasm$/);
-    if (findVulkanLoader() === undefined) assert.equal(notes[0], 'webgpu skipped: no Vulkan loader (libvulkan.so.1); using wasm');
+    assert.match(
+      notes[1],
+      /^tensorflow skipped: neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed; using wasm$/,
+    );
+    if (findVulkanLoader() === undefined)
+      assert.equal(notes[0], 'webgpu skipped: no Vulkan loader (libvulkan.so.1); using wasm');
   } else {
     assert.ok(['webgpu', 'tensorflow'].includes(a.backend), a.backend);
   }
@@ -294,11 +351,14 @@ test('tensorflow: tfjs-node-gpu is preferred, tfjs-node is the fallback, each fa
   assert.deepEqual(cpu, { backend: 'tensorflow', device: 'cpu (libtensorflow)' });
   tf.removeBackend('tensorflow');
 
-  await assert.rejects(initTensorflow(async () => undefined /* loads, registers nothing */), (e: unknown) => {
-    assert.ok(e instanceof BackendError, String(e));
-    assert.match(e.message, /@tensorflow\/tfjs-node-gpu loaded but/);
-    return true;
-  });
+  await assert.rejects(
+    initTensorflow(async () => undefined /* loads, registers nothing */),
+    (e: unknown) => {
+      assert.ok(e instanceof BackendError, String(e));
+      assert.match(e.message, /@tensorflow\/tfjs-node-gpu loaded but/);
+      return true;
+    },
+  );
 });
 
 test('the wasm binaries are found in node_modules, or where NTK_WASM_DIR says (a bundle on a GPU host)', () => {
@@ -318,32 +378,51 @@ test('an unknown name is a BackendError', async () => {
   await assert.rejects(selectBackend('opengl' as BackendName), BackendError);
 });
 
-test("without the Vulkan loader Dawn is not started, so its native warning is never printed", { skip: (process.platform !== 'linux' || findVulkanLoader() !== undefined) && 'a Linux machine without libvulkan.so.1' }, () => {
-  const script = "const { selectBackend } = await import('./src/backend/select.ts'); await selectBackend('auto');";
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
-  assert.equal(r.status, 0, r.stderr);
-  assert.doesNotMatch(r.stderr, /Vulkan|BackendVk|Warning/, r.stderr);
-});
-
-test("a Vulkan loader that finds no GPU: Dawn's native warning is captured in a probe and becomes auto's one reason", { skip: process.platform !== 'linux' && 'Linux only' }, () => {
-  // An empty file as libvulkan.so.1: Dawn finds a loader that does not load, and says so natively.
-  const dir = mkdtempSync(path.join(tmpdir(), 'ntk-fakevk-'));
-  try {
-    writeFileSync(path.join(dir, 'libvulkan.so.1'), '');
-    const script =
-      "const { selectBackend, skippedNotes } = await import('./src/backend/select.ts'); " +
-      "const s = await selectBackend('auto'); console.log(skippedNotes(s).join('\\n'));";
+test(
+  'without the Vulkan loader Dawn is not started, so its native warning is never printed',
+  {
+    skip:
+      (process.platform !== 'linux' || findVulkanLoader() !== undefined) && 'a Linux machine without libvulkan.so.1',
+  },
+  () => {
+    const script = "const { selectBackend } = await import('./src/backend/select.ts'); await selectBackend('auto');";
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: ROOT,
       encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: '', LD_LIBRARY_PATH: dir },
+      env: { ...process.env, NODE_OPTIONS: '' },
     });
     assert.equal(r.status, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /Vulkan|BackendVk|Warning/, r.stderr);
-    if (installed('webgpu')) {
-      assert.match(r.stdout, /^webgpu skipped: the Vulkan loader did not load \(.*libvulkan\.so\.1: file too short\); using wasm$/m, r.stdout);
+  },
+);
+
+test(
+  "a Vulkan loader that finds no GPU: Dawn's native warning is captured in a probe and becomes auto's one reason",
+  { skip: process.platform !== 'linux' && 'Linux only' },
+  () => {
+    // An empty file as libvulkan.so.1: Dawn finds a loader that does not load, and says so natively.
+    const dir = mkdtempSync(path.join(tmpdir(), 'ntk-fakevk-'));
+    try {
+      writeFileSync(path.join(dir, 'libvulkan.so.1'), '');
+      const script =
+        "const { selectBackend, skippedNotes } = await import('./src/backend/select.ts'); " +
+        "const s = await selectBackend('auto'); console.log(skippedNotes(s).join('\\n'));";
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '', LD_LIBRARY_PATH: dir },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.doesNotMatch(r.stderr, /Vulkan|BackendVk|Warning/, r.stderr);
+      if (installed('webgpu')) {
+        assert.match(
+          r.stdout,
+          /^webgpu skipped: the Vulkan loader did not load \(.*libvulkan\.so\.1: file too short\); using wasm$/m,
+          r.stdout,
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  },
+);

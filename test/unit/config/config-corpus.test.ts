@@ -71,7 +71,11 @@ test('the real CLI: validate prints exactly the expected lines on stderr, nothin
     const r = runCli(['validate', `${REL}/${name}.yaml`, '--format', 'json']);
     assert.equal(r.status, 2, `${name}: exit ${r.status}\n${r.stderr}`);
     assert.equal(r.stdout, '', name);
-    assert.deepEqual(r.stderr.split('\n').filter((l) => l !== ''), expectedLines(name), name);
+    assert.deepEqual(
+      r.stderr.split('\n').filter((l) => l !== ''),
+      expectedLines(name),
+      name,
+    );
   }
 });
 

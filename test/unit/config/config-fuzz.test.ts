@@ -67,12 +67,89 @@ train: { steps: 0 }
 
 // ---- mutations --------------------------------------------------------------------------------
 
-const GARBAGE = [':', '-', '[', ']', '{', '}', '"', "'", '#', '&', '*', '!', '!!', '|', '>', '%', '@', '`', '\t', '\n', ' ', '\0',
-  'é', '\uFEFF', '\uD800', 'a', '0', ',', '?', '.', '---', '...', '<<', '~', '\r', '\\', 'ω'];
-const ODD_NUMBERS = ['1e400', '-1', '.nan', '.inf', '-.inf', '-0', '0x10', '0o17', '1_000', '9007199254740993', '1e-400', "'12'",
-  '4294967296', '2.5', '0', '1e308', '-1e308', '.5', '+3', 'null', '~', 'true', '""'];
-const AXES = ['width', 'depth', 'lr', 'seed', 'model.activation', 'dataset.n_train', 'dataset.dim', 'dataset.path',
-  'dataset.target.freq', 'model.outputs', 'train.steps', 'widths', 'dataset.kind', 'execution.backend', 'model', '__proto__', 'constructor'];
+const GARBAGE = [
+  ':',
+  '-',
+  '[',
+  ']',
+  '{',
+  '}',
+  '"',
+  "'",
+  '#',
+  '&',
+  '*',
+  '!',
+  '!!',
+  '|',
+  '>',
+  '%',
+  '@',
+  '`',
+  '\t',
+  '\n',
+  ' ',
+  '\0',
+  'é',
+  '\uFEFF',
+  '\uD800',
+  'a',
+  '0',
+  ',',
+  '?',
+  '.',
+  '---',
+  '...',
+  '<<',
+  '~',
+  '\r',
+  '\\',
+  'ω',
+];
+const ODD_NUMBERS = [
+  '1e400',
+  '-1',
+  '.nan',
+  '.inf',
+  '-.inf',
+  '-0',
+  '0x10',
+  '0o17',
+  '1_000',
+  '9007199254740993',
+  '1e-400',
+  "'12'",
+  '4294967296',
+  '2.5',
+  '0',
+  '1e308',
+  '-1e308',
+  '.5',
+  '+3',
+  'null',
+  '~',
+  'true',
+  '""',
+];
+const AXES = [
+  'width',
+  'depth',
+  'lr',
+  'seed',
+  'model.activation',
+  'dataset.n_train',
+  'dataset.dim',
+  'dataset.path',
+  'dataset.target.freq',
+  'model.outputs',
+  'train.steps',
+  'widths',
+  'dataset.kind',
+  'execution.backend',
+  'model',
+  '__proto__',
+  'constructor',
+];
 
 const int = (rng: Rng, n: number): number => Math.floor(rng.uniform() * n);
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[int(rng, xs.length)];
@@ -109,7 +186,11 @@ function textMutation(rng: Rng, text: string): string {
       return text.slice(0, m.index) + pick(rng, ODD_NUMBERS) + text.slice(m.index! + m[0].length);
     }
     default:
-      return text.slice(0, at) + pick(rng, ['\n  ', ': ', '- ', ' # ', '\n---\n', '&a ', '*a', '!!str ', '!x ']) + text.slice(at);
+      return (
+        text.slice(0, at) +
+        pick(rng, ['\n  ', ': ', '- ', ' # ', '\n---\n', '&a ', '*a', '!!str ', '!x ']) +
+        text.slice(at)
+      );
   }
 }
 
@@ -128,15 +209,42 @@ function slots(t: Tree, out: [Record<string | number, unknown>, string | number]
 }
 
 function oddValue(rng: Rng): unknown {
-  const vs: unknown[] = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -1, 0, -0, 1e308, 2 ** 53 + 2, 2 ** 32,
-    1e-320, 0.5, 'relu', '', 'a/b', '..', '../x', 'x'.repeat(300), true, false, null, [], {}, [1, 2], { range: [0, 3] },
-    { kind: 'circle' }, { range: [0, 1e9] }, { range: [1, 0.5, 1e-12] }];
+  const vs: unknown[] = [
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    -1,
+    0,
+    -0,
+    1e308,
+    2 ** 53 + 2,
+    2 ** 32,
+    1e-320,
+    0.5,
+    'relu',
+    '',
+    'a/b',
+    '..',
+    '../x',
+    'x'.repeat(300),
+    true,
+    false,
+    null,
+    [],
+    {},
+    [1, 2],
+    { range: [0, 3] },
+    { kind: 'circle' },
+    { range: [0, 1e9] },
+    { range: [1, 0.5, 1e-12] },
+  ];
   return pick(rng, vs);
 }
 
 function nest(rng: Rng, v: unknown): unknown {
   let out = v;
-  for (let i = 20 + int(rng, 180); i > 0; i--) out = rng.uniform() < 0.5 ? [out] : { [pick(rng, ['a', 'width', 'kind', 'range'])]: out };
+  for (let i = 20 + int(rng, 180); i > 0; i--)
+    out = rng.uniform() < 0.5 ? [out] : { [pick(rng, ['a', 'width', 'kind', 'range'])]: out };
   return out;
 }
 
@@ -159,7 +267,18 @@ function treeMutation(rng: Rng, tree: Tree): Tree {
     }
     case 2: {
       const v = parent[key];
-      parent[key] = typeof v === 'number' ? String(v) : typeof v === 'string' ? [v] : Array.isArray(v) ? { v } : v === null ? 0 : typeof v === 'object' ? 'text' : null;
+      parent[key] =
+        typeof v === 'number'
+          ? String(v)
+          : typeof v === 'string'
+            ? [v]
+            : Array.isArray(v)
+              ? { v }
+              : v === null
+                ? 0
+                : typeof v === 'object'
+                  ? 'text'
+                  : null;
       break;
     }
     case 3: {
@@ -176,7 +295,10 @@ function treeMutation(rng: Rng, tree: Tree): Tree {
       break;
     case 7: {
       const t = tree as Record<string, unknown>;
-      const grid = typeof t.grid === 'object' && t.grid !== null && !Array.isArray(t.grid) ? (t.grid as Record<string, unknown>) : (t.grid = {});
+      const grid =
+        typeof t.grid === 'object' && t.grid !== null && !Array.isArray(t.grid)
+          ? (t.grid as Record<string, unknown>)
+          : (t.grid = {});
       grid[pick(rng, AXES)] = rng.uniform() < 0.5 ? [oddValue(rng), oddValue(rng)] : oddValue(rng);
       break;
     }
@@ -233,7 +355,10 @@ function exercise(text: string): 'ok' | 'config-error' {
     assert.ok(e.problems.length > 0, 'a ConfigError with no problems');
     for (const p of e.problems) {
       assert.equal(p.file, FILE);
-      assert.ok(Number.isInteger(p.line) && p.line >= 1 && p.line <= lines + 1, `line ${p.line} of ${lines}: ${p.message}`);
+      assert.ok(
+        Number.isInteger(p.line) && p.line >= 1 && p.line <= lines + 1,
+        `line ${p.line} of ${lines}: ${p.message}`,
+      );
       assert.ok(Number.isInteger(p.column) && p.column >= 1, `column ${p.column}: ${p.message}`);
       assert.equal(typeof p.path, 'string');
       assert.ok(typeof p.message === 'string' && p.message.length > 0, 'an empty message');

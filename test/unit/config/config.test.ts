@@ -142,7 +142,9 @@ test('several problems are reported at once, each at its exact place', () => {
 });
 
 test('a missing width is reported, and a field set both in its section and as a grid axis', () => {
-  assert.deepEqual(problemsOf('model:\n  depth: 2\n'), ['x.yaml:1:1: model.width: missing (expected a positive integer)']);
+  assert.deepEqual(problemsOf('model:\n  depth: 2\n'), [
+    'x.yaml:1:1: model.width: missing (expected a positive integer)',
+  ]);
   assert.deepEqual(problemsOf('model: { width: 8 }\ngrid:\n  width: [8, 16]\n'), [
     "x.yaml:1:10: model.width: also set by the grid axis 'width'; give it in one place",
   ]);
@@ -204,8 +206,12 @@ test('malformed YAML, duplicate keys, custom tags and an empty file are located 
     'x.yaml:1:26: the YAML tag !!binary is not supported (only plain values, lists and mappings)',
     'x.yaml:2:7: unresolved tag: !shell; custom YAML tags are not supported',
   ]);
-  assert.deepEqual(problemsOf(''), ['x.yaml:1:1: the config is empty; expected a mapping with dataset, model, grid, train, …']);
-  assert.deepEqual(problemsOf('model: { width: *w }\n'), ['x.yaml:1:17: the alias *w names no anchor defined before it']);
+  assert.deepEqual(problemsOf(''), [
+    'x.yaml:1:1: the config is empty; expected a mapping with dataset, model, grid, train, …',
+  ]);
+  assert.deepEqual(problemsOf('model: { width: *w }\n'), [
+    'x.yaml:1:17: the alias *w names no anchor defined before it',
+  ]);
 });
 
 test('a CSV path is resolved against the config folder and a missing file is located', () => {
@@ -222,9 +228,12 @@ model: { width: 8 }
   // loadConfig anchors at the file's own folder, whatever the working folder.
   writeFileSync(path.join(dir, 'c.yaml'), ok);
   assert.equal(loadConfig(path.join(dir, 'c.yaml')).dir, dir);
-  assert.throws(() => loadConfig(path.join(dir, 'none.yaml')), (e: unknown) => {
-    return e instanceof ConfigError && /cannot read the config: no such file/.test(e.message);
-  });
+  assert.throws(
+    () => loadConfig(path.join(dir, 'none.yaml')),
+    (e: unknown) => {
+      return e instanceof ConfigError && /cannot read the config: no such file/.test(e.message);
+    },
+  );
 });
 
 test('resolveTrial applies grid points and flags, and names the flag of a bad value', () => {

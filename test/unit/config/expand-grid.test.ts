@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expandGrid, MAX_TRIALS, MAX_TRIALS_WITHOUT_YES, resolvePoint, trialCount } from '../../../src/config/expand.js';
+import {
+  expandGrid,
+  MAX_TRIALS,
+  MAX_TRIALS_WITHOUT_YES,
+  resolvePoint,
+  trialCount,
+} from '../../../src/config/expand.js';
 import { canonicalParams, trialIdOf } from '../../../src/config/ids.js';
 import { parseConfig } from '../../../src/config/loader.js';
 import { ConfigError, formatProblem } from '../../../src/errors.js';
@@ -23,7 +29,10 @@ function problems(fn: () => unknown): string[] {
 }
 
 test('points come in the grid order, first axis slowest, with their assignments and params', () => {
-  const loaded = parseConfig('grid:\n  width: [8, 16]\n  model.activation: [relu, erf, tanh]\n  seed: [0, 1]\n', 'o.yaml');
+  const loaded = parseConfig(
+    'grid:\n  width: [8, 16]\n  model.activation: [relu, erf, tanh]\n  seed: [0, 1]\n',
+    'o.yaml',
+  );
   const points = expandGrid(loaded);
   assert.equal(points.length, 12);
   assert.deepEqual(points[0].params, { width: 8, 'model.activation': 'relu', seed: 0 });
@@ -35,7 +44,10 @@ test('points come in the grid order, first axis slowest, with their assignments 
     { path: 'model.activation', value: 'relu' },
     { path: 'seed', value: 1 },
   ]);
-  assert.deepEqual(points.map((p) => p.index), [...Array(12).keys()]);
+  assert.deepEqual(
+    points.map((p) => p.index),
+    [...Array(12).keys()],
+  );
   assert.equal(new Set(points.map((p) => p.trialId)).size, 12);
   const c = resolvePoint(loaded, points[7]);
   assert.equal(c.model.width, 16);
@@ -100,19 +112,31 @@ grid:
 });
 
 test(`more than ${MAX_TRIALS_WITHOUT_YES} trials need yes; more than ${MAX_TRIALS} are refused`, () => {
-  const loaded = parseConfig('model: { depth: 1 }\ngrid:\n  width: { range: [1, 318] }\n  seed: { range: [0, 316] }\n', 'big.yaml');
+  const loaded = parseConfig(
+    'model: { depth: 1 }\ngrid:\n  width: { range: [1, 318] }\n  seed: { range: [0, 316] }\n',
+    'big.yaml',
+  );
   assert.equal(trialCount(loaded), 317 * 316);
-  assert.deepEqual(problems(() => expandGrid(loaded)), [
-    'big.yaml:2:1: grid: the grid has 100172 trials (width 317 × seed 316), more than 100000; pass --yes if you mean it',
-  ]);
+  assert.deepEqual(
+    problems(() => expandGrid(loaded)),
+    [
+      'big.yaml:2:1: grid: the grid has 100172 trials (width 317 × seed 316), more than 100000; pass --yes if you mean it',
+    ],
+  );
   const points = expandGrid(loaded, { yes: true });
   assert.equal(points.length, 100172);
   assert.deepEqual(points[100171].params, { width: 317, seed: 315 });
 
-  const huge = parseConfig('model: { depth: 1 }\ngrid:\n  width: { range: [1, 2001] }\n  seed: { range: [0, 1001] }\n', 'huge.yaml');
-  assert.deepEqual(problems(() => expandGrid(huge, { yes: true })), [
-    'huge.yaml:2:1: grid: the grid has 2002000 trials (width 2000 × seed 1001); at most 2000000 are supported, even with --yes',
-  ]);
+  const huge = parseConfig(
+    'model: { depth: 1 }\ngrid:\n  width: { range: [1, 2001] }\n  seed: { range: [0, 1001] }\n',
+    'huge.yaml',
+  );
+  assert.deepEqual(
+    problems(() => expandGrid(huge, { yes: true })),
+    [
+      'huge.yaml:2:1: grid: the grid has 2002000 trials (width 2000 × seed 1001); at most 2000000 are supported, even with --yes',
+    ],
+  );
 });
 
 test('two values that resolve to the same trial are refused at the repeating value', () => {
@@ -124,17 +148,21 @@ grid:
   seed: [0, 1, 2]
   dataset.path: [a.csv, ./a.csv, ../${path.basename(dir)}/a.csv]
 `;
-  assert.deepEqual(problems(() => expandGrid(parseConfig(text, 'd.yaml', dir))), [
-    "d.yaml:5:25: grid.dataset.path: the values 'a.csv' and './a.csv' give the same trials (the same resolved parameters); list each value once",
-    `d.yaml:5:34: grid.dataset.path: the values 'a.csv' and '../${path.basename(dir)}/a.csv' give the same trials (the same resolved parameters); list each value once`,
-  ]);
+  assert.deepEqual(
+    problems(() => expandGrid(parseConfig(text, 'd.yaml', dir))),
+    [
+      "d.yaml:5:25: grid.dataset.path: the values 'a.csv' and './a.csv' give the same trials (the same resolved parameters); list each value once",
+      `d.yaml:5:34: grid.dataset.path: the values 'a.csv' and '../${path.basename(dir)}/a.csv' give the same trials (the same resolved parameters); list each value once`,
+    ],
+  );
 });
 
 test('a grid point the schema refuses is reported at its axis (values changed after loading take this path)', () => {
   const loaded = parseConfig('model: { depth: 1 }\ngrid:\n  width: [8, 16]\n  seed: [0, 1]\n', 'p.yaml');
   // The loader checks every value; a caller that edits the axes afterwards still gets a located error, not a crash.
   loaded.config.grid[0].values.push(-5);
-  assert.deepEqual(problems(() => expandGrid(loaded)), [
-    'p.yaml:3:10: model.width: expected a positive integer, found -5 (with model.width = -5)',
-  ]);
+  assert.deepEqual(
+    problems(() => expandGrid(loaded)),
+    ['p.yaml:3:10: model.width: expected a positive integer, found -5 (with model.width = -5)'],
+  );
 });

@@ -8,8 +8,21 @@ import assert from 'node:assert/strict';
 import { canonicalParams, expandGrid, parseConfig, resolvePoint } from '../../../src/config/index.js';
 import { PARAM_PATHS } from '../../../src/aggregate/group-axes.js';
 import { gridFieldOf, parseGrid } from '../../../src/config/grid.js';
-import { PARAMETERS, PARAMETER_COLUMNS, PARAMETER_FLAGS, trialParamsOf, type Parameter } from '../../../src/config/parameters.js';
-import { CURVE_COLUMNS, KERNEL_COLUMNS, MODE_COLUMNS, PREDICTION_COLUMNS, SPECTRUM_COLUMNS, TABLE_COLUMNS } from '../../../src/tables/schemas.js';
+import {
+  PARAMETERS,
+  PARAMETER_COLUMNS,
+  PARAMETER_FLAGS,
+  trialParamsOf,
+  type Parameter,
+} from '../../../src/config/parameters.js';
+import {
+  CURVE_COLUMNS,
+  KERNEL_COLUMNS,
+  MODE_COLUMNS,
+  PREDICTION_COLUMNS,
+  SPECTRUM_COLUMNS,
+  TABLE_COLUMNS,
+} from '../../../src/tables/schemas.js';
 
 /** Configs that between them give every parameter a value. */
 const CONFIGS = [
@@ -48,7 +61,10 @@ test('every sweepable parameter is a grid axis by its path (and its short name),
   }
   const { axes, problems } = parseGrid({ width: [8, 16], 'dataset.target.freq': { range: [1, 3] } });
   assert.deepEqual(problems, []);
-  assert.deepEqual(axes.map((a) => a.path), ['model.width', 'dataset.target.freq']);
+  assert.deepEqual(
+    axes.map((a) => a.path),
+    ['model.width', 'dataset.target.freq'],
+  );
 });
 
 test('parameter columns are unique, and no table has a column of its own by a parameter name', () => {
@@ -62,18 +78,28 @@ test('parameter columns are unique, and no table has a column of its own by a pa
 });
 
 test('the field flags are the parameters with help, named by their column', () => {
-  assert.deepEqual(PARAMETER_FLAGS.map((f) => [f.flag, f.path]), [
-    ['width', 'model.width'],
-    ['depth', 'model.depth'],
-    ['lr', 'train.lr'],
-    ['seed', 'seed'],
-    ['steps', 'train.steps'],
-  ]);
+  assert.deepEqual(
+    PARAMETER_FLAGS.map((f) => [f.flag, f.path]),
+    [
+      ['width', 'model.width'],
+      ['depth', 'model.depth'],
+      ['lr', 'train.lr'],
+      ['seed', 'seed'],
+      ['steps', 'train.steps'],
+    ],
+  );
 });
 
 test('dataset.scale is sweepable, a column of every per-trial table and a group axis of the report', () => {
-  const loaded = parseConfig('dataset: { kind: gaussian }\ngrid: { width: [8, 16], dataset.scale: [0.5, 2] }\n', 'x.yaml', '.');
-  assert.deepEqual(loaded.config.grid.map((a) => a.path), ['model.width', 'dataset.scale']);
+  const loaded = parseConfig(
+    'dataset: { kind: gaussian }\ngrid: { width: [8, 16], dataset.scale: [0.5, 2] }\n',
+    'x.yaml',
+    '.',
+  );
+  assert.deepEqual(
+    loaded.config.grid.map((a) => a.path),
+    ['model.width', 'dataset.scale'],
+  );
   const scales = expandGrid(loaded).map((p) => trialParamsOf(resolvePoint(loaded, p)).scale);
   assert.deepEqual(scales, [0.5, 2, 0.5, 2]);
   for (const table of ['trials', 'curves', 'kernels', 'predictions', 'spectra', 'modes'] as const) {

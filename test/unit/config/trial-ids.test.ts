@@ -75,7 +75,10 @@ test('golden ids of a CSV config hash the file content', () => {
 });
 
 test('canonical JSON: sorted keys, shortest numbers, -0 is 0, no whitespace; non-finite numbers refused', () => {
-  assert.equal(canonicalJson({ b: 1.0, a: [2, { d: -0, c: 'x"y' }], e: undefined, f: null }), '{"a":[2,{"c":"x\\"y","d":0}],"b":1,"f":null}');
+  assert.equal(
+    canonicalJson({ b: 1.0, a: [2, { d: -0, c: 'x"y' }], e: undefined, f: null }),
+    '{"a":[2,{"c":"x\\"y","d":0}],"b":1,"f":null}',
+  );
   assert.equal(canonicalJson(0.1 + 0.2), '0.30000000000000004');
   assert.equal(canonicalJson(1e21), '1e+21');
   assert.throws(() => canonicalJson(Number.NaN), RangeError);
@@ -101,7 +104,11 @@ const set =
     for (const s of segs.slice(0, -1)) cur = cur[s] ??= {};
     cur[segs[segs.length - 1]] = v;
   };
-const change = (p: string, v: unknown, covers: string[] = [p]): Mutation => ({ name: `${p} → ${JSON.stringify(v)}`, covers, edit: set(p, v) });
+const change = (p: string, v: unknown, covers: string[] = [p]): Mutation => ({
+  name: `${p} → ${JSON.stringify(v)}`,
+  covers,
+  edit: set(p, v),
+});
 
 function load(raw: Raw, dir: string) {
   return parseConfig(stringify(raw), 'm.yaml', dir);
@@ -153,13 +160,24 @@ const BASES: { name: string; raw: Raw; mutations: Mutation[] }[] = [
       change('ntk.probe.n', 13),
       { name: 'no probe', covers: ['ntk.probe.kind', 'ntk.probe.n'], edit: (r) => delete r.ntk.probe },
       change('dataset.target', { kind: 'product' }, ['dataset.target.kind', 'dataset.target.freq']),
-      { name: 'sphere in 2-d', covers: ['dataset.kind'], edit: (r) => Object.assign(r.dataset, { kind: 'sphere', dim: 2 }) },
+      {
+        name: 'sphere in 2-d',
+        covers: ['dataset.kind'],
+        edit: (r) => Object.assign(r.dataset, { kind: 'sphere', dim: 2 }),
+      },
     ],
   },
   {
     name: 'sphere / teacher',
     raw: {
-      dataset: { kind: 'sphere', dim: 4, n_train: 16, n_test: 8, seed: 1, target: { kind: 'teacher', width: 64, depth: 2 } },
+      dataset: {
+        kind: 'sphere',
+        dim: 4,
+        n_train: 16,
+        n_test: 8,
+        seed: 1,
+        target: { kind: 'teacher', width: 64, depth: 2 },
+      },
       model: { width: 32, outputs: 2 },
       train: { lr: 0.5, steps: 50 },
       ntk: { snapshots: [0, 50] },
@@ -170,7 +188,11 @@ const BASES: { name: string; raw: Raw; mutations: Mutation[] }[] = [
       change('dataset.target.width', 65),
       change('dataset.target.depth', 1),
       change('dataset.target.seed', 9),
-      change('dataset.target', { kind: 'linear' }, ['dataset.target.kind', 'dataset.target.width', 'dataset.target.depth']),
+      change('dataset.target', { kind: 'linear' }, [
+        'dataset.target.kind',
+        'dataset.target.width',
+        'dataset.target.depth',
+      ]),
       change('model.outputs', 1),
       change('dataset.kind', 'gaussian'),
     ],
@@ -190,13 +212,24 @@ const BASES: { name: string; raw: Raw; mutations: Mutation[] }[] = [
       change('dataset.target.seed', 9),
       change('model.outputs', 3),
       change('dataset.target.kind', 'sin', ['dataset.target.kind', 'dataset.target.seed']),
-      { name: 'sphere', covers: ['dataset.kind', 'dataset.scale'], edit: (r) => ((r.dataset.kind = 'sphere'), delete r.dataset.scale) },
+      {
+        name: 'sphere',
+        covers: ['dataset.kind', 'dataset.scale'],
+        edit: (r) => ((r.dataset.kind = 'sphere'), delete r.dataset.scale),
+      },
     ],
   },
   {
     name: 'csv / columns',
     raw: {
-      dataset: { kind: 'csv', path: 'd.csv', n_train: 3, n_test: 1, features: ['a', 'b'], target: { kind: 'column', column: ['y', 'z'] } },
+      dataset: {
+        kind: 'csv',
+        path: 'd.csv',
+        n_train: 3,
+        n_test: 1,
+        features: ['a', 'b'],
+        target: { kind: 'column', column: ['y', 'z'] },
+      },
       model: { width: 32, outputs: 2 },
       train: { lr: 0.5, steps: 50 },
       ntk: { snapshots: [0, 50] },
@@ -273,7 +306,10 @@ test('name, output, execution.* and spellings of the same value keep the trial i
       ['execution.max_parallel', set('execution.max_parallel', 64)],
       ['execution.retries', set('execution.retries', 0)],
       ['execution.trial_timeout', set('execution.trial_timeout', '2h')],
-      ['explicit defaults', (r) => ((r.model.parameterization = 'ntk'), (r.dataset.seed ??= 0), (r.model.b_std ??= 0.1))],
+      [
+        'explicit defaults',
+        (r) => ((r.model.parameterization = 'ntk'), (r.dataset.seed ??= 0), (r.model.b_std ??= 0.1)),
+      ],
       ['key order', (r) => (r.model = Object.fromEntries(Object.entries(r.model).reverse()))],
       ['1 written as 1.0', set('train.lr', 0.5)],
     ];
@@ -284,8 +320,12 @@ test('name, output, execution.* and spellings of the same value keep the trial i
     }
   }
   // 30m and 1800 (seconds) are one timeout; 1.0 and 1 one number (YAML text, not a tree).
-  const text = (lr: string, timeout: string) => `model: { width: 8 }\ntrain: { lr: ${lr} }\nexecution: { trial_timeout: ${timeout} }\n`;
-  assert.equal(trialIdOf(parseConfig(text('1.0', '30m'), 'a.yaml').config), trialIdOf(parseConfig(text('1', '1800'), 'b.yaml').config));
+  const text = (lr: string, timeout: string) =>
+    `model: { width: 8 }\ntrain: { lr: ${lr} }\nexecution: { trial_timeout: ${timeout} }\n`;
+  assert.equal(
+    trialIdOf(parseConfig(text('1.0', '30m'), 'a.yaml').config),
+    trialIdOf(parseConfig(text('1', '1800'), 'b.yaml').config),
+  );
 });
 
 test('a teacher or linear target seed defaults to the data seed: writing it out keeps the id', () => {
@@ -351,7 +391,12 @@ test('the analytic id follows the inputs, probe and network shape, not width (nt
 
 test('the sweep id is name-<8 hex>: it follows the grid and the trials, not execution', () => {
   const dir = freshDir();
-  const raw: Raw = { name: 'sw', model: { depth: 1 }, grid: { width: [8, 16], seed: { range: [0, 3] } }, execution: { max_parallel: 2 } };
+  const raw: Raw = {
+    name: 'sw',
+    model: { depth: 1 },
+    grid: { width: [8, 16], seed: { range: [0, 3] } },
+    execution: { max_parallel: 2 },
+  };
   const sid = (edit?: (r: Raw) => void): string => {
     const r = structuredClone(raw);
     edit?.(r);
@@ -359,10 +404,28 @@ test('the sweep id is name-<8 hex>: it follows the grid and the trials, not exec
   };
   const s0 = sid();
   assert.match(s0, /^sw-[0-9a-f]{8}$/);
-  assert.equal(sid((r) => (r.execution = { max_parallel: 9, backend: 'cpu', retries: 0 })), s0);
-  assert.notEqual(sid((r) => (r.grid.width = [8, 32])), s0);
-  assert.notEqual(sid((r) => (r.grid.seed = { range: [0, 4] })), s0);
-  assert.notEqual(sid((r) => (r.train = { lr: 0.5 })), s0);
-  assert.notEqual(sid((r) => (r.output = 'runs/elsewhere')), s0);
-  assert.match(sid((r) => (r.name = 'other')), /^other-[0-9a-f]{8}$/);
+  assert.equal(
+    sid((r) => (r.execution = { max_parallel: 9, backend: 'cpu', retries: 0 })),
+    s0,
+  );
+  assert.notEqual(
+    sid((r) => (r.grid.width = [8, 32])),
+    s0,
+  );
+  assert.notEqual(
+    sid((r) => (r.grid.seed = { range: [0, 4] })),
+    s0,
+  );
+  assert.notEqual(
+    sid((r) => (r.train = { lr: 0.5 })),
+    s0,
+  );
+  assert.notEqual(
+    sid((r) => (r.output = 'runs/elsewhere')),
+    s0,
+  );
+  assert.match(
+    sid((r) => (r.name = 'other')),
+    /^other-[0-9a-f]{8}$/,
+  );
 });

@@ -55,44 +55,72 @@ test('a compose file that points elsewhere is followed, or refused when the file
   const t = readComposeTopology(moved);
   assert.equal(t.schema.script, path.join(path.dirname(moved), 'elsewhere', 'setup-postgres.sh'));
   assert.equal(t.namespace.script, path.join(path.dirname(moved), 'elsewhere', 'create-namespace.sh'));
-  assert.equal(t.server.dynamicConfig, path.join(path.dirname(moved), 'docker', 'temporal', 'dynamicconfig', 'ntk-sweep.yaml'));
+  assert.equal(
+    t.server.dynamicConfig,
+    path.join(path.dirname(moved), 'docker', 'temporal', 'dynamicconfig', 'ntk-sweep.yaml'),
+  );
   // A script that is not in the mounted folder.
-  assert.throws(() => readComposeTopology(editedCopy((s) => s.replace('/scripts/setup-postgres.sh', '/scripts/setup-v2.sh'))), /setup-v2\.sh.*missing/);
+  assert.throws(
+    () => readComposeTopology(editedCopy((s) => s.replace('/scripts/setup-postgres.sh', '/scripts/setup-v2.sh'))),
+    /setup-v2\.sh.*missing/,
+  );
   // A script that does not come from the repository at all.
   assert.throws(
-    () => readComposeTopology(editedCopy((s) => s.replace('command: ["/scripts/create-namespace.sh"]', 'command: ["/usr/local/bin/ns.sh"]'))),
+    () =>
+      readComposeTopology(
+        editedCopy((s) => s.replace('command: ["/scripts/create-namespace.sh"]', 'command: ["/usr/local/bin/ns.sh"]')),
+      ),
     /not under any bind mount/,
   );
   // Another dynamic config file.
   assert.throws(
-    () => readComposeTopology(editedCopy((s) => s.replace('config/dynamicconfig/ntk-sweep.yaml', 'config/dynamicconfig/other.yaml'))),
+    () =>
+      readComposeTopology(
+        editedCopy((s) => s.replace('config/dynamicconfig/ntk-sweep.yaml', 'config/dynamicconfig/other.yaml')),
+      ),
     /dynamic config .*other\.yaml.*missing/,
   );
   // Admin tools of another version than the server.
   assert.throws(
-    () => readComposeTopology(editedCopy((s) => s.replace('temporalio/admin-tools:${TEMPORAL_VERSION:-1.31.0}', 'temporalio/admin-tools:1.30.0'))),
+    () =>
+      readComposeTopology(
+        editedCopy((s) =>
+          s.replace('temporalio/admin-tools:${TEMPORAL_VERSION:-1.31.0}', 'temporalio/admin-tools:1.30.0'),
+        ),
+      ),
     /admin-tools 1\.30\.0, the server is 1\.31\.0/,
   );
 });
 
 test('one version pin: what scripts/setup.sh builds is the compose file’s server version', () => {
-  const pin = (v: string, ...file: string[]) => spawnSync('sh', [path.join(ROOT, 'scripts', 'compose-pin.sh'), v, ...file], { encoding: 'utf8' });
+  const pin = (v: string, ...file: string[]) =>
+    spawnSync('sh', [path.join(ROOT, 'scripts', 'compose-pin.sh'), v, ...file], { encoding: 'utf8' });
   const r = pin('TEMPORAL_VERSION');
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), readComposeTopology().temporalVersion);
   // setup.sh builds the version that script reads (and the harness refuses a server binary of another).
-  assert.match(readFileSync(path.join(ROOT, 'scripts', 'setup.sh'), 'utf8'), /server_version="v\$\(scripts\/compose-pin\.sh TEMPORAL_VERSION\)"/);
+  assert.match(
+    readFileSync(path.join(ROOT, 'scripts', 'setup.sh'), 'utf8'),
+    /server_version="v\$\(scripts\/compose-pin\.sh TEMPORAL_VERSION\)"/,
+  );
   const missing = pin('NO_SUCH_VARIABLE');
   assert.notEqual(missing.status, 0);
   assert.match(missing.stderr, /no \$\{NO_SUCH_VARIABLE:-…\} default/);
   // Two defaults that disagree are refused, not one picked.
-  const split = editedCopy((s) => s.replace('temporalio/server:${TEMPORAL_VERSION:-1.31.0}', 'temporalio/server:${TEMPORAL_VERSION:-1.30.0}'));
+  const split = editedCopy((s) =>
+    s.replace('temporalio/server:${TEMPORAL_VERSION:-1.31.0}', 'temporalio/server:${TEMPORAL_VERSION:-1.30.0}'),
+  );
   const two = pin('TEMPORAL_VERSION', split);
   assert.notEqual(two.status, 0);
   assert.match(two.stderr, /pins TEMPORAL_VERSION to several versions: 1\.30\.0 1\.31\.0/);
 });
 
 test('withFlag replaces a flag’s value or appends the flag', () => {
-  assert.deepEqual(withFlag(['worker', '--address', 'temporal:7233', '--x'], '--address', '127.0.0.1:1'), ['worker', '--address', '127.0.0.1:1', '--x']);
+  assert.deepEqual(withFlag(['worker', '--address', 'temporal:7233', '--x'], '--address', '127.0.0.1:1'), [
+    'worker',
+    '--address',
+    '127.0.0.1:1',
+    '--x',
+  ]);
   assert.deepEqual(withFlag(['worker'], '--identity', 'w'), ['worker', '--identity', 'w']);
 });

@@ -27,9 +27,14 @@ interface Service {
   environment?: Record<string, string>;
   volumes?: string[];
   depends_on?: Record<string, unknown>;
-  deploy?: { resources?: { reservations?: { devices?: { driver?: string; capabilities: string[]; count?: unknown }[] } } };
+  deploy?: {
+    resources?: { reservations?: { devices?: { driver?: string; capabilities: string[]; count?: unknown }[] } };
+  };
 }
-interface ComposeFile { services: Record<string, Service>; volumes?: Record<string, unknown> }
+interface ComposeFile {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+}
 
 function validator(): (doc: unknown) => string[] {
   if (!existsSync(SCHEMA)) {
@@ -37,7 +42,8 @@ function validator(): (doc: unknown) => string[] {
   }
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA, 'utf8')) as object);
-  return (doc) => (validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`));
+  return (doc) =>
+    validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
 }
 
 const compose = (): ComposeFile => interpolate(loadYaml(COMPOSE), {}) as unknown as ComposeFile;
@@ -68,10 +74,30 @@ test('the schema check is not vacuous: broken files are rejected', () => {
     f(c);
     return check(c);
   };
-  assert.notDeepEqual(mutate((c) => { (c.services['worker-gpu'] as Dict).gpus_please = true; }), []);
-  assert.notDeepEqual(mutate((c) => { c.services['worker-gpu'].deploy!.resources!.reservations!.devices![0].capabilities = 'gpu' as never; }), []);
-  assert.notDeepEqual(mutate((c) => { (c.services.temporal as Dict).ports = '7233'; }), []);
-  assert.notDeepEqual(mutate((c) => { c.volumes = ['runs'] as never; }), []);
+  assert.notDeepEqual(
+    mutate((c) => {
+      (c.services['worker-gpu'] as Dict).gpus_please = true;
+    }),
+    [],
+  );
+  assert.notDeepEqual(
+    mutate((c) => {
+      c.services['worker-gpu'].deploy!.resources!.reservations!.devices![0].capabilities = 'gpu' as never;
+    }),
+    [],
+  );
+  assert.notDeepEqual(
+    mutate((c) => {
+      (c.services.temporal as Dict).ports = '7233';
+    }),
+    [],
+  );
+  assert.notDeepEqual(
+    mutate((c) => {
+      c.volumes = ['runs'] as never;
+    }),
+    [],
+  );
 });
 
 test('every variable in docker-compose.yml has a default, so a bare `docker compose up` works', () => {
@@ -84,7 +110,8 @@ test('every variable in docker-compose.yml has a default, so a bare `docker comp
 test('the services the docs name exist, and the stack has a server, a UI and CPU and GPU workers', () => {
   const c = compose();
   const names = new Set(Object.keys(c.services));
-  for (const s of ['postgresql', 'temporal', 'temporal-ui', 'worker-cpu', 'worker-gpu']) assert.ok(names.has(s), `service ${s}`);
+  for (const s of ['postgresql', 'temporal', 'temporal-ui', 'worker-cpu', 'worker-gpu'])
+    assert.ok(names.has(s), `service ${s}`);
   assert.equal(c.services.temporal.environment?.DB, 'postgres12');
   assert.match(c.services.temporal.image ?? '', /^temporalio\/server:/);
   assert.match(c.services['temporal-ui'].image ?? '', /^temporalio\/ui:/);
@@ -92,18 +119,24 @@ test('the services the docs name exist, and the stack has a server, a UI and CPU
   let mentioned = 0;
   for (const doc of ['README.md', 'docs/deploy.md']) {
     const text = readFileSync(path.join(ROOT, doc), 'utf8');
-    for (const m of text.matchAll(/docker compose((?: -f \S+)*) (up|logs|restart|stop|start|build|pull|ps)\b([^\n`]*)/g)) {
+    for (const m of text.matchAll(
+      /docker compose((?: -f \S+)*) (up|logs|restart|stop|start|build|pull|ps)\b([^\n`]*)/g,
+    )) {
       for (const tok of m[3].trim().split(/\s+/)) {
         if (tok.startsWith('#')) break; // a shell comment
         if (tok === '' || tok.startsWith('-') || tok.includes('=') || tok === '\\') continue;
-        assert.ok(names.has(tok), `${doc} names service '${tok}' (in "${m[0].trim()}"), which docker-compose.yml lacks`);
+        assert.ok(
+          names.has(tok),
+          `${doc} names service '${tok}' (in "${m[0].trim()}"), which docker-compose.yml lacks`,
+        );
         mentioned++;
       }
     }
   }
   assert.ok(mentioned >= 3, `the docs name ${mentioned} services`);
   for (const [name, s] of Object.entries(c.services)) {
-    for (const dep of Object.keys(s.depends_on ?? {})) assert.ok(names.has(dep), `${name} depends on unknown service ${dep}`);
+    for (const dep of Object.keys(s.depends_on ?? {}))
+      assert.ok(names.has(dep), `${name} depends on unknown service ${dep}`);
   }
 });
 
@@ -113,9 +146,11 @@ test('the GPU worker reserves an NVIDIA GPU with the graphics capability, and it
   const devices = gpu.deploy?.resources?.reservations?.devices ?? [];
   const nvidia = devices.find((d) => d.driver === 'nvidia');
   assert.ok(nvidia, 'an nvidia device reservation');
-  for (const cap of ['gpu', 'graphics', 'compute', 'utility']) assert.ok(nvidia.capabilities.includes(cap), `capability ${cap}`);
+  for (const cap of ['gpu', 'graphics', 'compute', 'utility'])
+    assert.ok(nvidia.capabilities.includes(cap), `capability ${cap}`);
   const caps = (gpu.environment?.NVIDIA_DRIVER_CAPABILITIES ?? '').split(',');
-  for (const cap of ['graphics', 'compute', 'utility']) assert.ok(caps.includes(cap), `NVIDIA_DRIVER_CAPABILITIES has ${cap}`);
+  for (const cap of ['graphics', 'compute', 'utility'])
+    assert.ok(caps.includes(cap), `NVIDIA_DRIVER_CAPABILITIES has ${cap}`);
   const cmd = gpu.command ?? [];
   assert.equal(flag(cmd, '--queues'), 'gpu');
   assert.equal(flag(cmd, '--backend'), 'webgpu');
@@ -149,12 +184,19 @@ test('the runs volume is declared once and mounted at the same place in every wo
     const address = flag(s.command ?? [], '--address');
     assert.equal(address, 'temporal:7233', name);
   }
-  assert.ok(c.services.temporal && (c.services.temporal as Dict).ports, 'the server publishes its port for other hosts');
+  assert.ok(
+    c.services.temporal && (c.services.temporal as Dict).ports,
+    'the server publishes its port for other hosts',
+  );
 });
 
 /** Instructions of each stage (`FROM … AS name`), continuation lines joined, comments dropped. */
 function dockerStages(file: string): Map<string, string[]> {
-  const lines = readFileSync(file, 'utf8').replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = readFileSync(file, 'utf8')
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const stages = new Map<string, string[]>();
   let current = '';
   for (const l of lines) {
@@ -178,9 +220,13 @@ test('build contexts, Dockerfiles, targets and every file they copy exist and ar
     const dockerfile = path.join(context, s.build!.dockerfile ?? 'Dockerfile');
     assert.ok(existsSync(dockerfile), `${name}: ${s.build!.dockerfile}`);
     const stages = dockerStages(dockerfile);
-    if (s.build!.target) assert.ok(stages.has(s.build!.target), `${name}: stage ${s.build!.target} in ${path.basename(dockerfile)}`);
+    if (s.build!.target)
+      assert.ok(stages.has(s.build!.target), `${name}: stage ${s.build!.target} in ${path.basename(dockerfile)}`);
     // The Dockerfile-specific ignore file applies to this Dockerfile's context.
-    const ignored = readFileSync(`${dockerfile}.dockerignore`, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const ignored = readFileSync(`${dockerfile}.dockerignore`, 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     const isIgnored = (rel: string): boolean => {
       const top = rel.replace(/^\.\//, '').split('/')[0];
       return ignored.some((p) => p === top || (p === '.*' && top.startsWith('.') && top !== '.'));
@@ -192,7 +238,11 @@ test('build contexts, Dockerfiles, targets and every file they copy exist and ar
         const args = m[2].split(' ').filter((a) => !a.startsWith('--'));
         for (const src of args.slice(0, -1)) {
           assert.ok(existsSync(path.join(context, src)), `${path.basename(dockerfile)}: COPY source ${src} is missing`);
-          if (src !== '.') assert.ok(!isIgnored(src), `${path.basename(dockerfile)}: COPY source ${src} is excluded by the .dockerignore`);
+          if (src !== '.')
+            assert.ok(
+              !isIgnored(src),
+              `${path.basename(dockerfile)}: COPY source ${src} is excluded by the .dockerignore`,
+            );
         }
       }
     }
@@ -202,7 +252,10 @@ test('build contexts, Dockerfiles, targets and every file they copy exist and ar
     }
   }
   // The gpu stage checks for Dawn's binary: the webgpu package must be among the dependencies.
-  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Record<
+    string,
+    Record<string, string> | undefined
+  >;
   assert.ok(pkg.optionalDependencies?.webgpu ?? pkg.dependencies?.webgpu, 'webgpu in package.json');
 });
 

@@ -90,7 +90,10 @@ describe('failure kinds', () => {
     const data = toFailure(fromWire(toWire(new DatasetError('no such CSV'))), 1) as ApplicationFailure;
     assert.equal(data.type, 'DatasetError');
     assert.equal(data.nonRetryable, true);
-    const full = toFailure(fromWire(toWire(new DiskFullError('the disk is full: no space left on /r (ENOSPC)'))), 1) as ApplicationFailure;
+    const full = toFailure(
+      fromWire(toWire(new DiskFullError('the disk is full: no space left on /r (ENOSPC)'))),
+      1,
+    ) as ApplicationFailure;
     assert.equal(full.type, 'DiskFullError');
     assert.equal(full.message, 'the disk is full: no space left on /r (ENOSPC)', 'said once');
   });

@@ -23,7 +23,11 @@ import { makeRng } from '../../../src/rng.js';
 
 function randomKernel(n: number, seed: number) {
   const rng = makeRng(seed, 'test');
-  return makeMat(n, n, Array.from({ length: n * n }, () => rng.normal()));
+  return makeMat(
+    n,
+    n,
+    Array.from({ length: n * n }, () => rng.normal()),
+  );
 }
 
 test('snapshots survive Arrow and Parquet (float32 values, int32 step and row, metadata)', () => {
@@ -38,7 +42,9 @@ test('snapshots survive Arrow and Parquet (float32 values, int32 step and row, m
   const table = parquetToKernelTable(bytes);
   assert.equal(table.numRows, 20);
   assert.equal(table.schema.metadata.get('ntk_sweep.test'), 'yes');
-  assert.ok(arrow.DataType.isInt(table.schema.fields[1].type) && (table.schema.fields[1].type as arrow.Int).bitWidth === 32);
+  assert.ok(
+    arrow.DataType.isInt(table.schema.fields[1].type) && (table.schema.fields[1].type as arrow.Int).bitWidth === 32,
+  );
   const back = kernelTableToSnapshots(table);
   assert.deepEqual(
     back.map((s) => [s.kind, s.step, s.kernel.rows, s.kernel.cols]),

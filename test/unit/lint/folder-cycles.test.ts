@@ -81,7 +81,10 @@ test('no folder imports another that imports it back at run time', async () => {
   const { SOURCE_DIRS } = (await import(path.join(ROOT, 'bin', 'compiled.js'))) as { SOURCE_DIRS: string[] };
   const graph = importGraph(SOURCE_DIRS.flatMap(sourcesUnder), (f) => readFileSync(path.join(ROOT, f), 'utf8'));
   const found = cycles(graph).map((c) =>
-    [c.join(' ↔ '), ...c.flatMap((a) => [...(graph.get(a) ?? [])].filter(([b]) => c.includes(b)).map(([, why]) => `  ${why[0]}`))].join('\n'),
+    [
+      c.join(' ↔ '),
+      ...c.flatMap((a) => [...(graph.get(a) ?? [])].filter(([b]) => c.includes(b)).map(([, why]) => `  ${why[0]}`)),
+    ].join('\n'),
   );
   assert.deepEqual(found, [], `folder cycles:\n${found.join('\n')}`);
 });
@@ -97,5 +100,9 @@ test('the check finds a planted cycle, through multi-line, dynamic, side-effect 
     'src/g/w.ts': "import { f } from '../f.js';\n",
   };
   const graph = importGraph(Object.keys(files), (f) => files[f]);
-  assert.deepEqual(cycles(graph), [['src/a', 'src/b'], ['src/d', 'src/e'], ['src/f', 'src/g']]);
+  assert.deepEqual(cycles(graph), [
+    ['src/a', 'src/b'],
+    ['src/d', 'src/e'],
+    ['src/f', 'src/g'],
+  ]);
 });

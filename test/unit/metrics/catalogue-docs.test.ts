@@ -29,7 +29,10 @@ test('docs/report.md states every fitted metric’s status and exponent as the c
   const text = readFileSync(path.join(ROOT, 'docs', 'report.md'), 'utf8');
   const section = text.split('\n## The metric catalogue')[1]?.split('\n## ')[0];
   assert.ok(section, 'docs/report.md has no metric catalogue section');
-  const rows = section.split('\n').filter((l) => l.startsWith('| `')).map((l) => l.split('|').map((c) => c.trim()));
+  const rows = section
+    .split('\n')
+    .filter((l) => l.startsWith('| `'))
+    .map((l) => l.split('|').map((c) => c.trim()));
   const documented = new Set<string>();
   for (const [, metricCell, status, drawn] of rows) {
     for (const metric of metricsOf(metricCell)) {
@@ -42,5 +45,9 @@ test('docs/report.md states every fitted metric’s status and exponent as the c
     }
   }
   const fitted = METRIC_CATALOGUE.filter((t) => t.fitted).map((t) => t.metric);
-  assert.deepEqual(fitted.filter((m) => !documented.has(m)), [], 'fitted metrics missing from docs/report.md');
+  assert.deepEqual(
+    fitted.filter((m) => !documented.has(m)),
+    [],
+    'fitted metrics missing from docs/report.md',
+  );
 });

@@ -23,7 +23,11 @@ import { eigh } from '../../../src/predict/eigh.js';
 import { add, iterateGd, randn, randomKernel, scale } from '../../helpers/predict-refs.js';
 
 function sinTarget(x: Mat): Mat {
-  return makeMat(x.rows, 1, Array.from({ length: x.rows }, (_, i) => Math.sin(3 * Math.atan2(x.data[2 * i + 1], x.data[2 * i]))));
+  return makeMat(
+    x.rows,
+    1,
+    Array.from({ length: x.rows }, (_, i) => Math.sin(3 * Math.atan2(x.data[2 * i + 1], x.data[2 * i]))),
+  );
 }
 
 test('kernel_rel_err and kernel_drift: relative Frobenius distances', () => {
@@ -43,7 +47,16 @@ test('kernel_rel_err and kernel_drift: relative Frobenius distances', () => {
 });
 
 test('weight_change = ‖θ_t − θ₀‖/‖θ₀‖ over all layers', () => {
-  const spec: MlpSpec = { inputDim: 3, width: 8, depth: 2, outputs: 2, activation: 'tanh', parameterization: 'ntk', wStd: 1, bStd: 0.5 };
+  const spec: MlpSpec = {
+    inputDim: 3,
+    width: 8,
+    depth: 2,
+    outputs: 2,
+    activation: 'tanh',
+    parameterization: 'ntk',
+    wStd: 1,
+    bStd: 0.5,
+  };
   const p0 = initParams(spec, 3);
   const pt = cloneParams(p0);
   for (const w of [...pt.weights, ...pt.biases]) for (let i = 0; i < w.length; i++) w[i] *= 1.5;
@@ -58,7 +71,16 @@ test('weight_change = ‖θ_t − θ₀‖/‖θ₀‖ over all layers', () => {
 });
 
 test('per layer and per role: ‖ΔW_l‖_F/‖W_l(0)‖_F, hidden layers together, null without a layer or a norm', () => {
-  const spec: MlpSpec = { inputDim: 3, width: 6, depth: 3, outputs: 2, activation: 'relu', parameterization: 'ntk', wStd: 1, bStd: 0.5 };
+  const spec: MlpSpec = {
+    inputDim: 3,
+    width: 6,
+    depth: 3,
+    outputs: 2,
+    activation: 'relu',
+    parameterization: 'ntk',
+    wStd: 1,
+    bStd: 0.5,
+  };
   const p0 = initParams(spec, 5);
   const pt = cloneParams(p0);
   const factors = [1.1, 1.2, 1.3, 1.4]; // layer l scaled by factors[l]: its relative change is factors[l] − 1
@@ -93,10 +115,24 @@ test('pred_gap: RMS over test points (k outputs) and relative to the RMS of f_NN
 
 test('losses: mseLoss equals the loss train() logs', async () => {
   await selectBackend('wasm');
-  const spec: MlpSpec = { inputDim: 2, width: 32, depth: 2, outputs: 2, activation: 'erf', parameterization: 'ntk', wStd: 1.5, bStd: 0.2 };
+  const spec: MlpSpec = {
+    inputDim: 2,
+    width: 32,
+    depth: 2,
+    outputs: 2,
+    activation: 'erf',
+    parameterization: 'ntk',
+    wStd: 1.5,
+    bStd: 0.2,
+  };
   const xTrain = circleInputs(12, 0, 'train');
   const xTest = circleInputs(5, 0, 'test');
-  const y2 = (x: Mat): Mat => makeMat(x.rows, 2, Array.from({ length: 2 * x.rows }, (_, i) => (i % 2 ? x.data[i] : x.data[i] ** 2)));
+  const y2 = (x: Mat): Mat =>
+    makeMat(
+      x.rows,
+      2,
+      Array.from({ length: 2 * x.rows }, (_, i) => (i % 2 ? x.data[i] : x.data[i] ** 2)),
+    );
   const data: Dataset = { xTrain, yTrain: y2(xTrain), xTest, yTest: y2(xTest) };
   const p0 = initParams(spec, 1);
   const res = await train(p0, data, { lr: 0.5, steps: 3, logEvery: 3 });
@@ -127,10 +163,18 @@ test('residual modes: on the linearised dynamics the projections decay exactly a
   const lr = 0.9 * criticalLearningRate(ker.train); // top mode overshoots: sign flips are absorbed by |·|
   const steps = [0, 1, 4, 30];
   const it = iterateGd(ker.train, makeMat(0, n), y, f0, makeMat(0, 2), lr, steps);
-  const rows = residualModeTable(eig, steps.map((step, i) => ({ step, residual: add(it.train[i], y, -1) })), lr, 5);
+  const rows = residualModeTable(
+    eig,
+    steps.map((step, i) => ({ step, residual: add(it.train[i], y, -1) })),
+    lr,
+    5,
+  );
   assert.equal(rows.length, steps.length * 5);
   for (const r of rows) {
-    assert.ok(Math.abs(r.observed - r.predicted) <= 1e-10 * (1 + r.predicted), `step ${r.step} mode ${r.mode}: ${r.observed} vs ${r.predicted}`);
+    assert.ok(
+      Math.abs(r.observed - r.predicted) <= 1e-10 * (1 + r.predicted),
+      `step ${r.step} mode ${r.mode}: ${r.observed} vs ${r.predicted}`,
+    );
     assert.equal(r.eigenvalue, eig.values[r.mode]);
   }
   // Projections are coordinates in an orthonormal basis: all N of them keep the residual's norm.
@@ -141,7 +185,16 @@ test('residual modes: on the linearised dynamics the projections decay exactly a
 
 test('residual modes of a wide real network follow the Θ_∞ prediction (top modes)', async () => {
   await selectBackend('wasm');
-  const spec: MlpSpec = { inputDim: 2, width: 1024, depth: 2, outputs: 1, activation: 'relu', parameterization: 'ntk', wStd: Math.SQRT2, bStd: 0.1 };
+  const spec: MlpSpec = {
+    inputDim: 2,
+    width: 1024,
+    depth: 2,
+    outputs: 1,
+    activation: 'relu',
+    parameterization: 'ntk',
+    wStd: Math.SQRT2,
+    bStd: 0.1,
+  };
   const xTrain = circleInputs(16, 2, 'train');
   const data: Dataset = { xTrain, yTrain: sinTarget(xTrain), xTest: makeMat(0, 2), yTest: makeMat(0, 1) };
   const theta = analyticKernels(spec, xTrain).ntk;
@@ -162,7 +215,10 @@ test('residual modes of a wide real network follow the Θ_∞ prediction (top mo
   const rows = residualModeTable(eig, residuals, lr, 4);
   const norm0 = Math.hypot(...residuals[0].residual.data);
   for (const r of rows) {
-    assert.ok(Math.abs(r.observed - r.predicted) < 0.05 * norm0, `step ${r.step} mode ${r.mode}: ${r.observed} vs ${r.predicted}`);
+    assert.ok(
+      Math.abs(r.observed - r.predicted) < 0.05 * norm0,
+      `step ${r.step} mode ${r.mode}: ${r.observed} vs ${r.predicted}`,
+    );
   }
   // The top mode is learnt first: after 5 steps it has decayed by more than the 4th.
   const at5 = rows.filter((r) => r.step === 5);

@@ -12,8 +12,14 @@ import { ACTIVATIONS, layerSizes, type MlpSpec } from '../../../src/model/spec.j
 await selectBackend('wasm');
 
 const base: MlpSpec = {
-  inputDim: 3, width: 256, depth: 2, outputs: 2, activation: 'relu',
-  parameterization: 'ntk', wStd: 1.7, bStd: 0.3,
+  inputDim: 3,
+  width: 256,
+  depth: 2,
+  outputs: 2,
+  activation: 'relu',
+  parameterization: 'ntk',
+  wStd: 1.7,
+  bStd: 0.3,
 };
 
 function moments(a: Float32Array): { mean: number; variance: number } {
@@ -85,14 +91,21 @@ function reference(p: MlpParams, x: Mat): Mat {
   const sizes = layerSizes(s);
   const phi = (v: number): number => {
     switch (s.activation) {
-      case 'relu': return Math.max(0, v);
-      case 'erf': return erf(v);
-      case 'tanh': return Math.tanh(v);
-      case 'gelu': return 0.5 * v * (1 + erf(v / Math.SQRT2));
-      case 'softplus': return Math.log1p(Math.exp(v));
-      case 'sin': return Math.sin(v);
+      case 'relu':
+        return Math.max(0, v);
+      case 'erf':
+        return erf(v);
+      case 'tanh':
+        return Math.tanh(v);
+      case 'gelu':
+        return 0.5 * v * (1 + erf(v / Math.SQRT2));
+      case 'softplus':
+        return Math.log1p(Math.exp(v));
+      case 'sin':
+        return Math.sin(v);
       // Any other activation: its float64 φ, which its own test checks against its definition.
-      default: return activation(s.activation).scalar.phi(v);
+      default:
+        return activation(s.activation).scalar.phi(v);
     }
   };
   let h = Array.from({ length: x.rows }, (_, i) => Array.from(x.data.slice(i * x.cols, (i + 1) * x.cols)));

@@ -23,8 +23,15 @@ await selectBackend('wasm');
 
 function spec(over: Partial<MlpSpec> = {}): MlpSpec {
   return {
-    inputDim: 2, width: 32, depth: 2, outputs: 1, activation: 'relu',
-    parameterization: 'ntk', wStd: Math.SQRT2, bStd: 0.1, ...over,
+    inputDim: 2,
+    width: 32,
+    depth: 2,
+    outputs: 1,
+    activation: 'relu',
+    parameterization: 'ntk',
+    wStd: Math.SQRT2,
+    bStd: 0.1,
+    ...over,
   };
 }
 
@@ -91,7 +98,8 @@ function explicitGrad(p: MlpParams, x: Mat, y: Mat): Float64Array {
   const yt = matToTensor(y);
   const g = lossGradients(p.spec, tp, xt, yt, tfActivation(p.spec.activation));
   const parts: Float32Array[] = [];
-  for (let l = 0; l <= p.spec.depth; l++) parts.push(g.dW[l].dataSync() as Float32Array, g.db[l].dataSync() as Float32Array);
+  for (let l = 0; l <= p.spec.depth; l++)
+    parts.push(g.dW[l].dataSync() as Float32Array, g.db[l].dataSync() as Float32Array);
   tf.dispose([...g.dW, ...g.db, xt, yt]);
   disposeTfParams(tp);
   const out = new Float64Array(parts.reduce((n, a) => n + a.length, 0));
@@ -131,8 +139,14 @@ test('gradient agrees with central finite differences of the float64 loss', asyn
   const theta = flattenParams(p);
   const eps = 1e-2;
   for (const q of [0, 3, 9, 12, 20, 33, theta.length - 2, theta.length - 1]) {
-    const fd = ((await loss64(shift(p, q, eps), data.xTrain, data.yTrain)) - (await loss64(shift(p, q, -eps), data.xTrain, data.yTrain))) / (2 * eps);
-    assert.ok(Math.abs(fd - g[q]) < 1e-3 * Math.max(1, Math.abs(g[q])), `θ_${q}: finite difference ${fd} vs gradient ${g[q]}`);
+    const fd =
+      ((await loss64(shift(p, q, eps), data.xTrain, data.yTrain)) -
+        (await loss64(shift(p, q, -eps), data.xTrain, data.yTrain))) /
+      (2 * eps);
+    assert.ok(
+      Math.abs(fd - g[q]) < 1e-3 * Math.max(1, Math.abs(g[q])),
+      `θ_${q}: finite difference ${fd} vs gradient ${g[q]}`,
+    );
   }
 });
 
@@ -150,8 +164,12 @@ test('loss decreases monotonically for a small learning rate; logged steps are 0
   const data = circleData(32, 32);
   const res = await train(initParams(spec({ width: 64 }), 3), data, { lr: 0.5, steps: 205, logEvery: 20 });
   assert.equal(res.status, 'ok');
-  assert.deepEqual(res.log.map((e) => e.step), [0, 20, 40, 60, 80, 100, 120, 140, 160, 180, 200, 205]);
-  for (let i = 1; i < res.log.length; i++) assert.ok(res.log[i].trainLoss <= res.log[i - 1].trainLoss, `step ${res.log[i].step}`);
+  assert.deepEqual(
+    res.log.map((e) => e.step),
+    [0, 20, 40, 60, 80, 100, 120, 140, 160, 180, 200, 205],
+  );
+  for (let i = 1; i < res.log.length; i++)
+    assert.ok(res.log[i].trainLoss <= res.log[i - 1].trainLoss, `step ${res.log[i].step}`);
   assert.ok(res.log.at(-1)!.trainLoss < 0.5 * res.log[0].trainLoss, JSON.stringify(res.log));
   assert.ok(res.log.every((e) => Number.isFinite(e.testLoss)));
   // The logged losses are the losses of the parameters at that step.
@@ -191,7 +209,9 @@ test('tensor count stays flat across steps and returns to its start value', asyn
   const counts: number[] = [];
   const snapCounts: number[] = [];
   await train(initParams(spec(), 5), data, {
-    lr: 0.3, steps: 60, logEvery: 7,
+    lr: 0.3,
+    steps: 60,
+    logEvery: 7,
     snapshotSteps: [0, 30, 60],
     onLog: () => void counts.push(tf.memory().numTensors),
     onSnapshot: () => void snapCounts.push(tf.memory().numTensors),
@@ -199,8 +219,14 @@ test('tensor count stays flat across steps and returns to its start value', asyn
   assert.ok(counts.length >= 9);
   // At every log step before the last the step's gradients are alive too; the last step has none.
   const inLoop = counts.slice(0, -1);
-  assert.ok(inLoop.every((c) => c === inLoop[0]), `numTensors at log steps: ${counts.join(', ')}`);
-  assert.ok(snapCounts.every((c) => c === snapCounts[0]), `numTensors at snapshots: ${snapCounts.join(', ')}`);
+  assert.ok(
+    inLoop.every((c) => c === inLoop[0]),
+    `numTensors at log steps: ${counts.join(', ')}`,
+  );
+  assert.ok(
+    snapCounts.every((c) => c === snapCounts[0]),
+    `numTensors at snapshots: ${snapCounts.join(', ')}`,
+  );
   assert.equal(tf.memory().numTensors, before);
 });
 
@@ -209,7 +235,10 @@ test('snapshots carry θ at their step; resuming from a snapshot reproduces the 
   const p0 = initParams(spec({ outputs: 2, activation: 'gelu' }), 6);
   const snaps = new Map<number, MlpParams>();
   const full = await train(p0, data, {
-    lr: 0.4, steps: 20, logEvery: 5, snapshotSteps: [0, 7, 20],
+    lr: 0.4,
+    steps: 20,
+    logEvery: 5,
+    snapshotSteps: [0, 7, 20],
     onSnapshot: (step, p) => void snaps.set(step, p),
   });
   assert.deepEqual([...snaps.keys()], [0, 7, 20]);
@@ -219,7 +248,10 @@ test('snapshots carry θ at their step; resuming from a snapshot reproduces the 
   const resumed = await train(snaps.get(7)!, data, { lr: 0.4, steps: 20, logEvery: 5, startStep: 7 });
   assert.deepEqual(flattenParams(resumed.params), flattenParams(full.params));
   const tail: TrainLogEntry[] = full.log.filter((e) => e.step >= 7);
-  assert.deepEqual(tail.map((e) => e.step), [10, 15, 20]);
+  assert.deepEqual(
+    tail.map((e) => e.step),
+    [10, 15, 20],
+  );
   assert.deepEqual(resumed.log, tail);
 });
 
@@ -228,9 +260,9 @@ function shift(p: MlpParams, q: number, eps: number): MlpParams {
   const biases = p.biases.map((b) => Float32Array.from(b));
   let o = q;
   for (let l = 0; l < weights.length; l++) {
-    if (o < weights[l].length) return (weights[l][o] += eps), { spec: p.spec, weights, biases };
+    if (o < weights[l].length) return ((weights[l][o] += eps), { spec: p.spec, weights, biases });
     o -= weights[l].length;
-    if (o < biases[l].length) return (biases[l][o] += eps), { spec: p.spec, weights, biases };
+    if (o < biases[l].length) return ((biases[l][o] += eps), { spec: p.spec, weights, biases });
     o -= biases[l].length;
   }
   throw new RangeError(`parameter ${q} out of range`);

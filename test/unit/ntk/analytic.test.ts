@@ -16,12 +16,24 @@ import { relFrobenius, sliceRows, stackRows, type Mat } from '../../../src/linal
 import type { ActivationName, MlpSpec } from '../../../src/model/spec.js';
 
 const mlp = (activation: ActivationName, depth: number, wStd: number, bStd: number, inputDim = 2): MlpSpec => ({
-  inputDim, width: 1, depth, outputs: 1, activation, parameterization: 'ntk', wStd, bStd,
+  inputDim,
+  width: 1,
+  depth,
+  outputs: 1,
+  activation,
+  parameterization: 'ntk',
+  wStd,
+  bStd,
 });
 
 /** Covariances (q11, q22, q12) spanning both signs of the correlation and its ends. */
 const COVS: [number, number, number][] = [];
-for (const [q11, q22] of [[0.4, 0.9], [1, 1], [1.7, 0.6], [2.5, 3]]) {
+for (const [q11, q22] of [
+  [0.4, 0.9],
+  [1, 1],
+  [1.7, 0.6],
+  [2.5, 3],
+]) {
   for (const c of [-1, -0.8, -0.2, 0, 0.35, 0.9, 0.999, 1]) COVS.push([q11, q22, c * Math.sqrt(q11 * q22)]);
 }
 
@@ -185,5 +197,8 @@ test('cross block K(x1, x2) equals the corresponding block of the joint kernel',
 
 test('bad inputs throw clear errors', () => {
   assert.throws(() => analyticKernels(mlp('relu', 2, 1, 0, 3), circleGrid(4)), /inputDim is 3/);
-  assert.throws(() => analyticKernels(mlp('tanh', 2, 1, 0), circleGrid(4), undefined, { method: 'closed-form' }), /no closed-form/);
+  assert.throws(
+    () => analyticKernels(mlp('tanh', 2, 1, 0), circleGrid(4), undefined, { method: 'closed-form' }),
+    /no closed-form/,
+  );
 });

@@ -18,8 +18,15 @@ await selectBackend('wasm');
 
 function spec(over: Partial<MlpSpec>): MlpSpec {
   return {
-    inputDim: 3, width: 24, depth: 2, outputs: 1, activation: 'relu',
-    parameterization: 'ntk', wStd: 1.3, bStd: 0.4, ...over,
+    inputDim: 3,
+    width: 24,
+    depth: 2,
+    outputs: 1,
+    activation: 'relu',
+    parameterization: 'ntk',
+    wStd: 1.3,
+    bStd: 0.4,
+    ...over,
   };
 }
 
@@ -41,7 +48,10 @@ test('structured empirical NTK equals the Jacobian contraction (≤ 1e-5 rel. Fr
           assert.equal(got.cols, other ? 5 : 7);
           const err = relFrobenius(got, want);
           worst = Math.max(worst, err);
-          assert.ok(err <= 1e-5, `${activation} ${parameterization} depth ${depth} k=${outputs} ${other ? 'x2≠x1' : 'x1'}: ${err}`);
+          assert.ok(
+            err <= 1e-5,
+            `${activation} ${parameterization} depth ${depth} k=${outputs} ${other ? 'x2≠x1' : 'x1'}: ${err}`,
+          );
         }
       }
     }
@@ -87,7 +97,10 @@ test('the Jacobian is the derivative of forward() (central finite differences in
       for (let n = 0; n < 3; n++) {
         const fd = (plus.data[n * 2 + 1] - minus.data[n * 2 + 1]) / (2 * eps);
         const ad = j.data[n * j.cols + q];
-        assert.ok(Math.abs(fd - ad) <= 2e-3 * Math.max(1, Math.abs(ad)), `${activation} θ_${q}, sample ${n}: fd ${fd} vs autodiff ${ad}`);
+        assert.ok(
+          Math.abs(fd - ad) <= 2e-3 * Math.max(1, Math.abs(ad)),
+          `${activation} θ_${q}, sample ${n}: fd ${fd} vs autodiff ${ad}`,
+        );
       }
     }
   }

@@ -23,9 +23,21 @@ describe('transport security options', () => {
   };
 
   it('flags win over the environment; empty variables count as unset', () => {
-    const env = { TEMPORAL_TLS_CA: '/env/ca.pem', TEMPORAL_TLS_CERT: '', TEMPORAL_API_KEY: 'k-env', TEMPORAL_TLS_SERVER_NAME: 'env-name' };
+    const env = {
+      TEMPORAL_TLS_CA: '/env/ca.pem',
+      TEMPORAL_TLS_CERT: '',
+      TEMPORAL_API_KEY: 'k-env',
+      TEMPORAL_TLS_SERVER_NAME: 'env-name',
+    };
     const s = resolveSecurity({ caFile: '/flag/ca.pem', serverName: undefined }, env);
-    assert.deepEqual(s, { tls: undefined, certFile: undefined, keyFile: undefined, caFile: '/flag/ca.pem', serverName: 'env-name', apiKey: 'k-env' });
+    assert.deepEqual(s, {
+      tls: undefined,
+      certFile: undefined,
+      keyFile: undefined,
+      caFile: '/flag/ca.pem',
+      serverName: 'env-name',
+      apiKey: 'k-env',
+    });
     assert.equal(resolveSecurity({}, { TEMPORAL_TLS: 'true' }).tls, true);
     assert.equal(resolveSecurity({ tls: false }, { TEMPORAL_TLS: 'true' }).tls, false);
     assert.throws(() => resolveSecurity({}, { TEMPORAL_TLS: 'maybe' }), /TEMPORAL_TLS=maybe: expected true or false/);
@@ -37,11 +49,17 @@ describe('transport security options', () => {
     assert.deepEqual(secureOptions({ apiKey: 'k' }), { apiKey: 'k', tls: true });
     assert.deepEqual(secureOptions({ apiKey: 'k', tls: false }), { apiKey: 'k', tls: false });
     assert.deepEqual(secureOptions({ tls: true }), { tls: true });
-    assert.deepEqual(secureOptions({ serverName: 'temporal.internal' }), { tls: { serverNameOverride: 'temporal.internal' } });
+    assert.deepEqual(secureOptions({ serverName: 'temporal.internal' }), {
+      tls: { serverNameOverride: 'temporal.internal' },
+    });
   });
 
   it('reads the PEM files of mutual TLS', () => {
-    const o = secureOptions({ caFile: pem('ca.pem'), certFile: pem('c.pem'), keyFile: pem('c.key', '-----BEGIN PRIVATE KEY-----\nx\n') });
+    const o = secureOptions({
+      caFile: pem('ca.pem'),
+      certFile: pem('c.pem'),
+      keyFile: pem('c.key', '-----BEGIN PRIVATE KEY-----\nx\n'),
+    });
     const tls = o.tls as { serverRootCACertificate: Buffer; clientCertPair: { crt: Buffer; key: Buffer } };
     assert.equal(tls.serverRootCACertificate.toString(), PEM);
     assert.equal(tls.clientCertPair.crt.toString(), PEM);
@@ -50,7 +68,10 @@ describe('transport security options', () => {
 
   it('names the flag of a missing or non-PEM file, a certificate without its key, TLS files with TLS off', () => {
     const refuse = (s: Parameters<typeof secureOptions>[0], msg: RegExp) =>
-      assert.throws(() => secureOptions(s), (e: unknown) => e instanceof TemporalSetupError && msg.test(e.message));
+      assert.throws(
+        () => secureOptions(s),
+        (e: unknown) => e instanceof TemporalSetupError && msg.test(e.message),
+      );
     refuse({ caFile: path.join(dir, 'nope.pem') }, /--tls-ca .*nope\.pem: no such file/);
     refuse({ caFile: pem('text.pem', 'hello') }, /--tls-ca .*text\.pem: not a PEM file/);
     refuse({ certFile: pem('only.pem') }, /mutual TLS needs both --tls-cert and --tls-key .*only --tls-cert was given/);

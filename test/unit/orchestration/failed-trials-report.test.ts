@@ -29,7 +29,11 @@ async function fail(dir: string, trialId: string, error: string): Promise<void> 
 test('a trial failed for bad data: its located reason is printed and the exit code is 2', async () => {
   const dir = runDir();
   await writeTrialTables(dir, syntheticTrialTables({ trialId: 't-ok' }));
-  await fail(dir, 't-bad', "DatasetError: nan.csv:3:1: column 'x1': expected a finite number, found 'NaN'\nnan.csv:4:1: column 'x1': expected a finite number, found 'inf'");
+  await fail(
+    dir,
+    't-bad',
+    "DatasetError: nan.csv:3:1: column 'x1': expected a finite number, found 'NaN'\nnan.csv:4:1: column 'x1': expected a finite number, found 'inf'",
+  );
   await fail(dir, 't-crash', 'Error: worker lost');
   const lines: string[] = [];
   const code = reportFailedTrials(dir, (l) => lines.push(l));
@@ -45,7 +49,13 @@ test('failures that are not bad input are listed and leave the exit code 0; comp
   await writeTrialTables(dir, syntheticTrialTables({ trialId: 't-ok' }));
   await fail(dir, 't-crash', 'Error: worker lost');
   const lines: string[] = [];
-  assert.equal(reportFailedTrials(dir, (l) => lines.push(l)), 0);
+  assert.equal(
+    reportFailedTrials(dir, (l) => lines.push(l)),
+    0,
+  );
   assert.deepEqual(lines, ['trial t-crash failed: Error: worker lost']);
-  assert.equal(reportFailedTrials(runDir(), () => assert.fail('nothing to list')), 0);
+  assert.equal(
+    reportFailedTrials(runDir(), () => assert.fail('nothing to list')),
+    0,
+  );
 });

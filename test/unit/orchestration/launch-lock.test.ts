@@ -29,7 +29,16 @@ describe('the launch lock of a run folder', () => {
     assert.ok(a.held);
     assert.equal(JSON.parse(readFileSync(launchLockFile(dir), 'utf8')).pid, process.pid);
     // Another process sees this one as the holder.
-    const other = spawnSync(process.execPath, ['--import', 'tsx', '-e', `import('${LOCK_MODULE}').then((m) => console.log(JSON.stringify(m.tryLaunchLock('${dir}'))))`], { encoding: 'utf8' });
+    const other = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import('${LOCK_MODULE}').then((m) => console.log(JSON.stringify(m.tryLaunchLock('${dir}'))))`,
+      ],
+      { encoding: 'utf8' },
+    );
     assert.deepEqual(JSON.parse(other.stdout.trim()), { held: false, holder: process.pid }, other.stderr);
     a.release();
     assert.equal(existsSync(launchLockFile(dir)), false);
@@ -73,7 +82,9 @@ describe('the launch lock of a run folder', () => {
       `const l = m.tryLaunchLock('${dir}'); console.log(l.held ? 'held' : 'busy'); ${waitFile(done)} if (l.held) l.release();`;
     const outputs: string[] = Array(8).fill('');
     const children = outputs.map((_, i) => {
-      const c = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const c = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       c.stdout.on('data', (d: Buffer) => (outputs[i] += d.toString()));
       return new Promise<void>((resolve) => c.on('close', () => resolve()));
     });

@@ -2,7 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { CostEta, makeProgressView, noteLine, RateMeter, trialCost, type TrialSize } from '../../../orchestration/progress.js';
+import {
+  CostEta,
+  makeProgressView,
+  noteLine,
+  RateMeter,
+  trialCost,
+  type TrialSize,
+} from '../../../orchestration/progress.js';
 import type { SweepProgress } from '../../../workflows/shared.js';
 
 function progress(over: Partial<SweepProgress>): SweepProgress {
@@ -28,7 +35,8 @@ function progress(over: Partial<SweepProgress>): SweepProgress {
 test('on a width-ordered grid the cost-model ETA follows the true time left; counting trials runs low', () => {
   // 5 widths × 3 seeds, run one at a time in grid order; a trial takes 1 s + its cost at a fixed speed.
   const grid: TrialSize[] = [];
-  for (const width of [64, 128, 256, 512, 1024]) for (let s = 0; s < 3; s++) grid.push({ width, depth: 2, n: 64, steps: 300, snapshots: 3 });
+  for (const width of [64, 128, 256, 512, 1024])
+    for (let s = 0; s < 3; s++) grid.push({ width, depth: 2, n: 64, steps: 300, snapshots: 3 });
   const costs = grid.map(trialCost);
   const speed = costs[costs.length - 1] / 20; // the widest trial takes 20 s
   const seconds = costs.map((c) => 1 + c / speed);
@@ -46,7 +54,11 @@ test('on a width-ordered grid the cost-model ETA follows the true time left; cou
     const truth = seconds.slice(done).reduce((a, b) => a + b, 0);
     const e = eta.etaS(at(done))!;
     // Once two widths have finished, both the fixed part and the speed are calibrated.
-    if (done >= 4) assert.ok(Math.abs(e - truth) / truth < 0.01, `after ${done}: ETA ${e.toFixed(1)} s, truth ${truth.toFixed(1)} s`);
+    if (done >= 4)
+      assert.ok(
+        Math.abs(e - truth) / truth < 0.01,
+        `after ${done}: ETA ${e.toFixed(1)} s, truth ${truth.toFixed(1)} s`,
+      );
     if (done === 6) {
       const byCount = meter.etaS(at(done))!;
       assert.ok(byCount < truth / 3, `counting trials: ${byCount.toFixed(1)} s against ${truth.toFixed(1)} s`);
@@ -116,6 +128,9 @@ test('the bar is one terminal line, cut to the width', () => {
   const view = makeProgressView('bar', { err: t.stream });
   view.update(progress({ total: 400, ok: 100, running: 2, pending: 298 }));
   view.stop();
-  const frame = t.text().split('\r\x1b[2K').filter((s) => s.length > 0)[0];
+  const frame = t
+    .text()
+    .split('\r\x1b[2K')
+    .filter((s) => s.length > 0)[0];
   assert.ok([...frame].length < 40, frame);
 });

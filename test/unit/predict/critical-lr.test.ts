@@ -21,7 +21,11 @@ import { gdPrediction } from '../../../src/predict/gd-prediction.js';
 import { matmul, randn } from '../../helpers/predict-refs.js';
 
 function sinTarget(x: Mat): Mat {
-  return makeMat(x.rows, 1, Array.from({ length: x.rows }, (_, i) => Math.sin(3 * Math.atan2(x.data[2 * i + 1], x.data[2 * i]))));
+  return makeMat(
+    x.rows,
+    1,
+    Array.from({ length: x.rows }, (_, i) => Math.sin(3 * Math.atan2(x.data[2 * i + 1], x.data[2 * i]))),
+  );
 }
 
 /** λ_max by power iteration (independent of the eigensolver). */
@@ -32,7 +36,11 @@ function powerLambdaMax(a: Mat): number {
     const w = matmul(a, v);
     const norm = Math.hypot(...w.data);
     lam = norm / Math.hypot(...v.data);
-    v = makeMat(w.rows, 1, w.data.map((x) => x / norm));
+    v = makeMat(
+      w.rows,
+      1,
+      w.data.map((x) => x / norm),
+    );
   }
   return lam;
 }
@@ -59,11 +67,20 @@ test('η_crit = 2N/λ_max(Θ_∞): independent λ_max, and the linearised dynami
   const theta = analyticKernels(spec('relu', 1), data.xTrain).ntk;
   const etaCrit = criticalLearningRate(theta);
   const lamMax = powerLambdaMax(theta);
-  assert.ok(Math.abs(etaCrit - (2 * 32) / lamMax) / etaCrit < 1e-9, `η_crit ${etaCrit} vs 2N/λ_max ${(2 * 32) / lamMax}`);
+  assert.ok(
+    Math.abs(etaCrit - (2 * 32) / lamMax) / etaCrit < 1e-9,
+    `η_crit ${etaCrit} vs 2N/λ_max ${(2 * 32) / lamMax}`,
+  );
   // Residual after many steps from f₀ = 0: bounded just below η_crit, exploding just above.
   const f0 = makeMat(32, 1);
   const at = (factor: number): number => {
-    const p = gdPrediction({ thetaTrain: theta, yTrain: data.yTrain, fTrain0: f0, lr: factor * etaCrit, steps: [2000] });
+    const p = gdPrediction({
+      thetaTrain: theta,
+      yTrain: data.yTrain,
+      fTrain0: f0,
+      lr: factor * etaCrit,
+      steps: [2000],
+    });
     let s = 0;
     for (let i = 0; i < 32; i++) s += (p.train[0].data[i] - data.yTrain.data[i]) ** 2;
     return Math.sqrt(s);
@@ -84,7 +101,10 @@ test('real networks: above η_crit flagged; far above it training diverges with 
   const steps = 200;
   // erf diverges at 3 η_crit; ReLU networks catapult well beyond it (measured: still converging
   // at 3 η_crit, diverging at 5 η_crit), so ReLU is driven at 10 η_crit.
-  for (const [activation, factor] of [['erf', 3], ['relu', 10]] as const) {
+  for (const [activation, factor] of [
+    ['erf', 3],
+    ['relu', 10],
+  ] as const) {
     const s = spec(activation, 256);
     const etaCrit = criticalLearningRate(analyticKernels(s, data.xTrain).ntk);
     const high = factor * etaCrit;
@@ -94,7 +114,10 @@ test('real networks: above η_crit flagged; far above it training diverges with 
     assert.ok(bad.divergedAtStep !== undefined && bad.divergedAtStep > 0 && bad.divergedAtStep <= steps);
     // The exact step is kept on the device; the run stops at the next logged step (src/model/train.ts).
     const last = bad.log.at(-1)!;
-    assert.ok(last.step >= bad.divergedAtStep! && last.step < bad.divergedAtStep! + 10, `stopped at ${last.step}, diverged at ${bad.divergedAtStep}`);
+    assert.ok(
+      last.step >= bad.divergedAtStep! && last.step < bad.divergedAtStep! + 10,
+      `stopped at ${last.step}, diverged at ${bad.divergedAtStep}`,
+    );
     assert.ok(!Number.isFinite(last.trainLoss));
 
     const low = 0.5 * etaCrit;

@@ -87,7 +87,8 @@ function exactDecayGain(x: number, lambda: number, t: number): { d: number; g: n
 test('g_t(λ) and d_t(λ) match exact rational arithmetic near λ → 0, near ηλ/N = 1 and beyond', () => {
   const eps = 0.01; // η/N
   const cases: [number, number][] = []; // [λ, t]
-  for (const lam of [1e-300, 1e-15, 1e-12, 1e-8, 1e-4, 0.37, 10, 50]) for (const t of [1, 2, 3, 100, 1000]) cases.push([lam, t]);
+  for (const lam of [1e-300, 1e-15, 1e-12, 1e-8, 1e-4, 0.37, 10, 50])
+    for (const t of [1, 2, 3, 100, 1000]) cases.push([lam, t]);
   for (const x of [1 - 1e-12, 1 - 1e-9, 1 - 1e-6, 1, 1 + 1e-12, 1 + 1e-9, 1 + 1e-6, 1.5, 1.999, 2, 2.5]) {
     for (const t of [1, 2, 3, 10, 101]) cases.push([x / eps, t]);
   }
@@ -121,10 +122,14 @@ test('g_t and d_t limits: λ = 0, t = 0, t = ∞, negative rounding eigenvalues,
   assert.equal(gainFactor(0, 0.02, Infinity), 0); // pseudo-inverse on the null space
   assert.ok(Number.isNaN(gainFactor(150, 0.02, Infinity))); // ηλ/N = 3: the iteration diverges
   assert.ok(Math.abs(decayFactor(150, 0.02, 3) - (1 - 3) ** 3) < 1e-14);
-  for (const [lam, t] of [[1e-10, 7], [0.5, 3.25], [40, 100]] as const) {
+  for (const [lam, t] of [
+    [1e-10, 7],
+    [0.5, 3.25],
+    [40, 100],
+  ] as const) {
     const x = 0.02 * lam;
     assert.ok(Math.abs(decayFactor(lam, 0.02, t, 'continuous') - Math.exp(-x * t)) < 1e-15);
-    const ref = lam === 1e-10 ? 0.02 * t * (1 - x * t / 2) : (1 - Math.exp(-x * t)) / lam;
+    const ref = lam === 1e-10 ? 0.02 * t * (1 - (x * t) / 2) : (1 - Math.exp(-x * t)) / lam;
     assert.ok(Math.abs(gainFactor(lam, 0.02, t, 'continuous') - ref) / ref < 1e-12);
   }
   assert.throws(() => gdPredictor(identity(2), makeMat(2, 1), 0.1).predict([1.5], makeMat(2, 1)), RangeError);
@@ -170,11 +175,25 @@ test('gradient-descent closed form = step-by-step iteration (k = 2 outputs, belo
   // 0.3 η_crit: monotone; 0.9 η_crit: the top modes overshoot (1 − ηλ/N < 0); 1.1 η_crit: diverging.
   for (const factor of [0.3, 0.9, 1.1]) {
     const lr = factor * etaCrit;
-    const cf = gdPrediction({ thetaTrain: ker.train, yTrain: y, fTrain0: f0, lr, steps, thetaTestTrain: ker.testTrain, fTest0: fs0 });
+    const cf = gdPrediction({
+      thetaTrain: ker.train,
+      yTrain: y,
+      fTrain0: f0,
+      lr,
+      steps,
+      thetaTestTrain: ker.testTrain,
+      fTest0: fs0,
+    });
     const it = iterateGd(ker.train, ker.testTrain, y, f0, fs0, lr, steps);
     steps.forEach((t, i) => {
-      assert.ok(relErr(cf.train[i], it.train[i]) < 1e-10, `train, lr = ${factor} η_crit, t = ${t}: ${relErr(cf.train[i], it.train[i])}`);
-      assert.ok(relErr(cf.test![i], it.test[i]) < 1e-10, `test, lr = ${factor} η_crit, t = ${t}: ${relErr(cf.test![i], it.test[i])}`);
+      assert.ok(
+        relErr(cf.train[i], it.train[i]) < 1e-10,
+        `train, lr = ${factor} η_crit, t = ${t}: ${relErr(cf.train[i], it.train[i])}`,
+      );
+      assert.ok(
+        relErr(cf.test![i], it.test[i]) < 1e-10,
+        `test, lr = ${factor} η_crit, t = ${t}: ${relErr(cf.test![i], it.test[i])}`,
+      );
     });
     if (factor > 1) assert.ok(relErr(cf.train[4], y) > 10, 'above η_crit the residual grows');
   }
@@ -191,7 +210,15 @@ test('t → ∞: gradient descent ends at kernel regression from f₀; kernel re
   const kr = kernelRegression(ker.train, ker.testTrain, y, { fTrain0: f0, fTest0: fs0 });
   assert.ok(relErr(kr, direct) < 1e-8, `kernel regression vs direct solve: ${relErr(kr, direct)}`);
   const lr = 0.5 * criticalLearningRate(ker.train);
-  const inf = gdPrediction({ thetaTrain: ker.train, yTrain: y, fTrain0: f0, lr, steps: [Infinity], thetaTestTrain: ker.testTrain, fTest0: fs0 });
+  const inf = gdPrediction({
+    thetaTrain: ker.train,
+    yTrain: y,
+    fTrain0: f0,
+    lr,
+    steps: [Infinity],
+    thetaTestTrain: ker.testTrain,
+    fTest0: fs0,
+  });
   assert.ok(relErr(inf.test![0], kr) < 1e-8);
   assert.ok(relErr(inf.train[0], y) < 1e-10);
   const z = 0.3;
@@ -235,7 +262,11 @@ test('infinite-width ensemble: mean and covariance = propagated Gaussian (iterat
   const k = randomKernel(n, m, 12, 21, 'nngp');
   // Make K strictly positive definite on train ∪ test for sampling.
   const kFull = add(k.full, identity(n + m), 1e-3);
-  const kk = { train: block(kFull, 0, n, 0, n), testTrain: block(kFull, n, n + m, 0, n), testTest: block(kFull, n, n + m, n, n + m) };
+  const kk = {
+    train: block(kFull, 0, n, 0, n),
+    testTrain: block(kFull, n, n + m, 0, n),
+    testTest: block(kFull, n, n + m, n, n + m),
+  };
   const y = randn(n, 1, 22, 'y');
   const lr = 0.8 * criticalLearningRate(th.train);
   const steps = [0, 5, 40];
@@ -250,7 +281,10 @@ test('infinite-width ensemble: mean and covariance = propagated Gaussian (iterat
     if (i >= 0) {
       assert.ok(relErr(ens.mean[i], matmul(mt, y)) < 1e-10, `mean at t = ${t}`);
       const cross = matmul(mt, transpose(kk.testTrain));
-      const cov = add(add(add(kk.testTest, cross, -1), transpose(cross), -1), matmul(matmul(mt, kk.train), transpose(mt)));
+      const cov = add(
+        add(add(kk.testTest, cross, -1), transpose(cross), -1),
+        matmul(matmul(mt, kk.train), transpose(mt)),
+      );
       assert.ok(relErr(ens.cov![i], cov) < 1e-10, `cov at t = ${t}`);
       for (let r = 0; r < m; r++) assert.equal(ens.variance![i][r], ens.cov![i].data[r * m + r]);
     }
@@ -265,7 +299,11 @@ test('infinite-width ensemble: mean and covariance = propagated Gaussian (iterat
   const sum = new Float64Array(m);
   const sum2 = new Float64Array(m * m);
   for (let s = 0; s < samples; s++) {
-    const z = makeMat(n + m, 1, Array.from({ length: n + m }, () => rng.normal()));
+    const z = makeMat(
+      n + m,
+      1,
+      Array.from({ length: n + m }, () => rng.normal()),
+    );
     const f = matmul(l, z);
     const fx = makeMat(n, 1, f.data.slice(0, n));
     const fs = makeMat(m, 1, f.data.slice(n));
@@ -279,7 +317,7 @@ test('infinite-width ensemble: mean and covariance = propagated Gaussian (iterat
   for (let a = 0; a < m; a++) {
     const meanMc = sum[a] / samples;
     const sd = Math.sqrt(cov.data[a * m + a]);
-    assert.ok(Math.abs(meanMc - ens.mean[2].data[a]) < 5 * sd / Math.sqrt(samples), `MC mean ${a}`);
+    assert.ok(Math.abs(meanMc - ens.mean[2].data[a]) < (5 * sd) / Math.sqrt(samples), `MC mean ${a}`);
     for (let b = 0; b < m; b++) {
       const c = sum2[a * m + b] / samples - meanMc * (sum[b] / samples);
       const se = Math.sqrt((cov.data[a * m + a] * cov.data[b * m + b] + cov.data[a * m + b] ** 2) / samples);
@@ -292,13 +330,26 @@ test('infinite-width ensemble: mean and covariance = propagated Gaussian (iterat
 
 test('TensorFlow.js float32 gradient descent on the linearised network reproduces the closed form with Θ̂₀ = JJᵀ', async () => {
   await selectBackend('wasm');
-  const spec: MlpSpec = { inputDim: 2, width: 64, depth: 2, outputs: 1, activation: 'relu', parameterization: 'ntk', wStd: Math.SQRT2, bStd: 0.1 };
+  const spec: MlpSpec = {
+    inputDim: 2,
+    width: 64,
+    depth: 2,
+    outputs: 1,
+    activation: 'relu',
+    parameterization: 'ntk',
+    wStd: Math.SQRT2,
+    bStd: 0.1,
+  };
   const params = initParams(spec, 0);
   const n = 16;
   const m = 8;
   const x = circleInputs(n, 1, 'train');
   const xs = circleInputs(m, 1, 'test');
-  const y = makeMat(n, 1, Array.from({ length: n }, (_, i) => Math.sin(3 * Math.atan2(x.data[2 * i + 1], x.data[2 * i]))));
+  const y = makeMat(
+    n,
+    1,
+    Array.from({ length: n }, (_, i) => Math.sin(3 * Math.atan2(x.data[2 * i + 1], x.data[2 * i]))),
+  );
   const j = await jacobian(params, x);
   const js = await jacobian(params, xs);
   const p = j.cols;
@@ -337,7 +388,15 @@ test('TensorFlow.js float32 gradient descent on the linearised network reproduce
   const fsT = makeMat(m, 1, (await gdTest.data()) as Float32Array);
   tf.dispose([gdTrain, gdTest]);
 
-  const cf = gdPrediction({ thetaTrain: theta0, yTrain: y, fTrain0: f032, lr, steps: [steps - 1, steps, steps + 1], thetaTestTrain: thetaTest, fTest0: fs032 });
+  const cf = gdPrediction({
+    thetaTrain: theta0,
+    yTrain: y,
+    fTrain0: f032,
+    lr,
+    steps: [steps - 1, steps, steps + 1],
+    thetaTestTrain: thetaTest,
+    fTest0: fs032,
+  });
   // Errors relative to how far the predictions moved (‖f_t − f₀‖), the stricter measure.
   const moveTrain = relErr(cf.train[1], f032) * Math.hypot(...f032.data);
   const moveTest = relErr(cf.test![1], fs032) * Math.hypot(...fs032.data);
@@ -358,15 +417,31 @@ test('TensorFlow.js float32 gradient descent on the linearised network reproduce
     (relErr(cf.test![2], cf.test![1]) * Math.hypot(...cf.test![1].data)) / moveTest,
   );
   assert.ok(offByOne > 10 * tol, `one step changes f by ${offByOne} of its movement`);
-  console.log(`float32 GD vs closed form after ${steps} steps (P = ${p}): train ${errTrain.toExponential(2)}, test ${errTest.toExponential(2)}; one step off: ${offByOne.toExponential(2)}`);
+  console.log(
+    `float32 GD vs closed form after ${steps} steps (P = ${p}): train ${errTrain.toExponential(2)}, test ${errTest.toExponential(2)}; one step off: ${offByOne.toExponential(2)}`,
+  );
 });
 
-test('initial/after-kernel regression: ridge regression with the network\'s own NTK (Jacobian reference)', async () => {
+test("initial/after-kernel regression: ridge regression with the network's own NTK (Jacobian reference)", async () => {
   await selectBackend('wasm');
-  const spec: MlpSpec = { inputDim: 2, width: 24, depth: 2, outputs: 2, activation: 'tanh', parameterization: 'ntk', wStd: 1.2, bStd: 0.2 };
+  const spec: MlpSpec = {
+    inputDim: 2,
+    width: 24,
+    depth: 2,
+    outputs: 2,
+    activation: 'tanh',
+    parameterization: 'ntk',
+    wStd: 1.2,
+    bStd: 0.2,
+  };
   const xTrain = circleInputs(10, 4, 'train');
   const xTest = circleInputs(5, 4, 'test');
-  const y = (x: Mat): Mat => makeMat(x.rows, 2, Array.from({ length: 2 * x.rows }, (_, i) => Math.sin(2 * x.data[i])));
+  const y = (x: Mat): Mat =>
+    makeMat(
+      x.rows,
+      2,
+      Array.from({ length: 2 * x.rows }, (_, i) => Math.sin(2 * x.data[i])),
+    );
   const data = { xTrain, yTrain: y(xTrain), xTest, yTest: y(xTest) };
   const params = initParams(spec, 5);
   const ridge = 1e-3;

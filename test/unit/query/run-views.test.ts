@@ -18,7 +18,8 @@ after(removeTempFolders);
 test('a table is its visible .parquet files; temporary and hidden files are not', () => {
   const run = tempFolder('ntk-views-');
   mkdirSync(path.join(run, 'curves'));
-  for (const f of ['b.parquet', 'a.parquet', '.a.parquet.123.abcd.tmp', '.hidden.parquet', 'notes.txt']) writeFileSync(path.join(run, 'curves', f), '');
+  for (const f of ['b.parquet', 'a.parquet', '.a.parquet.123.abcd.tmp', '.hidden.parquet', 'notes.txt'])
+    writeFileSync(path.join(run, 'curves', f), '');
   assert.deepEqual(tableFiles(run, 'curves'), ['a.parquet', 'b.parquet']);
   assert.deepEqual(tableFiles(run, 'trials'), []);
   assert.equal(parquetSource(run, 'trials'), undefined);
@@ -35,7 +36,10 @@ test('paths are SQL string literals; glob characters make a file list; partition
   const plain = tempFolder('ntk-views-plain-');
   mkdirSync(path.join(plain, 'curves', 'width=64'), { recursive: true });
   writeFileSync(path.join(plain, 'curves', 'width=64', 'x.parquet'), '');
-  assert.equal(parquetSource(plain, 'curves', true), `read_parquet('${path.join(plain, 'curves', '**/*.parquet')}', hive_partitioning = true, union_by_name = true)`);
+  assert.equal(
+    parquetSource(plain, 'curves', true),
+    `read_parquet('${path.join(plain, 'curves', '**/*.parquet')}', hive_partitioning = true, union_by_name = true)`,
+  );
 });
 
 test('a statement gets views for the tables it names, or for all when it names none', () => {
@@ -58,7 +62,9 @@ async function mixedRun(victim: 'first' | 'last'): Promise<{ run: string; n: num
   const file = path.join(run, 'trials', victim === 'first' ? files[0] : files[files.length - 1]);
   const instance = await DuckDBInstance.create(':memory:');
   const c = await instance.connect();
-  await c.run(`COPY (SELECT * EXCLUDE (final_test_loss) FROM read_parquet('${file}')) TO '${file}.new' (FORMAT parquet)`);
+  await c.run(
+    `COPY (SELECT * EXCLUDE (final_test_loss) FROM read_parquet('${file}')) TO '${file}.new' (FORMAT parquet)`,
+  );
   c.closeSync();
   instance.closeSync();
   renameSync(`${file}.new`, file);
@@ -79,7 +85,10 @@ for (const victim of ['first', 'last'] as const) {
     }
     const agg = await aggregateRun(run);
     const rows = await readSummary(run, "metric = 'final_test_loss'");
-    assert.equal(rows.reduce((k, r) => k + r.n, 0), n - 1);
+    assert.equal(
+      rows.reduce((k, r) => k + r.n, 0),
+      n - 1,
+    );
     assert.ok(agg.metrics.trials.includes('final_test_loss'));
   });
 }

@@ -10,7 +10,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SIBLING_TABLES, analyticFile, checkTrial, parquetToArrow, trialFile, trialStates, writeTrialTables } from '../../../src/tables/index.js';
+import {
+  SIBLING_TABLES,
+  analyticFile,
+  checkTrial,
+  parquetToArrow,
+  trialFile,
+  trialStates,
+  writeTrialTables,
+} from '../../../src/tables/index.js';
 import { runPython } from '../../helpers/python.js';
 import { syntheticTrialTables } from '../../helpers/synthetic-trial.js';
 
@@ -20,8 +28,14 @@ await writeTrialTables(run, tables);
 await writeTrialTables(run, syntheticTrialTables({ trialId: 'sum000000002', analyticId: 'an0000000001' }));
 
 test('every file carries a content checksum that pyarrow and hashlib recompute from the file', () => {
-  const files = [...['trials', ...SIBLING_TABLES].map((t) => trialFile(run, t as never, 'sum000000001')), analyticFile(run, 'an0000000001')];
-  const got = runPython<{ file: string; footer: string; recomputed: string; rows: number }[]>('test/interop/parquet_checksum.py', { files });
+  const files = [
+    ...['trials', ...SIBLING_TABLES].map((t) => trialFile(run, t as never, 'sum000000001')),
+    analyticFile(run, 'an0000000001'),
+  ];
+  const got = runPython<{ file: string; footer: string; recomputed: string; rows: number }[]>(
+    'test/interop/parquet_checksum.py',
+    { files },
+  );
   for (const g of got) {
     assert.match(g.footer, /^[0-9a-f]{64}$/, g.file);
     assert.equal(g.recomputed, g.footer, g.file);
@@ -53,7 +67,11 @@ test('a changed byte in a data page that still decodes is found by the checksum,
 
   assert.equal((await trialStates(run)).get('sum000000001'), 'complete', 'the footer check alone misses it');
   assert.deepEqual(checkTrial(run, 'sum000000001'), { state: 'incomplete' }, 'planning and resume see it');
-  assert.deepEqual(checkTrial(run, 'sum000000002'), { state: 'complete', status: tables.trials.status }, 'the other trial is untouched');
+  assert.deepEqual(
+    checkTrial(run, 'sum000000002'),
+    { state: 'complete', status: tables.trials.status },
+    'the other trial is untouched',
+  );
   const deep = await trialStates(run, { deep: true });
   assert.equal(deep.get('sum000000001'), 'incomplete');
   assert.equal(deep.get('sum000000002'), 'complete');

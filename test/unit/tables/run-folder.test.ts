@@ -25,7 +25,16 @@ const temp = (prefix: string): string => {
 };
 
 const tiny = (trialId: string) =>
-  syntheticTrialTables({ trialId, nTrain: 2, nTest: 1, snapshots: [0], steps: 0, logEvery: 1, ranks: 1, analyticId: 'a-shared' });
+  syntheticTrialTables({
+    trialId,
+    nTrain: 2,
+    nTest: 1,
+    snapshots: [0],
+    steps: 0,
+    logEvery: 1,
+    ranks: 1,
+    analyticId: 'a-shared',
+  });
 
 test('a run folder copied and moved elsewhere reads the same trials: its symlinks are relative', async () => {
   const run = temp('ntk-folder-');

@@ -7,7 +7,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
@@ -46,7 +56,9 @@ const newRun = (): string => mkdtempSync(path.join(tmpdir(), 'ntk-tables-'));
  * not listed twice.
  */
 function everything(dir: string): string[] {
-  const visible = (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => f.split(path.sep)[0] !== '.tables');
+  const visible = (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter(
+    (f) => f.split(path.sep)[0] !== '.tables',
+  );
   const tmp = existsSync(tmpDir(dir)) ? readdirSync(tmpDir(dir)).map((n) => `.tmp/${n}`) : [];
   return [...visible, ...tmp].sort();
 }
@@ -101,7 +113,8 @@ test('the files carry the declared Arrow types and the schema metadata', async (
   const values = typeOf(kernels, 'values') as arrow.List;
   assert.ok(arrow.DataType.isList(values) && arrow.DataType.isFloat(values.valueType));
   assert.equal((values.valueType as arrow.Float).precision, arrow.Precision.SINGLE);
-  const analytic = (await readTable(run, 'analytic')).schema.fields.find((f) => f.name === 'values')!.type as arrow.List;
+  const analytic = (await readTable(run, 'analytic')).schema.fields.find((f) => f.name === 'values')!
+    .type as arrow.List;
   assert.equal((analytic.valueType as arrow.Float).precision, arrow.Precision.DOUBLE);
   // Nullable exactly where rows.ts allows null.
   const field = (name: string) => trials.schema.fields.find((f) => f.name === name)!;
@@ -126,13 +139,28 @@ test('every per-trial table holds the trial parameter columns after trial_id, th
     const data = await readTable(run, table);
     const names = data.schema.fields.map((f) => String(f.name));
     assert.deepStrictEqual(names.slice(0, 1 + PARAMETER_COLUMNS.length), ['trial_id', ...PARAMETER_COLUMNS], table);
-    assert.ok(arrow.DataType.isDictionary(data.schema.fields.find((f) => f.name === 'activation')!.type), `${table}.activation is dictionary-encoded`);
+    assert.ok(
+      arrow.DataType.isDictionary(data.schema.fields.find((f) => f.name === 'activation')!.type),
+      `${table}.activation is dictionary-encoded`,
+    );
     // Grouping by a parameter needs no join with trials.
     const byWidth = new Map<number, Set<string>>();
-    for (const r of tableToRows(table, data) as { width: number; trial_id: string; activation: string; target_freq: number | null }[]) {
+    for (const r of tableToRows(table, data) as {
+      width: number;
+      trial_id: string;
+      activation: string;
+      target_freq: number | null;
+    }[]) {
       byWidth.set(r.width, (byWidth.get(r.width) ?? new Set()).add(`${r.trial_id}/${r.activation}/${r.target_freq}`));
     }
-    assert.deepStrictEqual([...byWidth].map(([w, s]) => [w, [...s]]), [[64, ['params00001/relu/null']], [128, ['params00002/erf/3']]], table);
+    assert.deepStrictEqual(
+      [...byWidth].map(([w, s]) => [w, [...s]]),
+      [
+        [64, ['params00001/relu/null']],
+        [128, ['params00002/erf/3']],
+      ],
+      table,
+    );
   }
 });
 
@@ -148,7 +176,10 @@ test('writing the same trial twice leaves one file per table, with identical byt
   assert.deepStrictEqual(second, first);
   assert.deepStrictEqual(
     first.filter((f) => f.endsWith('.parquet')),
-    [...TABLE_NAMES.filter((n) => n !== 'analytic').map((n) => `${n}/twice000001.parquet`), `analytic/a-twice000001.parquet`].sort(),
+    [
+      ...TABLE_NAMES.filter((n) => n !== 'analytic').map((n) => `${n}/twice000001.parquet`),
+      `analytic/a-twice000001.parquet`,
+    ].sort(),
   );
   assert.ok(!second.some((f) => path.basename(f).startsWith('.')), `no temporary file left: ${second.join(', ')}`);
   second.filter((f) => f.endsWith('.parquet')).forEach((f, i) => assert.ok(bytes(f).equals(firstBytes[i]), f));
@@ -160,7 +191,10 @@ test('a trial with any of its files truncated at any byte is incomplete', async 
   const run = newRun();
   await writeTrialTables(run, tiny('trunc000001'));
   assert.deepStrictEqual(await completeTrialIds(run), new Set(['trunc000001']));
-  const files = [...TABLE_NAMES.filter((n) => n !== 'analytic').map((n) => trialFile(run, n as never, 'trunc000001')), analyticFile(run, 'a-trunc000001')];
+  const files = [
+    ...TABLE_NAMES.filter((n) => n !== 'analytic').map((n) => trialFile(run, n as never, 'trunc000001')),
+    analyticFile(run, 'a-trunc000001'),
+  ];
   let checked = 0;
   for (const file of files) {
     const whole = readFileSync(file);
@@ -169,7 +203,8 @@ test('a trial with any of its files truncated at any byte is incomplete', async 
       truncateSync(file, k);
       // trialStates' own per-trial check at its own level, without listing the folders each time.
       const { state } = checkTrial(run, 'trunc000001', { level: 'footer' });
-      if (state !== 'incomplete') assert.fail(`${path.relative(run, file)} truncated to ${k} of ${whole.length} bytes: ${state}`);
+      if (state !== 'incomplete')
+        assert.fail(`${path.relative(run, file)} truncated to ${k} of ${whole.length} bytes: ${state}`);
       checked++;
     }
     writeFileSync(file, whole);
@@ -200,7 +235,10 @@ test('corrupt footers, misplaced files and missing siblings make a trial incompl
     ['footer start zeroed', damaged((b) => b.fill(0, footerStart, footerStart + 32))],
     ['footer zeroed', damaged((b) => b.fill(0, footerStart, b.length - 8))],
     ['empty file', Buffer.alloc(0)],
-    ['garbage ending in PAR1', Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(100, 7), Buffer.from([16, 0, 0, 0]), Buffer.from('PAR1')])],
+    [
+      'garbage ending in PAR1',
+      Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(100, 7), Buffer.from([16, 0, 0, 0]), Buffer.from('PAR1')]),
+    ],
   ];
   for (const [why, bytes] of cases) {
     writeFileSync(curves, bytes);
@@ -226,7 +264,14 @@ test('corrupt footers, misplaced files and missing siblings make a trial incompl
   const analytic = analyticFile(run, 'shared');
   const keepAnalytic = readFileSync(analytic);
   writeFileSync(analytic, keepAnalytic.subarray(0, keepAnalytic.length - 1));
-  assert.deepStrictEqual(await trialStates(run), new Map([['good00000001', 'incomplete'], ['other0000001', 'incomplete']]), 'shared analytic file truncated');
+  assert.deepStrictEqual(
+    await trialStates(run),
+    new Map([
+      ['good00000001', 'incomplete'],
+      ['other0000001', 'incomplete'],
+    ]),
+    'shared analytic file truncated',
+  );
   writeFileSync(analytic, keepAnalytic);
   rmSync(trialFile(run, 'trials', 'good00000001'));
   await expectState('incomplete', 'siblings without the trials file');
@@ -247,7 +292,8 @@ test('a failed trial: failed whatever siblings an earlier attempt left, stale ro
   await writeFailedTrial(run, { ...ok.trials, status: 'failed', error: 'out of memory' });
   assert.deepStrictEqual(await trialStates(run), new Map([['fail0000001', 'failed']]));
   assert.deepStrictEqual(await completeTrialIds(run), new Set());
-  for (const t of SIBLING_TABLES) assert.ok(!existsSync(trialFile(run, t, 'fail0000001')), `${t} of the earlier attempt removed`);
+  for (const t of SIBLING_TABLES)
+    assert.ok(!existsSync(trialFile(run, t, 'fail0000001')), `${t} of the earlier attempt removed`);
   assert.ok(existsSync(analyticFile(run, 'a-fail0000001')), 'the shared analytic file stays');
   const [row] = tableToRows('trials', await readTable(run, 'trials'));
   assert.equal(row.status, 'failed');
@@ -293,26 +339,61 @@ test('the analytic file is written once per analytic_id and replaced only when i
   await writeTrialTables(run, b);
   assert.ok(readFileSync(file).equals(firstBytes), 'a valid analytic file is left as it is');
   await writeTrialTables(run, { ...b, analytic: [] });
-  assert.deepStrictEqual(await completeTrialIds(run), new Set(['shareA000001', 'shareB000001']), 'rows may be omitted once the file exists');
+  assert.deepStrictEqual(
+    await completeTrialIds(run),
+    new Set(['shareA000001', 'shareB000001']),
+    'rows may be omitted once the file exists',
+  );
   writeFileSync(file, firstBytes.subarray(0, 100));
   await writeTrialTables(run, b);
-  assert.deepStrictEqual(tableToRows('analytic', await readTable(run, 'analytic')), b.analytic, 'a truncated file is rewritten');
+  assert.deepStrictEqual(
+    tableToRows('analytic', await readTable(run, 'analytic')),
+    b.analytic,
+    'a truncated file is rewritten',
+  );
   rmSync(file);
-  await assert.rejects(writeTrialTables(run, { ...a, analytic: [] }), /analytic rows of an0000000001 are neither given nor in/);
+  await assert.rejects(
+    writeTrialTables(run, { ...a, analytic: [] }),
+    /analytic rows of an0000000001 are neither given nor in/,
+  );
 });
 
 test('rows that do not fit the schema or the trial are refused before anything is written', async () => {
   const run = newRun();
   const t = syntheticTrialTables({ trialId: 'bad00000001' });
   const cases: [string, TrialTables, RegExp][] = [
-    ['fractional int32', { ...t, curves: [{ ...t.curves[0], step: 1.5 }] }, /curves\.step row 0: expected an int32, found 1\.5/],
+    [
+      'fractional int32',
+      { ...t, curves: [{ ...t.curves[0], step: 1.5 }] },
+      /curves\.step row 0: expected an int32, found 1\.5/,
+    ],
     ['int32 overflow', { ...t, trials: { ...t.trials, width: 2 ** 31 } }, /trials\.width row 0: expected an int32/],
     ['unsafe int64', { ...t, trials: { ...t.trials, seed: 2 ** 60 } }, /trials\.seed row 0: expected a safe integer/],
-    ['null in a non-null column', { ...t, curves: [{ ...t.curves[0], train_loss: null as unknown as number }] }, /curves\.train_loss row 0: expected a non-null/],
-    ['string where a number goes', { ...t, spectra: [{ ...t.spectra[0], eigenvalue: '1' as unknown as number }] }, /spectra\.eigenvalue row 0: expected a number/],
-    ['invalid date', { ...t, trials: { ...t.trials, started_at: new Date(Number.NaN) } }, /trials\.started_at row 0: expected a valid Date/],
-    ['row of another trial', { ...t, modes: [{ ...t.modes[0], trial_id: 'someoneelse' }] }, /modes row 0 has trial_id someoneelse, not bad00000001/],
-    ['trial id escaping the folder', { ...t, trials: { ...t.trials, trial_id: '../escape' } }, /trial_id "\.\.\/escape" cannot name a file/],
+    [
+      'null in a non-null column',
+      { ...t, curves: [{ ...t.curves[0], train_loss: null as unknown as number }] },
+      /curves\.train_loss row 0: expected a non-null/,
+    ],
+    [
+      'string where a number goes',
+      { ...t, spectra: [{ ...t.spectra[0], eigenvalue: '1' as unknown as number }] },
+      /spectra\.eigenvalue row 0: expected a number/,
+    ],
+    [
+      'invalid date',
+      { ...t, trials: { ...t.trials, started_at: new Date(Number.NaN) } },
+      /trials\.started_at row 0: expected a valid Date/,
+    ],
+    [
+      'row of another trial',
+      { ...t, modes: [{ ...t.modes[0], trial_id: 'someoneelse' }] },
+      /modes row 0 has trial_id someoneelse, not bad00000001/,
+    ],
+    [
+      'trial id escaping the folder',
+      { ...t, trials: { ...t.trials, trial_id: '../escape' } },
+      /trial_id "\.\.\/escape" cannot name a file/,
+    ],
     ['hidden trial id', { ...t, trials: { ...t.trials, trial_id: '.hidden' } }, /cannot name a file/],
   ];
   for (const [why, tables, message] of cases) {
@@ -325,22 +406,32 @@ test('rows that do not fit the schema or the trial are refused before anything i
 test('a folder that cannot be written is an OutputError, with no temporary file and no marker left', async () => {
   const run = newRun();
   writeFileSync(path.join(run, 'kernels'), 'a file where the kernels folder goes');
-  await assert.rejects(writeTrialTables(run, tiny('blocked0001')), (e: unknown) => e instanceof OutputError && /kernels: a file is in the way/.test(e.message));
+  await assert.rejects(
+    writeTrialTables(run, tiny('blocked0001')),
+    (e: unknown) => e instanceof OutputError && /kernels: a file is in the way/.test(e.message),
+  );
   assert.ok(!existsSync(trialFile(run, 'trials', 'blocked0001')));
   assert.ok(!everything(run).some((f) => path.basename(f).startsWith('.')));
   const missing = path.join(run, 'no', 'such', 'x.parquet');
-  await assert.rejects(writeFileAtomicAsync(missing, 'x'), (e: unknown) => e instanceof OutputError && /does not exist/.test(e.message));
+  await assert.rejects(
+    writeFileAtomicAsync(missing, 'x'),
+    (e: unknown) => e instanceof OutputError && /does not exist/.test(e.message),
+  );
 });
 
 test('a reader listing the folder while another process writes never sees a temporary or half-written file', async () => {
   const run = newRun();
   const rounds = 6;
   const trials = 6;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/helpers/write-trials-loop.ts'), run, String(rounds), String(trials)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'test/helpers/write-trials-loop.ts'), run, String(rounds), String(trials)],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -408,9 +499,15 @@ test('manifest.json round-trips; a missing or malformed one is a RunFolderError'
   assert.deepStrictEqual(await readManifest(run), written);
   assert.deepStrictEqual(readdirSync(run), ['manifest.json']);
 
-  await assert.rejects(readManifest(path.join(run, 'nope')), (e: unknown) => e instanceof RunFolderError && /has no manifest\.json/.test(e.message));
+  await assert.rejects(
+    readManifest(path.join(run, 'nope')),
+    (e: unknown) => e instanceof RunFolderError && /has no manifest\.json/.test(e.message),
+  );
   writeFileSync(path.join(run, 'manifest.json'), '{"sweep_id": ');
-  await assert.rejects(readManifest(run), (e: unknown) => e instanceof RunFolderError && /not valid JSON/.test(e.message));
+  await assert.rejects(
+    readManifest(run),
+    (e: unknown) => e instanceof RunFolderError && /not valid JSON/.test(e.message),
+  );
   writeFileSync(path.join(run, 'manifest.json'), JSON.stringify({ ...written, trial_count: -1 }));
   await assert.rejects(readManifest(run), (e: unknown) => e instanceof RunFolderError && /trial_count/.test(e.message));
   assert.ok(statSync(path.join(run, 'manifest.json')).isFile());

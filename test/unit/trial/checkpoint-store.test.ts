@@ -8,7 +8,12 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkpointDir, deleteCheckpoint, loadCheckpoint, saveCheckpoint } from '../../../src/trial/checkpoint-store.js';
+import {
+  checkpointDir,
+  deleteCheckpoint,
+  loadCheckpoint,
+  saveCheckpoint,
+} from '../../../src/trial/checkpoint-store.js';
 import type { TrialCheckpoint } from '../../../src/trial/types.js';
 
 const ID = 'abc123def456';
@@ -46,9 +51,29 @@ function sample(step = 20, trialId = ID): TrialCheckpoint {
       curves: [curve, { ...curve, step: 0 }],
       kernels: [
         { trial_id: trialId, step: 0, kind: 'empirical', split: 'train', row: 0, values: Float32Array.from([1, 2, 3]) },
-        { trial_id: trialId, step: 0, kind: 'empirical', split: 'probe_x0', row: 0, values: Float32Array.from([NaN, 7]) },
+        {
+          trial_id: trialId,
+          step: 0,
+          kind: 'empirical',
+          split: 'probe_x0',
+          row: 0,
+          values: Float32Array.from([NaN, 7]),
+        },
       ],
-      predictions: [{ trial_id: trialId, step: 0, point: 0, output: 1, y: 0.5, f_nn: -0.25, f_lin_analytic: null, f_lin_empirical: 1, f_ensemble_mean: null, f_ensemble_var: 0 }],
+      predictions: [
+        {
+          trial_id: trialId,
+          step: 0,
+          point: 0,
+          output: 1,
+          y: 0.5,
+          f_nn: -0.25,
+          f_lin_analytic: null,
+          f_lin_empirical: 1,
+          f_ensemble_mean: null,
+          f_ensemble_var: 0,
+        },
+      ],
       spectra: [{ trial_id: trialId, step: 0, kind: 'analytic_ntk', rank: 0, eigenvalue: 12.5 }],
       modes: [{ trial_id: trialId, step: 0, rank: 0, eigenvalue: 12.5, residual: 1, predicted: 1 }],
     },

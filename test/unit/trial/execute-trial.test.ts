@@ -77,7 +77,13 @@ test('killed after a checkpoint, the next call resumes there and writes what an 
   assert.equal(checkTrial(run, point.trialId).state, 'absent', 'no table written by the killed attempt');
   assert.ok(existsSync(checkpointDir(run, point.trialId)));
   const steps: number[] = [];
-  const resumed = await executeTrial({ runDir: run, loaded, point, checkpointEvery: 10, onProgress: (s) => void steps.push(s) });
+  const resumed = await executeTrial({
+    runDir: run,
+    loaded,
+    point,
+    checkpointEvery: 10,
+    onProgress: (s) => void steps.push(s),
+  });
   assert.equal(resumed.startedFromStep, 30);
   assert.equal(resumed.stepsComputed, 10, 'only steps 30 → 40 were trained again');
   assert.deepEqual(steps, [30, 35, 40]);
@@ -89,7 +95,15 @@ test('killed after a checkpoint, the next call resumes there and writes what an 
 test('a damaged or foreign checkpoint makes the trial start over, with a note', async () => {
   const run = freshRun();
   await assert.rejects(
-    executeTrial({ runDir: run, loaded, point, checkpointEvery: 10, onProgress: (s) => { if (s === 25) throw new Error('stop'); } }),
+    executeTrial({
+      runDir: run,
+      loaded,
+      point,
+      checkpointEvery: 10,
+      onProgress: (s) => {
+        if (s === 25) throw new Error('stop');
+      },
+    }),
     /stop/,
   );
   writeFileSync(path.join(checkpointDir(run, point.trialId), 'checkpoint.json'), '{ not json');

@@ -17,13 +17,27 @@ import type { SweepConfig } from '../../../src/config/types.js';
 import { makeDataset } from '../../../src/data/make-dataset.js';
 import { specOf } from '../../../src/model/spec.js';
 import { sliceRows, type Mat } from '../../../src/linalg/mat.js';
-import { kernelDrift, kernelRelErr, mseLoss, predGap, residualModeTable, kernelSpectrum, weightChange } from '../../../src/metrics/index.js';
+import {
+  kernelDrift,
+  kernelRelErr,
+  mseLoss,
+  predGap,
+  residualModeTable,
+  kernelSpectrum,
+  weightChange,
+} from '../../../src/metrics/index.js';
 import { forward } from '../../../src/model/mlp.js';
 import { initParams, type MlpParams } from '../../../src/model/params.js';
 import { train } from '../../../src/model/train.js';
 import { analyticKernels } from '../../../src/ntk/analytic.js';
 import { empiricalNtk } from '../../../src/ntk/empirical.js';
-import { criticalLearningRate, eigh, ensemblePrediction, gdPrediction, kernelRegression } from '../../../src/predict/index.js';
+import {
+  criticalLearningRate,
+  eigh,
+  ensemblePrediction,
+  gdPrediction,
+  kernelRegression,
+} from '../../../src/predict/index.js';
 import type { TrialTables } from '../../../src/tables/rows.js';
 import { loadCheckpoint, saveCheckpoint } from '../../../src/trial/checkpoint-store.js';
 import { loggedSteps, MODES_TOP, computeTrial, SPECTRUM_TOP } from '../../../src/trial/compute-trial.js';
@@ -39,7 +53,13 @@ function trialConfig(over: Assignment[] = []): SweepConfig {
 }
 
 function optionsFor(config: SweepConfig, extra: Partial<ComputeTrialOptions> = {}): ComputeTrialOptions {
-  return { configDir: loaded.dir, sweepId: sweepIdOf(loaded), trialId: trialIdOf(config), analyticId: analyticIdOf(config), ...extra };
+  return {
+    configDir: loaded.dir,
+    sweepId: sweepIdOf(loaded),
+    trialId: trialIdOf(config),
+    analyticId: analyticIdOf(config),
+    ...extra,
+  };
 }
 
 const count = <T>(rows: T[], pred: (r: T) => boolean): number => rows.filter(pred).length;
@@ -58,7 +78,10 @@ test('row counts of every table follow from the config', async () => {
   const logged = loggedSteps(config.train.steps, config.train.logEvery);
   assert.deepEqual(logged, [0, 5, 10, 15, 20, 25, 30, 35, 40]);
 
-  assert.deepEqual(t.curves.map((c) => c.step), logged);
+  assert.deepEqual(
+    t.curves.map((c) => c.step),
+    logged,
+  );
   assert.equal(t.kernels.length, snaps.length * (n + m + p + 1));
   for (const s of snaps) {
     const at = t.kernels.filter((k) => k.step === s);
@@ -81,8 +104,10 @@ test('row counts of every table follow from the config', async () => {
   assert.equal(t.trials.backend, 'wasm');
   assert.ok(t.trials.wall_s > 0);
   // Kernel metrics only where there is a kernel: the snapshots (and the last step).
-  for (const c of t.curves) assert.equal(c.kernel_rel_err !== null, snaps.includes(c.step), `kernel_rel_err at ${c.step}`);
-  for (const row of [...t.curves, ...t.kernels, ...t.predictions, ...t.spectra, ...t.modes]) assert.equal(row.trial_id, t.trials.trial_id);
+  for (const c of t.curves)
+    assert.equal(c.kernel_rel_err !== null, snaps.includes(c.step), `kernel_rel_err at ${c.step}`);
+  for (const row of [...t.curves, ...t.kernels, ...t.predictions, ...t.spectra, ...t.modes])
+    assert.equal(row.trial_id, t.trials.trial_id);
 });
 
 test('without analytic kernels, predictions and probe: those rows and columns are absent, the rest is there', async () => {
@@ -93,7 +118,9 @@ test('without analytic kernels, predictions and probe: those rows and columns ar
   const m = config.dataset.nTest;
   assert.equal(t.kernels.length, 2 * (n + m));
   assert.equal(t.predictions.length, 2 * m * 2, 'one row per test point and output');
-  assert.ok(t.predictions.every((r) => r.f_lin_analytic === null && r.f_lin_empirical === null && r.f_ensemble_mean === null));
+  assert.ok(
+    t.predictions.every((r) => r.f_lin_analytic === null && r.f_lin_empirical === null && r.f_ensemble_mean === null),
+  );
   assert.equal(t.spectra.length, 2 * Math.min(SPECTRUM_TOP, n));
   assert.equal(t.modes.length, 0);
   assert.equal(t.analytic.length, 0);
@@ -148,10 +175,19 @@ test('metrics equal src/metrics and src/predict applied to an independent run', 
   const probe = data.probe!;
   assert.deepEqual([probe.data[0], probe.data[1]], [1, 0], 'probe point 0 is at angle 0');
   const x0Row = await empiricalNtk(at.get(15)!, sliceRows(probe, 0, 1), probe);
-  assert.deepEqual(t.kernels.find((k) => k.step === 15 && k.split === 'probe_x0')!.values, Float32Array.from(x0Row.data));
+  assert.deepEqual(
+    t.kernels.find((k) => k.step === 15 && k.split === 'probe_x0')!.values,
+    Float32Array.from(x0Row.data),
+  );
   const x0Analytic = analyticKernels(spec, sliceRows(probe, 0, 1), probe).ntk;
-  assert.deepEqual(t.analytic.find((r) => r.kind === 'analytic_ntk' && r.split === 'probe_x0')!.values, x0Analytic.data);
-  assert.deepEqual(t.analytic.find((r) => r.kind === 'analytic_nngp' && r.split === 'train' && r.row === 3)!.values, an.nngp.data.slice(48, 64));
+  assert.deepEqual(
+    t.analytic.find((r) => r.kind === 'analytic_ntk' && r.split === 'probe_x0')!.values,
+    x0Analytic.data,
+  );
+  assert.deepEqual(
+    t.analytic.find((r) => r.kind === 'analytic_nngp' && r.split === 'train' && r.row === 3)!.values,
+    an.nngp.data.slice(48, 64),
+  );
 
   // The end of training: weight change, predictions of the linearised network, pred gaps, modes.
   const p40 = at.get(40)!;
@@ -160,8 +196,24 @@ test('metrics equal src/metrics and src/predict applied to an independent run', 
   const f0 = await forward(p0, data.xTrain);
   const f0Test = await forward(p0, data.xTest);
   const f40Test = await forward(p40, data.xTest);
-  const linA = gdPrediction({ thetaTrain: an.ntk, yTrain: data.yTrain, fTrain0: f0, lr, steps: [40], thetaTestTrain: anTest.ntk, fTest0: f0Test });
-  const linE = gdPrediction({ thetaTrain: theta0, yTrain: data.yTrain, fTrain0: f0, lr, steps: [40], thetaTestTrain: theta0Test, fTest0: f0Test });
+  const linA = gdPrediction({
+    thetaTrain: an.ntk,
+    yTrain: data.yTrain,
+    fTrain0: f0,
+    lr,
+    steps: [40],
+    thetaTestTrain: anTest.ntk,
+    fTest0: f0Test,
+  });
+  const linE = gdPrediction({
+    thetaTrain: theta0,
+    yTrain: data.yTrain,
+    fTrain0: f0,
+    lr,
+    steps: [40],
+    thetaTestTrain: theta0Test,
+    fTest0: f0Test,
+  });
   close(c40.pred_train_loss_analytic, mseLoss(linA.train[0], data.yTrain), 1e-9, 'pred_train_loss_analytic');
   close(c40.pred_test_loss_linear, mseLoss(linE.test![0], data.yTest), 1e-9, 'pred_test_loss_linear');
   const gapA = predGap(f40Test, linA.test![0]);
@@ -176,7 +228,13 @@ test('metrics equal src/metrics and src/predict applied to an independent run', 
     assert.equal(r.y, data.yTest.data[i]);
   });
   const ens = ensemblePrediction(
-    { ntk: { train: an.ntk, testTrain: anTest.ntk }, nngp: { train: an.nngp, testTrain: anTest.nngp, testTest: analyticKernels(spec, data.xTest).nngp }, yTrain: data.yTrain, lr, computeCov: true },
+    {
+      ntk: { train: an.ntk, testTrain: anTest.ntk },
+      nngp: { train: an.nngp, testTrain: anTest.nngp, testTest: analyticKernels(spec, data.xTest).nngp },
+      yTrain: data.yTrain,
+      lr,
+      computeCov: true,
+    },
     [40],
   );
   pr40.forEach((r, i) => {
@@ -185,22 +243,42 @@ test('metrics equal src/metrics and src/predict applied to an independent run', 
   });
   const resid = (f: Mat): Mat => ({ rows: f.rows, cols: f.cols, data: f.data.map((v, i) => v - data.yTrain.data[i]) });
   const f40 = await forward(p40, data.xTrain);
-  const modes = residualModeTable(eigh(an.ntk), [{ step: 0, residual: resid(f0) }, { step: 40, residual: resid(f40) }], lr, MODES_TOP);
+  const modes = residualModeTable(
+    eigh(an.ntk),
+    [
+      { step: 0, residual: resid(f0) },
+      { step: 40, residual: resid(f40) },
+    ],
+    lr,
+    MODES_TOP,
+  );
   const got = t.modes.filter((r) => r.step === 40);
   assert.equal(got.length, MODES_TOP);
-  modes.filter((r) => r.step === 40).forEach((r, i) => {
-    close(got[i].residual, r.observed, 1e-9, `mode ${i} residual`);
-    close(got[i].predicted, r.predicted, 1e-9, `mode ${i} predicted`);
-    close(got[i].eigenvalue, r.eigenvalue, 1e-12, `mode ${i} eigenvalue`);
-  });
+  modes
+    .filter((r) => r.step === 40)
+    .forEach((r, i) => {
+      close(got[i].residual, r.observed, 1e-9, `mode ${i} residual`);
+      close(got[i].predicted, r.predicted, 1e-9, `mode ${i} predicted`);
+      close(got[i].eigenvalue, r.eigenvalue, 1e-12, `mode ${i} eigenvalue`);
+    });
 
   // The trials row.
   const row = t.trials;
   close(row.eta_crit, criticalLearningRate(an.ntk), 1e-12, 'eta_crit');
   close(row.lr_over_crit, lr / criticalLearningRate(an.ntk), 1e-12, 'lr_over_crit');
   close(row.final_train_loss, res.log[res.log.length - 1].trainLoss, 0, 'final_train_loss');
-  close(row.final_kernel_rel_err, kernelRelErr(await empiricalNtk(p40, data.xTrain), an.ntk), 1e-12, 'final_kernel_rel_err');
-  close(row.test_loss_analytic_kernel, mseLoss(kernelRegression(an.ntk, anTest.ntk, data.yTrain), data.yTest), 1e-9, 'analytic kernel regression');
+  close(
+    row.final_kernel_rel_err,
+    kernelRelErr(await empiricalNtk(p40, data.xTrain), an.ntk),
+    1e-12,
+    'final_kernel_rel_err',
+  );
+  close(
+    row.test_loss_analytic_kernel,
+    mseLoss(kernelRegression(an.ntk, anTest.ntk, data.yTrain), data.yTest),
+    1e-9,
+    'analytic kernel regression',
+  );
   assert.ok(row.test_loss_initial_kernel !== null && row.test_loss_after_kernel !== null);
   assert.ok(row.final_train_loss! < t.curves[0].train_loss / 10, 'training reduced the loss');
 });
@@ -219,7 +297,10 @@ test('a diverged trial is a result: status, step, the tables up to that step', a
   assert.ok(!Number.isFinite(last.train_loss));
   assert.ok(t.curves.slice(0, -1).every((c) => Number.isFinite(c.train_loss)));
   assert.ok([...t.kernels, ...t.predictions, ...t.modes, ...t.spectra].every((r) => r.step <= res.divergedAtStep!));
-  assert.ok(t.kernels.some((k) => k.step === 0), 'the step-0 snapshot is kept');
+  assert.ok(
+    t.kernels.some((k) => k.step === 0),
+    'the step-0 snapshot is kept',
+  );
   assert.equal(t.trials.final_train_loss, null);
   assert.equal(t.trials.final_kernel_rel_err, null);
   assert.equal(t.trials.test_loss_after_kernel, null);
@@ -241,19 +322,25 @@ test('a run resumed from a checkpoint gives the uninterrupted run’s tables bit
   const saved: TrialCheckpoint[] = [];
   const runDir = mkdtempSync(path.join(tmpdir(), 'ntk-resume-'));
   await assert.rejects(
-    computeTrial(config, optionsFor(config, {
-      checkpointEvery: 8, // rounded up to 10, a multiple of log_every
-      onCheckpoint: async (c) => {
-        saved.push(c);
-        await saveCheckpoint(runDir, c);
-      },
-      onProgress: (step) => {
-        if (step === 25) throw new Error('killed');
-      },
-    })),
+    computeTrial(
+      config,
+      optionsFor(config, {
+        checkpointEvery: 8, // rounded up to 10, a multiple of log_every
+        onCheckpoint: async (c) => {
+          saved.push(c);
+          await saveCheckpoint(runDir, c);
+        },
+        onProgress: (step) => {
+          if (step === 25) throw new Error('killed');
+        },
+      }),
+    ),
     /killed/,
   );
-  assert.deepEqual(saved.map((c) => c.step), [10, 20]);
+  assert.deepEqual(
+    saved.map((c) => c.step),
+    [10, 20],
+  );
   const mem = saved[1];
   assert.ok(mem.rows.curves.every((c) => c.step < 20) && mem.rows.kernels.some((k) => k.step === 15));
 
@@ -263,10 +350,16 @@ test('a run resumed from a checkpoint gives the uninterrupted run’s tables bit
   const disk = (loadedCkpt as { checkpoint: TrialCheckpoint }).checkpoint;
   assert.deepEqual(disk, mem, 'the store round-trips a checkpoint exactly');
   let firstStep: number | undefined;
-  const resumed = await computeTrial(config, optionsFor(config, { resume: disk, onProgress: (s) => void (firstStep ??= s) }));
+  const resumed = await computeTrial(
+    config,
+    optionsFor(config, { resume: disk, onProgress: (s) => void (firstStep ??= s) }),
+  );
   assert.equal(firstStep, 20, 'training restarted at the checkpoint, not at 0');
   assert.deepStrictEqual(comparable(resumed), comparable(whole));
   assert.equal(resumed.trials.attempts, 2);
   assert.equal(resumed.trials.started_at.getTime(), mem.startedAt.getTime());
-  assert.deepStrictEqual(comparable(await computeTrial(config, optionsFor(config, { resume: mem }))), comparable(whole));
+  assert.deepStrictEqual(
+    comparable(await computeTrial(config, optionsFor(config, { resume: mem }))),
+    comparable(whole),
+  );
 });

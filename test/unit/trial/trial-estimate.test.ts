@@ -12,18 +12,38 @@ import { checkTrialSizes, executorsLine } from '../../../src/config/size-limits.
 import { loadConfig, parseConfig } from '../../../src/config/loader.js';
 import { ConfigError } from '../../../src/errors.js';
 import { initParams } from '../../../src/model/params.js';
-import { estimateTrial, memoryBudget, parameterCount, parseBytes, type TrialSizes } from '../../../src/config/estimate.js';
+import {
+  estimateTrial,
+  memoryBudget,
+  parameterCount,
+  parseBytes,
+  type TrialSizes,
+} from '../../../src/config/estimate.js';
 import { ROOT } from '../../helpers/python.js';
 import { outDir, runCli } from '../../cli/run-cli.js';
 
 const QUICKSTART = readFileSync(path.join(ROOT, 'configs', 'quickstart.yaml'), 'utf8');
-const base: TrialSizes = { width: 64, depth: 2, inputs: 2, outputs: 1, nTrain: 64, nTest: 64, nProbe: 128, steps: 300, logEvery: 10, snapshots: 3 };
+const base: TrialSizes = {
+  width: 64,
+  depth: 2,
+  inputs: 2,
+  outputs: 1,
+  nTrain: 64,
+  nTest: 64,
+  nProbe: 128,
+  steps: 300,
+  logEvery: 10,
+  snapshots: 3,
+};
 
 /** The quickstart config with `from` replaced by `to`, written to a scratch file. */
 function variant(from: string, to: string): string {
   assert.ok(QUICKSTART.includes(from), from);
   const file = path.join(outDir(), 'big.yaml');
-  writeFileSync(file, QUICKSTART.replace(from, to).replace('output: runs/quickstart', `output: ${path.join(path.dirname(file), 'run')}`));
+  writeFileSync(
+    file,
+    QUICKSTART.replace(from, to).replace('output: runs/quickstart', `output: ${path.join(path.dirname(file), 'run')}`),
+  );
   return file;
 }
 
@@ -36,8 +56,15 @@ function whereIs(file: string, text: string): string {
 
 describe('the trial estimate', () => {
   it('counts the parameters the model has', () => {
-    for (const [width, depth, inputDim, outputs] of [[8, 1, 2, 1], [16, 3, 5, 2], [33, 2, 1, 4]]) {
-      const p = initParams({ inputDim, width, depth, outputs, activation: 'relu', parameterization: 'ntk', wStd: 1, bStd: 0.1 }, 0);
+    for (const [width, depth, inputDim, outputs] of [
+      [8, 1, 2, 1],
+      [16, 3, 5, 2],
+      [33, 2, 1, 4],
+    ]) {
+      const p = initParams(
+        { inputDim, width, depth, outputs, activation: 'relu', parameterization: 'ntk', wStd: 1, bStd: 0.1 },
+        0,
+      );
       const n = [...p.weights, ...p.biases].reduce((s, a) => s + a.length, 0);
       assert.equal(parameterCount({ width, depth, inputs: inputDim, outputs }), n);
     }
@@ -78,7 +105,9 @@ describe('sizes that cannot fit', () => {
     assert.equal(r.stdout, '');
     assert.match(
       r.stderr.trim(),
-      new RegExp(`^${file}:${whereIs(file, '1000000000')}: grid\\.width: too large to run: a trial of width 1000000000, depth 2, .* needs about [\\d.]+ EiB at its peak \\(estimate\\); this host allows [\\d.]+ GiB`),
+      new RegExp(
+        `^${file}:${whereIs(file, '1000000000')}: grid\\.width: too large to run: a trial of width 1000000000, depth 2, .* needs about [\\d.]+ EiB at its peak \\(estimate\\); this host allows [\\d.]+ GiB`,
+      ),
     );
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
     assert.equal(existsSync(path.join(path.dirname(file), 'run')), false);
@@ -88,7 +117,12 @@ describe('sizes that cannot fit', () => {
     const file = variant('depth: [1, 2]', 'depth: [1, 10000]');
     const r = runCli(['validate', file]);
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr.trim(), new RegExp(`^${file}:${whereIs(file, '10000')}: grid\\.depth: too large to run: a trial of width 1024, depth 10000, .*GiB at its peak`));
+    assert.match(
+      r.stderr.trim(),
+      new RegExp(
+        `^${file}:${whereIs(file, '10000')}: grid\\.depth: too large to run: a trial of width 1024, depth 10000, .*GiB at its peak`,
+      ),
+    );
   });
 
   it('a size that fits only a larger machine is refused under a small budget, and the message names the variable', () => {
@@ -96,24 +130,44 @@ describe('sizes that cannot fit', () => {
     checkTrialSizes(loaded, {});
     assert.throws(
       () => checkTrialSizes(loaded, { NTK_MEMORY_BUDGET: '100MiB' }),
-      (e) => e instanceof ConfigError && /grid\.width: too large to run: .* this host allows 100 MiB \(the machine's memory, or NTK_MEMORY_BUDGET\)/.test(e.message),
+      (e) =>
+        e instanceof ConfigError &&
+        /grid\.width: too large to run: .* this host allows 100 MiB \(the machine's memory, or NTK_MEMORY_BUDGET\)/.test(
+          e.message,
+        ),
     );
   });
 
   it('a trial that cannot finish within trial_timeout, even at the backend’s best rate, is refused', () => {
     const slow = QUICKSTART.replace('steps: 300', 'steps: 100000000').replace('backend: auto', 'backend: wasm');
-    assert.throws(() => checkTrialSizes(parseConfig(slow, 'q.yaml', ROOT), {}), /train\.steps: too large to run: .* floating-point operations: at least .* and trial_timeout is 10 min/);
+    assert.throws(
+      () => checkTrialSizes(parseConfig(slow, 'q.yaml', ROOT), {}),
+      /train\.steps: too large to run: .* floating-point operations: at least .* and trial_timeout is 10 min/,
+    );
   });
 
   it('trial refuses --width 1e9 before computing anything', () => {
-    const r = runCli(['trial', 'configs/quickstart.yaml', '--width', '1000000000', '--run-dir', path.join(outDir(), 'run')]);
+    const r = runCli([
+      'trial',
+      'configs/quickstart.yaml',
+      '--width',
+      '1000000000',
+      '--run-dir',
+      path.join(outDir(), 'run'),
+    ]);
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr.trim(), /^--width: too large to run: a trial of width 1000000000, depth 1, .* at its peak \(estimate\)/);
+    assert.match(
+      r.stderr.trim(),
+      /^--width: too large to run: a trial of width 1000000000, depth 1, .* at its peak \(estimate\)/,
+    );
   });
 
   it('validate says how many of the largest trial the budget admits at once', () => {
     const loaded = loadConfig(path.join(ROOT, 'configs', 'quickstart.yaml'));
     assert.match(executorsLine(loaded, {}), /^executors: 2 worker threads .* admits 2 of the largest trial/);
-    assert.match(executorsLine(loaded, { NTK_MEMORY_BUDGET: '400MiB' }), /admits 1 of the largest trial \(about \d+ MiB/);
+    assert.match(
+      executorsLine(loaded, { NTK_MEMORY_BUDGET: '400MiB' }),
+      /admits 1 of the largest trial \(about \d+ MiB/,
+    );
   });
 });
