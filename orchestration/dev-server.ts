@@ -26,6 +26,8 @@ import { writeFileAtomic } from '../src/io/atomic-write.js';
 import { connectClient, DEFAULT_NAMESPACE } from '../connection/connect.js';
 import { TemporalSetupError } from '../connection/errors.js';
 import { serverDir as runFolderServerDir } from '../src/tables/run-folder.js';
+import type { DiskFullError } from '../src/errors.js';
+import { fullDiskUnder } from '../src/io/disk-full.js';
 
 /** RUN/.temporal: the embedded server's database, log and record. */
 export function serverDir(runDir: string): string {
@@ -35,6 +37,15 @@ export function serverDir(runDir: string): string {
 /** RUN/.temporal/temporal.db: the embedded server's SQLite database. */
 export function serverDbFile(runDir: string): string {
   return path.join(serverDir(runDir), 'temporal.db');
+}
+
+/**
+ * A full disk under the embedded server's database, or undefined. SQLite on a full disk fails
+ * every write, and the server then answers nothing (it logs the error): the watcher asks this when
+ * the sweep has gone quiet.
+ */
+export function serverDiskFull(runDir: string): DiskFullError | undefined {
+  return fullDiskUnder(serverDbFile(runDir));
 }
 
 const SQLITE_HEADER = 'SQLite format 3\0';

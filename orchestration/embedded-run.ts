@@ -8,7 +8,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { EXIT_INTERRUPTED, EXIT_SERVER_LOST } from '../src/exit-codes.js';
 import { sweepWorkflowId } from '../workflows/shared.js';
 import { connectClient, type ConnectedClient } from '../connection/connect.js';
-import { readServerRecord, serverDir } from './dev-server.js';
+import { readServerRecord, serverDir, serverDiskFull } from './dev-server.js';
 import { noteBackendChoice, releaseOrphanedTrials, startEmbedded, type Embedded } from './embedded.js';
 import { TemporalSetupError } from '../connection/errors.js';
 import { queryProgress } from './follow.js';
@@ -83,6 +83,8 @@ async function onEmbedded(
             gone: () => (readServerRecord(plan.runDir) ? undefined : 'its process is gone'),
           }
         : undefined,
+      // A server whose database cannot grow answers nothing and records nothing: say why.
+      stalledBy: () => serverDiskFull(plan.runDir),
     });
     if (embedded.owner) recordSweepEnd(plan.runDir, outcome);
     if (outcome.kind === 'lost') {

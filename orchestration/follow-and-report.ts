@@ -68,7 +68,7 @@ export async function watchSweep(
   plan: SweepPlan,
   opts: SweepCommandOptions,
   connection: Connection,
-  how: { interrupted: Promise<void>; serverLoss?: ServerLoss },
+  how: { interrupted: Promise<void>; serverLoss?: ServerLoss; stalledBy?: () => Error | undefined },
 ): Promise<Watched> {
   const startedAtMs = Date.now();
   const mode = progressMode(opts);
@@ -81,6 +81,7 @@ export async function watchSweep(
     pollMs: mode === 'bar' ? 500 : 1000,
     interrupted: how.interrupted,
     serverLoss: how.serverLoss,
+    stalledBy: how.stalledBy,
   });
   if (outcome.kind === 'finished') view.update(progressOfResult(outcome.result, new Date(startedAtMs).toISOString()));
   view.stop();
@@ -98,7 +99,14 @@ export function reportEnd(
   if (outcome.kind === 'failed') {
     const cause = outcome.error instanceof WorkflowFailedError ? outcome.error.cause : undefined;
     const why = cause?.message ?? outcome.error.message;
-    const type = cause instanceof ApplicationFailure ? cause.type : undefined;
+    // A failure of the sweep carries its type; one the watcher met itself (a full disk under the
+    // embedded server) is known by its name.
+    const type =
+      cause instanceof ApplicationFailure
+        ? cause.type
+        : outcome.error instanceof WorkflowFailedError
+          ? undefined
+          : outcome.error.name;
     if (type === DISK_FULL_FAILURE) {
       note(
         `the sweep ${plan.sweepId} stopped: ${why}\nFree space on that disk, then continue with:\n  ntk-sweep resume ${plan.runDir}`,

@@ -45,7 +45,16 @@ export interface FollowOptions {
   interrupted: Promise<void>;
   /** Without it, a lost server ends the watch as `failed`. */
   serverLoss?: ServerLoss;
+  /**
+   * Asked once the sweep's progress has gone unanswered for STALL_MS: an error that explains the
+   * stall (the embedded server's disk is full, so it cannot record anything) ends the watch as
+   * `failed` with it; undefined waits on.
+   */
+  stalledBy?: () => Error | undefined;
 }
+
+/** How long progress may go unanswered before `stalledBy` is asked (a continue-as-new gap is shorter). */
+const STALL_MS = 10_000;
 
 /** The sweep's progress, or undefined when no worker answered in time (e.g. between runs of the chain). */
 export async function queryProgress(
@@ -154,15 +163,23 @@ export async function followSweep(
     }
   })().finally(() => void (done = true));
   const interrupted = opts.interrupted.then((): FollowOutcome => ({ kind: 'interrupted' }));
+  let stall!: (outcome: FollowOutcome) => void;
+  const stalled = new Promise<FollowOutcome>((resolve) => (stall = resolve));
 
   const poll = (async () => {
+    let unansweredSince: number | undefined;
     while (!done) {
       const p = await queryProgress(opts.connection, handle, Math.max(2000, opts.pollMs));
       if (p && !done) view.update(p);
-      await Promise.race([new Promise((r) => setTimeout(r, opts.pollMs).unref()), ending, interrupted]);
+      unansweredSince = p ? undefined : (unansweredSince ?? Date.now());
+      if (unansweredSince !== undefined && Date.now() - unansweredSince >= STALL_MS) {
+        const why = opts.stalledBy?.();
+        if (why) stall({ kind: 'failed', error: why });
+      }
+      await Promise.race([new Promise((r) => setTimeout(r, opts.pollMs).unref()), ending, interrupted, stalled]);
     }
   })();
-  const outcome = await Promise.race([ending, interrupted]);
+  const outcome = await Promise.race([ending, interrupted, stalled]);
   done = true;
   abort.abort();
   // A query in flight ends by its deadline. Waiting for it matters when the server is gone: the

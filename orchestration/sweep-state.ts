@@ -7,6 +7,7 @@
  * that watched the sweep end — tells how it ended. A folder with trials missing and no such record
  * was left by a process that was killed: `interrupted`.
  */
+import { isDiskFull } from '../src/io/disk-full.js';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
@@ -132,7 +133,14 @@ export type SweepEnd =
 const endFile = (runDir: string): string => path.join(serverDir(runDir), 'end.json');
 
 export function writeSweepEnd(runDir: string, end: SweepEnd): void {
-  writeFileSync(endFile(runDir), `${JSON.stringify(end)}\n`);
+  try {
+    writeFileSync(endFile(runDir), `${JSON.stringify(end)}\n`);
+  } catch (e) {
+    // A note for `status`, not the sweep's record: a full disk must not turn the report of how the
+    // sweep ended into a stack trace. Without it, `status` counts the tables instead.
+    if (!isDiskFull(e)) throw e;
+    rmSync(endFile(runDir), { force: true });
+  }
 }
 
 /** A sweep that starts again has not ended. */

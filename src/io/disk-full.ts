@@ -59,3 +59,16 @@ export function diskFullError(file: string): DiskFullError {
   const disk = m ? `${m.mount} (${m.type}${space})` : `the disk holding ${dir}${space ? ` (${space.slice(2)})` : ''}`;
   return new DiskFullError(`the disk is full: no space left on ${disk} to write ${file} (ENOSPC)`);
 }
+
+/** Free space below which a disk counts as full for a writer that cannot say so itself (a database). */
+export const NEARLY_FULL_BYTES = 1 << 20;
+
+/** The DiskFullError for `file` when the disk that holds it has less than `minFreeBytes` free; else undefined. */
+export function fullDiskUnder(file: string, minFreeBytes = NEARLY_FULL_BYTES): DiskFullError | undefined {
+  try {
+    const s = statfsSync(path.dirname(path.resolve(file)));
+    return s.bavail * s.bsize < minFreeBytes ? diskFullError(file) : undefined;
+  } catch {
+    return undefined; // no figures: nothing to say
+  }
+}

@@ -115,9 +115,13 @@ function tryLock(runDir: string): boolean {
   }
   try {
     writeSync(fd, JSON.stringify({ pid: process.pid, host: HOST, at: Date.now() } satisfies LockOwner));
-  } finally {
+  } catch (e) {
+    // A full disk can refuse the owner's few bytes: give the lock back rather than leave it to go stale.
     closeSync(fd);
+    rmSync(file, { force: true });
+    throw e;
   }
+  closeSync(fd);
   return true;
 }
 

@@ -135,14 +135,18 @@ export async function writeTrialTables(runDir: string, tables: TrialTables): Pro
   const temps: { table: string; tmp: string }[] = [];
   try {
     ensureDir(tmpDir(runDir));
-    const written = await Promise.all([
+    // Settled, not Promise.all: when one write fails (a full disk), the others' files must still be
+    // known here to be removed below.
+    const written = await Promise.allSettled([
       ...siblings.map(async (sib) => ({
         table: sib.table as string,
         tmp: await writeTempFile(runDir, sib.table, sib.bytes),
       })),
       (async () => ({ table: 'trials', tmp: await writeTempFile(runDir, 'trials', trialsBytes) }))(),
     ]);
-    temps.push(...written);
+    for (const w of written) if (w.status === 'fulfilled') temps.push(w.value);
+    const failed = written.find((w) => w.status === 'rejected');
+    if (failed) throw failed.reason;
     // Shared by every trial of this analytic config: concurrent writers rename identical bytes.
     if (analytic !== undefined && analyticBytes !== undefined) {
       ensureDir(path.dirname(analytic));

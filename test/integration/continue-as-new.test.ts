@@ -1,8 +1,11 @@
 /**
- * A sweep of 2 000 trials (train.steps 0: initialisation and tables only)
- * completes through `ntk-sweep run` with continue-as-new in its run chain, and no history of the
- * chain exceeds a few thousand events. The run folder lives on tmpfs when there is one: the
- * tables are fsynced file by file, which would otherwise dominate.
+ * A real sweep long enough for a continue-as-new chain: 600 trials (train.steps 0: initialisation
+ * and tables only) through `ntk-sweep run` with the history limit at 500 events, so the real
+ * server, workers and activities go through several runs and two plan pages. Each trial is
+ * trained once over the chain, and no run's history outgrows the limit by more than the drain of
+ * its window. What each run hands the next is checked in test/workflows/sweep-workflow.test.ts
+ * on stub activities. The run folder lives on tmpfs when there is one: the tables are fsynced
+ * file by file, which would otherwise dominate.
  */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -15,25 +18,35 @@ import { fastTmp, runCli, workdirWith } from './helpers/cli.js';
 import { activitiesOf, fetchChain } from './helpers/histories.js';
 import { withRunServer } from './helpers/server.js';
 
-/** "A few thousand": the workflow continues as new at 2 000 events and drains its window first. */
-const MAX_EVENTS = 3000;
+const TRIALS = 600;
+/** The history limit given to the run: far below the default, so that 600 trials make a chain. */
+const LIMIT = 500;
+/** A run stops launching at the limit, then drains its window (max_parallel 8, a few events per trial). */
+const MAX_EVENTS = LIMIT + 100;
 
-describe('a sweep of 2 000 trials', () => {
+describe(`a sweep of ${TRIALS} trials`, () => {
   const { dir, config } = workdirWith('steps0.yaml', fastTmp());
   const runDir = path.join(dir, 'runs', 'steps0');
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('completes in a continue-as-new chain of small histories', async () => {
-    const r = await runCli(['run', 'steps0.yaml', '--json'], { cwd: dir, timeoutMs: 600_000 });
+    // Trials in-process (--executors 0): the chain is the subject here, executors.test.ts covers the pool.
+    const r = await runCli(
+      ['run', 'steps0.yaml', '--json', '--max-history-events', String(LIMIT), '--executors', '0'],
+      {
+        cwd: dir,
+        timeoutMs: 300_000,
+      },
+    );
     assert.equal(r.status, 0, r.stderr);
     const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
     assert.equal(result.status, 'completed');
-    assert.equal(result.total, 2000);
-    assert.equal(result.ok + result.diverged, 2000);
+    assert.equal(result.total, TRIALS);
+    assert.equal(result.ok + result.diverged, TRIALS);
     assert.equal(result.failed, 0);
     // Compacted as it ran: every trial complete, in parts or small files.
     const states = await trialStates(runDir);
-    assert.equal([...states.values()].filter((s) => s === 'complete').length, 2000);
+    assert.equal([...states.values()].filter((st) => st === 'complete').length, TRIALS);
 
     await withRunServer(runDir, async (client) => {
       const chain = await fetchChain(client, sweepWorkflowId(sweepIdOf(loadConfig(config))));
@@ -44,8 +57,10 @@ describe('a sweep of 2 000 trials', () => {
         assert.ok(run.events <= MAX_EVENTS, `run ${i + 1} has ${run.events} events`);
       });
       const trials = chain.flatMap((run) => activitiesOf(run.history)).filter((a) => a.activityType === 'runTrial');
-      assert.equal(trials.length, 2000, 'each trial once over the chain');
-      assert.equal(new Set(trials.map((a) => (a.result as { trialId: string }).trialId)).size, 2000);
+      assert.equal(trials.length, TRIALS, 'each trial once over the chain');
+      assert.equal(new Set(trials.map((a) => (a.result as { trialId: string }).trialId)).size, TRIALS);
+      const pages = chain.flatMap((run) => activitiesOf(run.history)).filter((a) => a.activityType === 'planPage');
+      assert.equal(pages.length, 2, 'two plan pages over the chain');
     });
   });
 });
