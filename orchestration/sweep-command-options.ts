@@ -1,4 +1,4 @@
-/** What `ntk-sweep run` and `resume` are asked to do (src/cli/commands/sweep-options.ts fills it from the flags). */
+/** What `ntk-sweep run` and `resume` are asked to do (cli/commands/sweep-options.ts fills it from the flags). */
 import type { SweepActivities } from '../activities/index.js';
 import type { BackendName } from '../src/backend/select.js';
 import type { TransportSecurity } from '../connection/connection-options.js';

@@ -22,6 +22,7 @@ import { defineCommand, note, printOut } from '../command.js';
 import { anyFieldFlag, flagAssignments, unsetAxisNotes, withFieldFlags, type FieldFlagArgs } from '../field-flags.js';
 import { UsageError } from '../usage-error.js';
 import { OutputError } from '../../src/errors.js';
+import { whyNotWritable } from '../../src/tables/sync.js';
 
 interface TrialArgs extends FieldFlagArgs {
   config: string;
@@ -115,14 +116,7 @@ function checkRunDir(runDir: string): void {
     mkdirSync(runDir, { recursive: true });
     accessSync(runDir, constants.W_OK);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
-        ? 'no permission'
-        : code === 'EEXIST' || code === 'ENOTDIR'
-          ? 'a file is in the way'
-          : (e as Error).message;
-    throw new OutputError(`cannot write the run folder ${runDir}: ${why}`);
+    throw new OutputError(`cannot write the run folder ${runDir}: ${whyNotWritable(e)}`);
   }
 }
 

@@ -4,7 +4,7 @@
  * records it in every per-trial table (its name and how it is stored), its short grid name and
  * command-line flag if it has them, whether a grid may sweep it, and whether it forms the groups
  * of a width study. The grid's fields and short names (./grid.ts), the field flags
- * (src/cli/field-flags.ts), the parameter columns of the tables (src/tables/schemas.ts) and the
+ * (cli/field-flags.ts), the parameter columns of the tables (src/tables/schemas.ts) and the
  * trial row ({@link trialParamsOf}), and the aggregation's group axes
  * (src/aggregate/group-axes.ts) are all derived from this list: adding a sweepable field is one
  * entry here (docs/architecture.md, "Adding a sweepable field").

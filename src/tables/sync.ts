@@ -28,13 +28,14 @@ export function ensureDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
-        ? 'no permission'
-        : code === 'EEXIST' || code === 'ENOTDIR'
-          ? 'a file is in the way'
-          : (e as Error).message;
-    throw new OutputError(`cannot create the folder ${dir}: ${why}`);
+    throw new OutputError(`cannot create the folder ${dir}: ${whyNotWritable(e)}`);
   }
+}
+
+/** Why a folder could not be created or written, in words: its permissions, a file in its place, or the system's message. */
+export function whyNotWritable(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'no permission';
+  if (code === 'EEXIST' || code === 'ENOTDIR') return 'a file is in the way';
+  return (e as Error).message;
 }

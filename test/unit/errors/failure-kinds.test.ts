@@ -1,6 +1,6 @@
 /**
  * One declaration of how each typed failure is treated (src/failure-kinds.ts), and what follows
- * from it: the exit code a command ends with (src/cli/report-error.ts), and whether a sweep's
+ * from it: the exit code a command ends with (cli/report-error.ts), and whether a sweep's
  * activity failure is retried (activities/failures.ts) — also for an error rebuilt from an
  * executor thread's message (executors/protocol.ts), which keeps only its name.
  */

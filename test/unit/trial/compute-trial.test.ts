@@ -1,5 +1,5 @@
 /**
- * One trial end to end (src/trial/run-trial.ts): the row counts of every table follow from the
+ * One trial end to end (src/trial/compute-trial.ts): the row counts of every table follow from the
  * config; the metrics equal src/metrics and src/predict applied here to an independent training
  * run; a diverged trial is a result with its step; a run interrupted at a checkpoint and resumed
  * (in memory and through the checkpoint store on disk) gives the uninterrupted run's tables
