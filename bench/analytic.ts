@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { analyticKernels } from '../src/ntk/analytic.js';
 import { circleInputs } from '../src/data/inputs.js';
 import { frobenius } from '../src/linalg/mat.js';
-import type { MlpSpec } from '../src/model/spec.js';
+import { reluNtkSpec } from './_relu-spec.js';
 import { runPython } from '../test/helpers/python.js';
 
 const N = 1000;
@@ -22,16 +22,8 @@ const median = (xs: number[]): number => {
 };
 
 export async function run(): Promise<void> {
-  const spec: MlpSpec = {
-    inputDim: 2,
-    width: 1,
-    depth: DEPTH,
-    outputs: 1,
-    activation: 'relu',
-    parameterization: 'ntk',
-    wStd: Math.SQRT2,
-    bStd: 0.1,
-  };
+  // Width does not enter the analytic kernels.
+  const spec = reluNtkSpec(2, 1, DEPTH);
   const x = circleInputs(N, 0);
 
   let k = analyticKernels(spec, x); // warm-up (JIT)

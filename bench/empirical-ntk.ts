@@ -15,6 +15,7 @@ import { gaussianInputs } from '../src/data/inputs.js';
 import { relFrobenius, sliceRows, type Mat } from '../src/linalg/mat.js';
 import { initParams, paramCount, type MlpParams } from '../src/model/params.js';
 import type { MlpSpec } from '../src/model/spec.js';
+import { reluNtkSpec } from './_relu-spec.js';
 import { empiricalNtk } from '../src/ntk/empirical.js';
 import { jacobian } from '../src/ntk/jacobian.js';
 import { runPython } from '../test/helpers/python.js';
@@ -35,18 +36,7 @@ interface PeerRow {
   nt3_s: number | null;
 }
 
-function specFor(width: number): MlpSpec {
-  return {
-    inputDim: DIM,
-    width,
-    depth: DEPTH,
-    outputs: 1,
-    activation: 'relu',
-    parameterization: 'ntk',
-    wStd: Math.SQRT2,
-    bStd: 0.1,
-  };
-}
+const specFor = (width: number): MlpSpec => reluNtkSpec(DIM, width, DEPTH);
 
 async function median(reps: number, f: () => Promise<unknown>): Promise<number> {
   await f(); // warm-up (kernel setup, weight packing caches)

@@ -14,6 +14,7 @@ import { applyScaledGradients, lossGradients } from '../src/model/gradients.js';
 import { disposeTfParams, paramsToTensors, type TfParams } from '../src/model/mlp.js';
 import { initParams } from '../src/model/params.js';
 import type { MlpSpec } from '../src/model/spec.js';
+import { reluNtkSpec } from './_relu-spec.js';
 import { runPython } from '../test/helpers/python.js';
 
 const N = 512;
@@ -22,18 +23,7 @@ const DEPTH = 2;
 const WIDTHS = [1024, 4096];
 const LR = 0.1;
 
-function specFor(width: number): MlpSpec {
-  return {
-    inputDim: DIM,
-    width,
-    depth: DEPTH,
-    outputs: 1,
-    activation: 'relu',
-    parameterization: 'ntk',
-    wStd: Math.SQRT2,
-    bStd: 0.1,
-  };
-}
+const specFor = (width: number): MlpSpec => reluNtkSpec(DIM, width, DEPTH);
 
 /** The step of src/model/train.ts: gradients scaled by −η, added, old parameters freed. */
 function step(spec: MlpSpec, tp: TfParams, x: tf.Tensor2D, y: tf.Tensor2D): TfParams {

@@ -178,3 +178,17 @@ export function syntheticTrialTables(o: SyntheticTrialOptions): TrialTables {
   }
   return { trials, curves, kernels, predictions, spectra, modes, analytic };
 }
+
+/** The smallest trial that still fills every table: one curves row (steps 0), one analytic file shared by all. */
+export function tinyTrialTables(trialId: string): TrialTables {
+  return syntheticTrialTables({
+    trialId,
+    nTrain: 2,
+    nTest: 1,
+    snapshots: [0],
+    steps: 0,
+    logEvery: 1,
+    ranks: 1,
+    analyticId: 'a-shared',
+  });
+}

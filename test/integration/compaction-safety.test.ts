@@ -17,7 +17,7 @@ import { TRIAL_TABLES } from '../../src/tables/rows.js';
 import { currentGeneration, tablesRoot } from '../../src/tables/run-folder.js';
 import { writeFailedTrial, writeTrialTables } from '../../src/tables/write.js';
 import { PYTHON, ROOT } from '../helpers/python.js';
-import { syntheticTrialTables } from '../helpers/synthetic-trial.js';
+import { tinyTrialTables } from '../helpers/synthetic-trial.js';
 
 const made: string[] = [];
 after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -27,18 +27,7 @@ const newRun = (): string => {
   return d;
 };
 const id = (prefix: string, i: number): string => `${prefix}${String(i).padStart(8, '0')}`;
-/** A small trial: one curves row (steps 0), one shared analytic file. */
-const tiny = (trialId: string) =>
-  syntheticTrialTables({
-    trialId,
-    nTrain: 2,
-    nTest: 1,
-    snapshots: [0],
-    steps: 0,
-    logEvery: 1,
-    ranks: 1,
-    analyticId: 'a-shared',
-  });
+const tiny = tinyTrialTables;
 
 async function writeTrials(run: string, ids: string[]): Promise<void> {
   for (const t of ids) await writeTrialTables(run, tiny(t));

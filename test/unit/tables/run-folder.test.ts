@@ -14,7 +14,7 @@ import { readTable } from '../../../src/tables/read.js';
 import { TRIAL_TABLES } from '../../../src/tables/rows.js';
 import { currentGeneration, currentLink, snapshotDir, tableLinkTarget } from '../../../src/tables/run-folder.js';
 import { writeTrialTables } from '../../../src/tables/write.js';
-import { syntheticTrialTables } from '../../helpers/synthetic-trial.js';
+import { tinyTrialTables } from '../../helpers/synthetic-trial.js';
 
 const made: string[] = [];
 after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -24,17 +24,7 @@ const temp = (prefix: string): string => {
   return d;
 };
 
-const tiny = (trialId: string) =>
-  syntheticTrialTables({
-    trialId,
-    nTrain: 2,
-    nTest: 1,
-    snapshots: [0],
-    steps: 0,
-    logEvery: 1,
-    ranks: 1,
-    analyticId: 'a-shared',
-  });
+const tiny = tinyTrialTables;
 
 test('a run folder copied and moved elsewhere reads the same trials: its symlinks are relative', async () => {
   const run = temp('ntk-folder-');
