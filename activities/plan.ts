@@ -9,6 +9,7 @@ import { checkTrial } from '../src/tables/read.js';
 import { currentGeneration } from '../src/tables/run-folder.js';
 import type { PlanPageInput, PlanPageResult, PlanSummary, RunRef } from '../workflows/shared.js';
 import { loadRunConfig } from '../src/tables/run-config.js';
+import { longestFirst } from '../src/config/trial-order.js';
 
 /**
  * The sweep's id, trial count and execution settings, from RUN/config.yaml. Repairs the run folder
@@ -27,7 +28,7 @@ export async function plan(ref: RunRef): Promise<PlanSummary> {
   };
 }
 
-/** The trials of grid indices [from, from + limit) whose outputs are not complete. */
+/** The trials of grid indices [from, from + limit) whose outputs are not complete, longest first (src/config/trial-order.ts). */
 export async function planPage(input: PlanPageInput): Promise<PlanPageResult> {
   const rc = loadRunConfig(input);
   const next = Math.min(rc.points.length, input.from + input.limit);
@@ -42,5 +43,6 @@ export async function planPage(input: PlanPageInput): Promise<PlanPageResult> {
     else if (s.status === 'diverged') result.complete.diverged++;
     else result.complete.ok++;
   }
+  result.trials = longestFirst(rc.loaded, rc.points, result.trials);
   return result;
 }

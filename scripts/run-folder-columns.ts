@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import * as arrow from 'apache-arrow';
 import { PARAMETERS, type Parameter } from '../src/config/parameters.js';
 import { FIT_FIELDS, SUMMARY_FIELDS } from '../src/aggregate/schemas.js';
+import { groupFields } from '../src/aggregate/group-axes.js';
 import {
   PARAMETER_COLUMN_DECLS,
   TABLE_COLUMNS,
@@ -86,7 +87,8 @@ export function columnsMarkdown(): string {
   ] as const) {
     out.push('', `### ${table}`, '', row(['column', 'type', 'nullable']), row(['---', '---', '---']));
     out.push(row(['`group`', 'string', '']));
-    out.push(row([`(one column per group axis, before \`${after}\`)`, 'as in trials', 'as in trials']));
+    const axisNullable = groupFields([{ name: 'axis', arrow: new arrow.Int32() }])[0].nullable;
+    out.push(row([`(one column per group axis, before \`${after}\`)`, 'as in trials', nullable(axisNullable)]));
     for (const f of fields) out.push(row([`\`${f.name}\``, arrowName(f.type), nullable(f.nullable)]));
   }
   return out.join('\n');

@@ -97,7 +97,7 @@ export interface PlanPageInput extends RunRef {
 }
 
 export interface PlanPageResult {
-  /** Trials in [from, next) whose outputs are missing (or failed before): to run. */
+  /** Trials in [from, next) whose outputs are missing (or failed before): to run, longest first. */
   trials: PlannedTrial[];
   /** First index after the page (== total at the end). */
   next: number;

@@ -11,16 +11,18 @@
  * const init = result.fits.find((f) => f.metric === 'kernel_rel_err' && f.step === 0); // slope ≈ −0.5
  */
 import { FITS_FILE, SUMMARY_FILE } from '../tables/run-folder.js';
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { quotedString } from '@duckdb/node-api';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { openRun, withUnifiedSchemas, type RunDatabase } from '../query/run-views.js';
 import { computeFits, type FitOptions } from './fits.js';
-import { fitsTableToParquet, makeFitsTable } from './fits-table.js';
-import { describeColumns, findGroupAxes, type GroupAxis } from './group-axes.js';
-import type { FitRow } from './schemas.js';
+import { makeFitsTable } from './fits-table.js';
+import { describeColumns, findGroupAxes, groupFields, type GroupAxis } from './group-axes.js';
+import { summarySchema, type FitRow } from './schemas.js';
+import { conformToSchema } from '../tables/conform-schema.js';
+import { arrowToParquet, parquetToArrow } from '../tables/parquet.js';
 import {
   addCandidateColumns,
   buildSummary,
@@ -62,7 +64,11 @@ export function aggregatePaths(runDir: string): { summaryFile: string; fitsFile:
   };
 }
 
-/** DuckDB writes the summary itself (it can be large); temporary name, then rename. */
+/**
+ * DuckDB computes the summary (it can be large) and writes it to a temporary file; its COPY
+ * declares every column nullable, so the rows are read back and written with the summary's own
+ * schema (src/aggregate/schemas.ts), atomically.
+ */
 async function writeSummaryFile(db: RunDatabase, axes: readonly GroupAxis[], file: string): Promise<void> {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = path.join(
@@ -71,10 +77,12 @@ async function writeSummaryFile(db: RunDatabase, axes: readonly GroupAxis[], fil
   );
   try {
     await db.connection.run(`COPY (${summarySelect(axes)}) TO ${quotedString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
-    renameSync(tmp, file);
+    const rows = conformToSchema(parquetToArrow(readFileSync(tmp)), summarySchema(groupFields(axes)));
+    writeFileAtomic(file, arrowToParquet(rows));
   } catch (e) {
-    rmSync(tmp, { force: true });
     throw new OutputError(`cannot write ${file}: ${(e as Error).message}`);
+  } finally {
+    rmSync(tmp, { force: true });
   }
 }
 
@@ -150,7 +158,7 @@ export async function aggregateRun(runDir: string, options: AggregateOptions = {
     const { summaryFile, fitsFile } = aggregatePaths(runDir);
     await writeSummaryFile(db, axes, summaryFile);
     mkdirSync(path.dirname(fitsFile), { recursive: true });
-    writeFileAtomic(fitsFile, fitsTableToParquet(makeFitsTable(fits, axes)));
+    writeFileAtomic(fitsFile, arrowToParquet(makeFitsTable(fits, axes)));
     phase('write');
 
     return {

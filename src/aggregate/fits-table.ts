@@ -1,10 +1,6 @@
-/**
- * Fits rows as an Arrow table ({@link fitsSchema}) and Parquet bytes (zstd, through parquet-wasm,
- * the Arrow schema kept).
- */
+/** Fits rows as an Arrow table ({@link fitsSchema}); src/tables/parquet.ts writes it. */
 import * as arrow from 'apache-arrow';
-import { Compression, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
-import type { GroupAxis } from './group-axes.js';
+import { groupFields, type GroupAxis } from './group-axes.js';
 import { FIT_FIELDS, fitsSchema, type FitRow } from './schemas.js';
 
 /** A group-axis value in the type its Arrow column holds (Int64 wants a bigint). */
@@ -18,8 +14,7 @@ function axisValue(v: unknown, type: arrow.DataType): unknown {
 
 /** The fits as an Arrow table with the group axes as columns. */
 export function makeFitsTable(rows: readonly FitRow[], axes: readonly GroupAxis[]): arrow.Table {
-  const groupFields = axes.map((a) => new arrow.Field(a.name, a.arrow, true));
-  const schema = fitsSchema(groupFields);
+  const schema = fitsSchema(groupFields(axes));
   const columns: Record<string, arrow.Vector> = {
     group: arrow.vectorFromArray(
       rows.map((r) => r.group),
@@ -44,10 +39,4 @@ export function makeFitsTable(rows: readonly FitRow[], axes: readonly GroupAxis[
     children: schema.fields.map((fl) => columns[fl.name].data[0] ?? arrow.makeData({ type: fl.type, length: 0 })),
   });
   return new arrow.Table(schema, [new arrow.RecordBatch(schema, data)]);
-}
-
-/** Parquet bytes of the fits table. */
-export function fitsTableToParquet(table: arrow.Table): Uint8Array {
-  const wasmTable = WasmTable.fromIPCStream(arrow.tableToIPC(table, 'stream'));
-  return writeParquet(wasmTable, new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build());
 }

@@ -38,6 +38,11 @@ export interface GroupAxis extends ColumnInfo {
   arrow: arrow.DataType;
 }
 
+/** The group axes as the nullable columns of summary and fits (src/aggregate/schemas.ts). */
+export function groupFields(axes: readonly Pick<GroupAxis, 'name' | 'arrow'>[]): arrow.Field[] {
+  return axes.map((a) => new arrow.Field(a.name, a.arrow, true));
+}
+
 /** The columns of a view or table (`DESCRIBE`). */
 export async function describeColumns(connection: DuckDBConnection, relation: string): Promise<ColumnInfo[]> {
   const reader = await connection.runAndReadAll(`DESCRIBE ${qi(relation)}`);

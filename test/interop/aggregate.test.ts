@@ -6,10 +6,12 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as arrow from 'apache-arrow';
 import { aggregateRun } from '../../src/aggregate/index.js';
+import { fitsSchema, summarySchema } from '../../src/aggregate/schemas.js';
+import { GROUP_CANDIDATES, groupFields } from '../../src/aggregate/group-axes.js';
 import type { TrialStatus } from '../../src/tables/rows.js';
 import { unfittedMetrics } from '../../src/metrics/catalogue.js';
-import { GROUP_CANDIDATES } from '../../src/aggregate/group-axes.js';
 import { runPython } from '../helpers/python.js';
 import { removeTempFolders, writeStudy, type StudyPoint } from '../helpers/width-study.js';
 
@@ -70,4 +72,44 @@ test('summary and fits equal a pandas/numpy/scipy computation on the same files'
   for (const [column, diff] of Object.entries(c.fit_diffs)) assert.ok(diff < 1e-10, `${column}: ${diff}`);
   assert.ok(c.reasons_ok, 'rows without a slope say why, rows with one have an ordered CI');
   assert.ok(c.fit_keys_equal, `fit keys ${c.fit_keys}`);
+});
+
+interface ReaderTypes {
+  pyarrow: [string, string, boolean][];
+  pandas: Record<string, string>;
+  pandas_nullable: Record<string, string>;
+  polars: Record<string, string>;
+  duckdb: Record<string, string>;
+}
+
+/** pyarrow's name for the Arrow types the aggregation's schemas use. */
+const PYARROW_TYPE: Record<string, string> = { Int32: 'int32', Int64: 'int64', Float64: 'double', Utf8: 'string' };
+
+test('summary and fits keep their documented types and nullability in pyarrow, pandas, polars and DuckDB', async () => {
+  const run = await writeStudy({
+    widths: [64, 256],
+    seeds: [0, 1],
+    depths: [1, 2],
+    steps: 10,
+    logEvery: 5,
+    snapshots: [0, 10],
+    curves: (p, step, snap) => ({ kernel_rel_err: snap ? p.width ** -0.5 * (1 + step / 10) : null }),
+  });
+  const result = await aggregateRun(run);
+  const axes = result.groupAxes.map((name) => ({ name, arrow: new arrow.Int32() }));
+  assert.deepEqual(result.groupAxes, ['depth']);
+  const types = runPython<Record<'summary' | 'fits', ReaderTypes>>('test/interop/aggregate_types.py', { run });
+  const schemas = { summary: summarySchema(groupFields(axes)), fits: fitsSchema(groupFields(axes)) };
+  for (const table of ['summary', 'fits'] as const) {
+    const want = schemas[table].fields.map((f) => [f.name, PYARROW_TYPE[String(f.type)], f.nullable]);
+    assert.deepEqual(types[table].pyarrow, want, `${table}: pyarrow sees the documented schema`);
+    // pandas' default turns an int column with nulls into float64; numpy_nullable keeps Int32.
+    assert.equal(types[table].pandas.step, 'float64');
+    assert.equal(types[table].pandas_nullable.step, 'Int32');
+    assert.equal(types[table].pandas.n, 'int32');
+    assert.equal(types[table].polars.step, 'Int32');
+    assert.equal(types[table].duckdb.step, 'INTEGER');
+  }
+  assert.equal(types.summary.pandas.width, 'int32');
+  assert.equal(types.summary.polars.mean, 'Float64');
 });
