@@ -17,7 +17,8 @@
  * `BENCH_REPORT_LAYOUT=per-trial` for the latter.
  *
  * `npm run bench -- report`; `BENCH_REPORT_SIZES=100,1000` for a subset, `BENCH_KEEP=1` keeps the folders
- * (in the OS temp folder) to look at.
+ * (in the OS temp folder) to look at. From 10 000 trials on, the `GROUP BY width` query of
+ * bench/tables.ts runs on each folder too, against Python DuckDB and polars on the same files.
  */
 import { mkdirSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,7 @@ import path from 'node:path';
 import { DuckDBInstance, quotedString, type DuckDBConnection } from '@duckdb/node-api';
 import { aggregateRun } from '../src/aggregate/index.js';
 import { writeReport } from '../src/report/index.js';
+import { compareQueries, QUERIES } from './tables.js';
 
 interface Shape {
   trials: number;
@@ -184,6 +186,13 @@ export async function run(): Promise<void> {
     console.log(
       `${String(s.trials).padStart(6)}  ${`${s.groups}×${s.widths}×${s.seeds}`.padEnd(19)}  ${String(files).padStart(6)}  ${fmt(aggregate)}      ${fmt(r.timings.query_s)}         ${fmt(r.timings.render_s)}          ${fmt(total)}   ${String(r.figures.length).padStart(6)}   ${fmt(aggregate + total)}`,
     );
+    // The width query of bench/tables.ts on these files, against Python DuckDB and polars.
+    if (s.trials >= 10_000)
+      await compareQueries(
+        dir,
+        s.trials,
+        QUERIES.filter((q) => q.name === 'kernel_err_by_width'),
+      );
     if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -105,7 +105,7 @@ function linkSubset(dir: string, points: StudyPoint[]): string {
 }
 
 /** Bytes of the Parquet files of the per-trial tables. */
-function tableBytes(dir: string): { files: number; bytes: number } {
+export function tableBytes(dir: string): { files: number; bytes: number } {
   let files = 0;
   let bytes = 0;
   for (const t of TRIAL_TABLES) {
@@ -119,8 +119,21 @@ function tableBytes(dir: string): { files: number; bytes: number } {
   return { files, bytes };
 }
 
-/** Compacts `dir` in a child process (test/helpers/compact-child.ts) and prints what it cost. */
-function compactAndReport(dir: string, label: string): void {
+/** What one compaction in a child process cost (test/helpers/compact-child.ts), with the files before and after. */
+export interface ChildCompaction {
+  compacted: number;
+  parts: string[];
+  wallS: number;
+  cpuS: number;
+  maxRssMiB: number;
+  bytesRead: number;
+  bytesWritten: number;
+  before: { files: number; bytes: number };
+  after: { files: number; bytes: number };
+}
+
+/** Compacts `dir` in a child process (test/helpers/compact-child.ts), parts of up to 5 000 trials. */
+export function compactInChild(dir: string): ChildCompaction {
   const before = tableBytes(dir);
   const r = spawnSync(
     process.execPath,
@@ -133,19 +146,17 @@ function compactAndReport(dir: string, label: string): void {
     },
   );
   if (r.status !== 0) throw new Error(`compaction of ${dir} failed: ${r.stderr}`);
-  const res = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
-    compacted: number;
-    parts: string[];
-    wallS: number;
-    maxRssMiB: number;
-    bytesRead: number;
-    bytesWritten: number;
-  };
-  const after = tableBytes(dir);
+  const res = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Omit<ChildCompaction, 'before' | 'after'>;
+  return { ...res, before, after: tableBytes(dir) };
+}
+
+/** Compacts `dir` in a child process and prints what it cost. */
+function compactAndReport(dir: string, label: string): void {
+  const res = compactInChild(dir);
   console.log(
     `  ${label}: ${res.compacted} trials in ${res.wallS.toFixed(1)} s (${(res.compacted / res.wallS).toFixed(0)} trials/s, ` +
       `${(res.bytesRead / 2 ** 20 / res.wallS).toFixed(1)} MiB/s read), peak RSS ${res.maxRssMiB.toFixed(0)} MiB; ` +
-      `${before.files} files, ${(before.bytes / 2 ** 20).toFixed(1)} MiB → ${after.files} files (${res.parts.length} parts), ${(after.bytes / 2 ** 20).toFixed(1)} MiB`,
+      `${res.before.files} files, ${(res.before.bytes / 2 ** 20).toFixed(1)} MiB → ${res.after.files} files (${res.parts.length} parts), ${(res.after.bytes / 2 ** 20).toFixed(1)} MiB`,
   );
 }
 
@@ -169,16 +180,16 @@ function checksum(rows: unknown[][]): [number, number] {
   return [rows.length, total];
 }
 
-interface Query {
+export interface Query {
   name: string;
   what: string;
   /** SQL over views (`curves`, `trials`). */
   views: string;
 }
 
-const WIDTH_QUERY = `SELECT t.width, avg(t.final_kernel_rel_err) AS mean_kernel_rel_err, count(*) AS n FROM trials t GROUP BY t.width ORDER BY t.width`;
+export const WIDTH_QUERY = `SELECT t.width, avg(t.final_kernel_rel_err) AS mean_kernel_rel_err, count(*) AS n FROM trials t GROUP BY t.width ORDER BY t.width`;
 
-const QUERIES: Query[] = [
+export const QUERIES: Query[] = [
   {
     name: 'kernel_err_by_width',
     what: 'per width: mean final_kernel_rel_err (trials alone, no join)',
@@ -234,6 +245,152 @@ function direct(sql: string, dir: string): string {
     .replace(/\btrials t\b/, `${parquetSource(dir, 'trials')} t`);
 }
 
+/**
+ * The queries over `dir` from TypeScript (the `ntk-sweep query` path, and a bare database) and from
+ * Python DuckDB and polars (bench/peers/tables_query.py), interleaved over the repetitions, with the
+ * ratios; then the width query through the whole `ntk-sweep query` command. Prints a table.
+ */
+export async function compareQueries(dir: string, trials: number, queries: readonly Query[] = QUERIES): Promise<void> {
+  const tsViews: Record<string, number[]> = {};
+  const tsDirect: Record<string, number[]> = {};
+  /** The query alone, on the bare database already open. */
+  const tsQuery: Record<string, number[]> = {};
+  const tsChecks: Record<string, [number, number]> = {};
+  const tsCpu: Record<string, number[]> = {};
+  const openTimes: number[] = [];
+  type PeerResult = {
+    duckdb_s: number[];
+    duckdb_query_s: number[];
+    polars_s: number[];
+    duckdb_cpu_s: number[];
+    duckdb_check: [number, number];
+    polars_check: [number, number];
+  };
+  const py: Record<string, PeerResult> = {};
+  let versions: Record<string, string> = {};
+  for (const q of queries) {
+    tsViews[q.name] = [];
+    tsDirect[q.name] = [];
+    tsQuery[q.name] = [];
+    tsCpu[q.name] = [];
+    py[q.name] = {
+      duckdb_s: [],
+      duckdb_query_s: [],
+      polars_s: [],
+      duckdb_cpu_s: [],
+      duckdb_check: [0, 0],
+      polars_check: [0, 0],
+    };
+  }
+  // Repetitions interleave TypeScript and Python, so that both see the same load on a shared machine.
+  for (let r = 0; r < REPEATS; r++) {
+    const t = performance.now();
+    (await openRun(dir)).close();
+    openTimes.push((performance.now() - t) / 1000);
+    for (const q of queries) {
+      // What `ntk-sweep query` does: views for the tables the statement names (their making timed too), then the query.
+      let t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      const db = await openRun(dir, { only: tablesNamedIn(q.views) });
+      const rows = (await db.connection.runAndReadAll(q.views)).getRowsJS();
+      tsViews[q.name].push((performance.now() - t0) / 1000);
+      tsCpu[q.name].push(cpuSeconds(cpu0));
+      tsChecks[q.name] = checksum(rows as unknown[][]);
+      db.close();
+      // A bare in-memory database, as Python gets: the SQL names the files itself. Every side
+      // opens its database inside the timing.
+      t0 = performance.now();
+      const instance = await DuckDBInstance.create(':memory:');
+      const connection = await instance.connect();
+      const t1 = performance.now();
+      (await connection.runAndReadAll(direct(q.views, dir))).getRowsJS();
+      tsQuery[q.name].push((performance.now() - t1) / 1000);
+      tsDirect[q.name].push((performance.now() - t0) / 1000);
+      connection.closeSync();
+      instance.closeSync();
+    }
+    const peer = runPython<{ versions: Record<string, string>; results: Record<string, PeerResult> }>(
+      'bench/peers/tables_query.py',
+      {
+        run: dir,
+        repeats: 1,
+        queries: queries.map((q) => ({ name: q.name, sql: direct(q.views, dir), last_step: STEPS })),
+      },
+      3_600_000,
+    );
+    versions = peer.versions;
+    for (const q of queries) {
+      const got = peer.results[q.name];
+      const acc = py[q.name];
+      acc.duckdb_s.push(...got.duckdb_s);
+      acc.duckdb_query_s.push(...got.duckdb_query_s);
+      acc.polars_s.push(...got.polars_s);
+      acc.duckdb_cpu_s.push(...got.duckdb_cpu_s);
+      acc.duckdb_check = got.duckdb_check;
+      acc.polars_check = got.polars_check;
+    }
+  }
+  /** Median over repetitions of TypeScript's time over Python DuckDB's in the same repetition. */
+  const pairedRatio = (ts: number[], name: string, peer: 'duckdb_s' | 'duckdb_query_s' = 'duckdb_s'): number =>
+    median(ts.map((x, i) => x / py[name][peer][i]));
+  console.log(
+    `\nQueries over ${trials} trials (median of ${REPEATS}, each in a fresh database opened inside the timing, result fetched whole; ` +
+      'ratios: median over repetitions of TS / Python DuckDB in the same repetition):',
+  );
+  console.log(`  a view for every table (what SHOW TABLES needs): median ${median(openTimes).toFixed(2)} s`);
+  const rows: string[][] = [];
+  for (const q of queries) {
+    const p = py[q.name];
+    const same = (a: [number, number], b: [number, number]) =>
+      a[0] === b[0] && Math.abs(a[1] - b[1]) <= 1e-9 * Math.max(1, Math.abs(b[1]));
+    const ok = same(tsChecks[q.name], p.duckdb_check) && same(tsChecks[q.name], p.polars_check);
+    const pyDuck = median(p.duckdb_s);
+    rows.push([
+      q.name,
+      median(tsViews[q.name]).toFixed(3),
+      median(tsDirect[q.name]).toFixed(3),
+      pyDuck.toFixed(3),
+      median(p.polars_s).toFixed(3),
+      pairedRatio(tsViews[q.name], q.name).toFixed(2),
+      pairedRatio(tsDirect[q.name], q.name).toFixed(2),
+      `${median(tsQuery[q.name]).toFixed(3)} / ${median(p.duckdb_query_s).toFixed(3)}`,
+      pairedRatio(tsQuery[q.name], q.name, 'duckdb_query_s').toFixed(2),
+      `${median(tsCpu[q.name]).toFixed(2)} / ${median(p.duckdb_cpu_s).toFixed(2)}`,
+      ok
+        ? `same (${tsChecks[q.name][0]} rows)`
+        : `DIFFER ${JSON.stringify([tsChecks[q.name], p.duckdb_check, p.polars_check])}`,
+    ]);
+    console.log(`  ${q.name}: ${q.what}`);
+  }
+  const header = [
+    'query',
+    'TS views s',
+    'TS direct s',
+    `py duckdb ${versions.duckdb} s`,
+    `polars ${versions.polars} s`,
+    'views/py',
+    'direct/py',
+    'query alone s TS / py',
+    'query alone TS/py',
+    'CPU s TS views / py',
+    'results',
+  ];
+  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, j) => c.padEnd(widths[j])).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((x) => '-'.repeat(x + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+  console.log(
+    '  TS: @duckdb/node-api (DuckDB 1.5); "views" = the `ntk-sweep query` path (views for the named tables made, then the query; both timed),\n' +
+      '  "direct" = the identical read_parquet SQL text Python runs, in a bare database; "query alone" = the same, the database already open.',
+  );
+
+  const cli = Array.from({ length: 3 }, () => cliQuerySeconds(dir, WIDTH_QUERY));
+  console.log(
+    `  \`ntk-sweep query RUN '${WIDTH_QUERY}'\` (the whole command, process start included): median of 3 ${median(cli).toFixed(2)} s`,
+  );
+}
+
 export async function run(): Promise<void> {
   const n = Number(process.env.NTK_BENCH_TRIALS ?? 10_000);
   const seeds = Math.max(1, Math.round(n / 100));
@@ -275,127 +432,8 @@ export async function run(): Promise<void> {
   }
 
   // 3. Queries.
+  await compareQueries(dir, points.length);
   const subsetFor = new Map<number, string>();
-  const tsViews: Record<string, number[]> = {};
-  const tsDirect: Record<string, number[]> = {};
-  const tsChecks: Record<string, [number, number]> = {};
-  const tsCpu: Record<string, number[]> = {};
-  const openTimes: number[] = [];
-  type PeerResult = {
-    duckdb_s: number[];
-    polars_s: number[];
-    duckdb_cpu_s: number[];
-    duckdb_check: [number, number];
-    polars_check: [number, number];
-  };
-  const py: Record<string, PeerResult> = {};
-  let versions: Record<string, string> = {};
-  for (const q of QUERIES) {
-    tsViews[q.name] = [];
-    tsDirect[q.name] = [];
-    tsCpu[q.name] = [];
-    py[q.name] = { duckdb_s: [], polars_s: [], duckdb_cpu_s: [], duckdb_check: [0, 0], polars_check: [0, 0] };
-  }
-  // Repetitions interleave TypeScript and Python, so that both see the same load on a shared machine.
-  for (let r = 0; r < REPEATS; r++) {
-    const t = performance.now();
-    (await openRun(dir)).close();
-    openTimes.push((performance.now() - t) / 1000);
-    for (const q of QUERIES) {
-      // What `ntk-sweep query` does: views for the tables the statement names (their making timed too), then the query.
-      let t0 = performance.now();
-      const cpu0 = process.cpuUsage();
-      const db = await openRun(dir, { only: tablesNamedIn(q.views) });
-      const rows = (await db.connection.runAndReadAll(q.views)).getRowsJS();
-      tsViews[q.name].push((performance.now() - t0) / 1000);
-      tsCpu[q.name].push(cpuSeconds(cpu0));
-      tsChecks[q.name] = checksum(rows as unknown[][]);
-      db.close();
-      // A bare in-memory database, as Python gets: the SQL names the files itself.
-      const instance = await DuckDBInstance.create(':memory:');
-      const connection = await instance.connect();
-      t0 = performance.now();
-      (await connection.runAndReadAll(direct(q.views, dir))).getRowsJS();
-      tsDirect[q.name].push((performance.now() - t0) / 1000);
-      connection.closeSync();
-      instance.closeSync();
-    }
-    const peer = runPython<{ versions: Record<string, string>; results: Record<string, PeerResult> }>(
-      'bench/peers/tables_query.py',
-      {
-        run: dir,
-        repeats: 1,
-        queries: QUERIES.map((q) => ({ name: q.name, sql: direct(q.views, dir), last_step: STEPS })),
-      },
-      3_600_000,
-    );
-    versions = peer.versions;
-    for (const q of QUERIES) {
-      const got = peer.results[q.name];
-      const acc = py[q.name];
-      acc.duckdb_s.push(...got.duckdb_s);
-      acc.polars_s.push(...got.polars_s);
-      acc.duckdb_cpu_s.push(...got.duckdb_cpu_s);
-      acc.duckdb_check = got.duckdb_check;
-      acc.polars_check = got.polars_check;
-    }
-  }
-  /** Median over repetitions of TypeScript's time over Python DuckDB's in the same repetition. */
-  const pairedRatio = (ts: number[], name: string): number => median(ts.map((x, i) => x / py[name].duckdb_s[i]));
-  console.log(
-    `\nQueries over ${points.length} trials (median of ${REPEATS}, each in a fresh database, result fetched whole; ` +
-      'ratios: median over repetitions of TS / Python DuckDB in the same repetition):',
-  );
-  console.log(
-    `  a view for every table (7 tables of ${points.length} files; what SHOW TABLES needs): median ${median(openTimes).toFixed(2)} s`,
-  );
-  const rows: string[][] = [];
-  for (const q of QUERIES) {
-    const p = py[q.name];
-    const same = (a: [number, number], b: [number, number]) =>
-      a[0] === b[0] && Math.abs(a[1] - b[1]) <= 1e-9 * Math.max(1, Math.abs(b[1]));
-    const ok = same(tsChecks[q.name], p.duckdb_check) && same(tsChecks[q.name], p.polars_check);
-    const pyDuck = median(p.duckdb_s);
-    rows.push([
-      q.name,
-      median(tsViews[q.name]).toFixed(3),
-      median(tsDirect[q.name]).toFixed(3),
-      pyDuck.toFixed(3),
-      median(p.polars_s).toFixed(3),
-      pairedRatio(tsViews[q.name], q.name).toFixed(2),
-      pairedRatio(tsDirect[q.name], q.name).toFixed(2),
-      `${median(tsCpu[q.name]).toFixed(2)} / ${median(p.duckdb_cpu_s).toFixed(2)}`,
-      ok
-        ? `same (${tsChecks[q.name][0]} rows)`
-        : `DIFFER ${JSON.stringify([tsChecks[q.name], p.duckdb_check, p.polars_check])}`,
-    ]);
-    console.log(`  ${q.name}: ${q.what}`);
-  }
-  const header = [
-    'query',
-    'TS views s',
-    'TS direct s',
-    `py duckdb ${versions.duckdb} s`,
-    `polars ${versions.polars} s`,
-    'views/py',
-    'direct/py',
-    'CPU s TS views / py',
-    'results',
-  ];
-  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, j) => c.padEnd(widths[j])).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((x) => '-'.repeat(x + 2)).join('|')}|`);
-  for (const r of rows) console.log(line(r));
-  console.log(
-    '  TS: @duckdb/node-api (DuckDB 1.5); "views" = the `ntk-sweep query` path (views for the named tables made, then the query; both timed),\n' +
-      '  "direct" = the identical read_parquet SQL text Python runs, in a bare database.',
-  );
-
-  const cli = Array.from({ length: 3 }, () => cliQuerySeconds(dir, WIDTH_QUERY));
-  console.log(
-    `  \`ntk-sweep query RUN '${WIDTH_QUERY}'\` (the whole command, process start included): median of 3 ${median(cli).toFixed(2)} s`,
-  );
 
   // 4. Aggregation.
   console.log('\naggregateRun (summary + fits with 1 000 bootstrap resamples, files written):');

@@ -1,7 +1,7 @@
 /**
  * How much memory and time one trial needs, from its sizes alone (width, depth, the number of
  * points N, snapshots, steps): the one estimate behind the executor pool's admission
- * (workers/executors/pool.ts) and the up-front refusal of sizes that cannot fit
+ * (executors/pool.ts) and the up-front refusal of sizes that cannot fit
  * (./size-limits.ts). Deliberately generous on memory (a trial admitted must fit) and optimistic on
  * time (a trial refused for time could not have finished even on a fast machine).
  *

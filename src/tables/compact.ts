@@ -107,7 +107,12 @@ const unchanged = (s: Source): boolean => {
 const bytesOf = (u: Unit, table: string): number => (u.files.get(table) ?? []).reduce((a, s) => a + s.size, 0);
 
 /** The units of the current generation `genDir` worth merging (see the module comment). */
-function pickUnits(runDir: string, generation: number, partTrials: number): { small: Unit[]; open: Unit[] } {
+function pickUnits(
+  runDir: string,
+  generation: number,
+  partTrials: number,
+  partBytes: number,
+): { small: Unit[]; open: Unit[] } {
   const genDir = generationDir(runDir, generation);
   const small: Unit[] = [];
   const analyticCache = new Map<string, boolean>();
@@ -129,7 +134,11 @@ function pickUnits(runDir: string, generation: number, partTrials: number): { sm
         names.map((n) => source(path.join(genDir, t, `${n}${PARQUET}`))),
       ]),
     );
-    open.push({ trials: index.trials, files, part });
+    const unit: Unit = { trials: index.trials, files, part };
+    // Half full by bytes is full enough too: otherwise a part that reached the byte limit long
+    // before the trial limit would be read and written again by every later compaction.
+    if (TRIAL_TABLES.some((t) => bytesOf(unit, t) * 2 >= partBytes)) continue;
+    open.push(unit);
   }
   return { small, open };
 }
@@ -208,15 +217,16 @@ export async function compactRun(runDir: string, options: CompactOptions = {}): 
   const partTrials = options.partTrials ?? DEFAULT_PART_TRIALS;
   const partBytes = options.partBytes ?? DEFAULT_PART_BYTES;
   const generation = await ensureGenerations(runDir);
-  const { small, open } = pickUnits(runDir, generation, partTrials);
+  const { small, open } = pickUnits(runDir, generation, partTrials, partBytes);
   const result: CompactResult = { generation, compacted: 0, parts: [], bytesRead: 0, bytesWritten: 0 };
   const hasParts = listPartIndexes(generationDir(runDir, generation)).length > 0;
   if (small.length === 0 || (!hasParts && small.length < (options.minTrials ?? 1)))
     return { ...result, skipped: 'nothing' };
   options.onStep?.('picked');
 
-  // Open parts first: a part keeps growing until it is half full, then stays.
-  const plan = batches([...open, ...small], partTrials, partBytes);
+  // Open parts first: a part keeps growing until it is half full, then stays. A batch that would
+  // only copy one part as it is (no small files joined it) is left out.
+  const plan = batches([...open, ...small], partTrials, partBytes).filter((b) => b.length > 1 || !b[0].part);
   const next = Math.max(generation, ...listGenerations(runDir)) + 1;
   ensureDir(tmpDir(runDir));
   const written: { table: string; name: string; tmp: string }[] = [];
