@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command of the README: type-checks, lints (eslint.config.js: docs/architecture.md's layers), then runs every test/**/*.test.ts with node's test runner.
+# The test command of the README: type-checks, lints (scripts/eslint.config.js: docs/architecture.md's layers), then runs every test/**/*.test.ts with node's test runner.
 # Tests run one file at a time: several of them are CPU-heavy and the CI machine has 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."

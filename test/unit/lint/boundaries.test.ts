@@ -1,5 +1,5 @@
 /**
- * The layer boundaries of docs/architecture.md are kept by eslint.config.js: a forbidden import
+ * The layer boundaries of docs/architecture.md are kept by scripts/eslint.config.js: a forbidden import
  * planted at a path inside a layer (the sources in test/fixtures/lint/) is reported, whether a
  * static import or an `import()`, and the imports a layer may make are not.
  */
@@ -17,6 +17,7 @@ const RULES = new Set(['@typescript-eslint/no-restricted-imports', 'no-restricte
 // need them in a TypeScript project) are off; the import rules need no types.
 const eslint = new ESLint({
   cwd: ROOT,
+  overrideConfigFile: path.join(ROOT, 'scripts', 'eslint.config.js'),
   overrideConfig: {
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: false } },

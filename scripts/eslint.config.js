@@ -1,9 +1,13 @@
-// ESLint (flat config): typescript-eslint's recommended rules, the type-aware promise rules, and the
+// ESLint (flat config, `eslint --config scripts/eslint.config.js`): typescript-eslint's recommended rules, the type-aware promise rules, and the
 // layering of docs/architecture.md ("Layers and what the linter keeps") as import boundaries.
 import { builtinModules } from 'node:module';
+import path from 'node:path';
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+
+/** The repository: `npm run lint` passes this file with --config, so its patterns are relative to the root. */
+const ROOT = path.resolve(import.meta.dirname, '..');
 
 /** Folders above the core: src/ never imports them (they hold Temporal, processes and the CLI). */
 const OUTER = ['connection', 'orchestration', 'workers', 'activities', 'workflows', 'executors', 'cli'];
@@ -66,7 +70,7 @@ export default tseslint.config(
   },
   {
     files: TS_FILES,
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: ROOT } },
     rules: {
       // A promise nobody awaits loses its failure; `void p` marks a deliberate fire-and-forget.
       '@typescript-eslint/no-floating-promises': [
