@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { analyticKernels } from '../src/ntk/analytic.js';
 import { circleInputs } from '../src/data/inputs.js';
 import { frobenius } from '../src/linalg/mat.js';
-import { reluNtkSpec } from './_relu-spec.js';
+import { reluNtkSpec } from '../test/helpers/relu-spec.js';
 import { runPython } from '../test/helpers/python.js';
 
 const N = 1000;

@@ -15,7 +15,7 @@ import { gaussianInputs } from '../src/data/inputs.js';
 import { relFrobenius, sliceRows, type Mat } from '../src/linalg/mat.js';
 import { initParams, paramCount, type MlpParams } from '../src/model/params.js';
 import type { MlpSpec } from '../src/model/spec.js';
-import { reluNtkSpec } from './_relu-spec.js';
+import { reluNtkSpec } from '../test/helpers/relu-spec.js';
 import { empiricalNtk } from '../src/ntk/empirical.js';
 import { jacobian } from '../src/ntk/jacobian.js';
 import { runPython } from '../test/helpers/python.js';

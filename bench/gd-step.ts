@@ -14,7 +14,7 @@ import { applyScaledGradients, lossGradients } from '../src/model/gradients.js';
 import { disposeTfParams, paramsToTensors, type TfParams } from '../src/model/mlp.js';
 import { initParams } from '../src/model/params.js';
 import type { MlpSpec } from '../src/model/spec.js';
-import { reluNtkSpec } from './_relu-spec.js';
+import { reluNtkSpec } from '../test/helpers/relu-spec.js';
 import { runPython } from '../test/helpers/python.js';
 
 const N = 512;

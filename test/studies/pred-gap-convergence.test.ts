@@ -13,12 +13,12 @@ import { makeMat, type Mat } from '../../src/linalg/mat.js';
 import { predGap } from '../../src/metrics/pred-gap.js';
 import { forward } from '../../src/model/mlp.js';
 import { initParams } from '../../src/model/params.js';
-import type { MlpSpec } from '../../src/model/spec.js';
 import { train } from '../../src/model/train.js';
 import { analyticKernels } from '../../src/ntk/analytic.js';
 import { empiricalNtk } from '../../src/ntk/empirical.js';
 import { criticalLearningRate } from '../../src/predict/critical-lr.js';
 import { gdPrediction } from '../../src/predict/gd-prediction.js';
+import { reluNtkSpec } from '../helpers/relu-spec.js';
 
 function sinTarget(x: Mat): Mat {
   return makeMat(
@@ -33,16 +33,7 @@ test('pred_gap_linear and pred_gap_analytic shrink with width (128, 512, 2048; 3
   const xTrain = circleInputs(16, 0, 'train');
   const xTest = circleInputs(16, 0, 'test');
   const data: Dataset = { xTrain, yTrain: sinTarget(xTrain), xTest, yTest: sinTarget(xTest) };
-  const base: MlpSpec = {
-    inputDim: 2,
-    width: 0,
-    depth: 2,
-    outputs: 1,
-    activation: 'relu',
-    parameterization: 'ntk',
-    wStd: Math.SQRT2,
-    bStd: 0.1,
-  };
+  const base = reluNtkSpec(2, 0, 2);
   const inf = analyticKernels(base, xTrain);
   const infTest = analyticKernels(base, xTest, xTrain);
   const lr = 0.5 * criticalLearningRate(inf.ntk);

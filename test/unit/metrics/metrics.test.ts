@@ -21,6 +21,7 @@ import { analyticKernels } from '../../../src/ntk/analytic.js';
 import { criticalLearningRate } from '../../../src/predict/critical-lr.js';
 import { eigh } from '../../../src/predict/eigh.js';
 import { add, iterateGd, randn, randomKernel, scale } from '../../helpers/predict-refs.js';
+import { reluNtkSpec } from '../../helpers/relu-spec.js';
 
 function sinTarget(x: Mat): Mat {
   return makeMat(
@@ -185,16 +186,7 @@ test('residual modes: on the linearised dynamics the projections decay exactly a
 
 test('residual modes of a wide real network follow the Θ_∞ prediction (top modes)', async () => {
   await selectBackend('wasm');
-  const spec: MlpSpec = {
-    inputDim: 2,
-    width: 1024,
-    depth: 2,
-    outputs: 1,
-    activation: 'relu',
-    parameterization: 'ntk',
-    wStd: Math.SQRT2,
-    bStd: 0.1,
-  };
+  const spec = reluNtkSpec(2, 1024, 2);
   const xTrain = circleInputs(16, 2, 'train');
   const data: Dataset = { xTrain, yTrain: sinTarget(xTrain), xTest: makeMat(0, 2), yTest: makeMat(0, 1) };
   const theta = analyticKernels(spec, xTrain).ntk;

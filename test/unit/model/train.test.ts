@@ -18,21 +18,12 @@ import { disposeTfParams, forward, paramsToTensors } from '../../../src/model/ml
 import { flattenParams, initParams, type MlpParams } from '../../../src/model/params.js';
 import { ACTIVATIONS, layerSizes, type MlpSpec } from '../../../src/model/spec.js';
 import { train, type TrainLogEntry } from '../../../src/model/train.js';
+import { reluNtkSpec } from '../../helpers/relu-spec.js';
 
 await selectBackend('wasm');
 
 function spec(over: Partial<MlpSpec> = {}): MlpSpec {
-  return {
-    inputDim: 2,
-    width: 32,
-    depth: 2,
-    outputs: 1,
-    activation: 'relu',
-    parameterization: 'ntk',
-    wStd: Math.SQRT2,
-    bStd: 0.1,
-    ...over,
-  };
+  return { ...reluNtkSpec(2, 32, 2), ...over };
 }
 
 /** Circle inputs with targets sin(3γ) (and cos(2γ) for a second output). */

@@ -36,6 +36,7 @@ import {
   solveDense,
   transpose,
 } from '../../helpers/predict-refs.js';
+import { reluNtkSpec } from '../../helpers/relu-spec.js';
 
 // ---------------------------------------------------------------- exact reference for g and d
 
@@ -330,16 +331,7 @@ test('infinite-width ensemble: mean and covariance = propagated Gaussian (iterat
 
 test('TensorFlow.js float32 gradient descent on the linearised network reproduces the closed form with Θ̂₀ = JJᵀ', async () => {
   await selectBackend('wasm');
-  const spec: MlpSpec = {
-    inputDim: 2,
-    width: 64,
-    depth: 2,
-    outputs: 1,
-    activation: 'relu',
-    parameterization: 'ntk',
-    wStd: Math.SQRT2,
-    bStd: 0.1,
-  };
+  const spec = reluNtkSpec(2, 64, 2);
   const params = initParams(spec, 0);
   const n = 16;
   const m = 8;
