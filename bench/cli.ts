@@ -12,9 +12,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadAverage } from './_load.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'ntk-sweep.js');
@@ -52,10 +53,6 @@ function timeOnce(way: Way, args: string[], cwd: string): number {
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const load = (): string =>
-  loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ');
 
 export async function run(): Promise<void> {
   const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { encoding: 'utf8' });
@@ -85,7 +82,7 @@ export async function run(): Promise<void> {
     ];
     const times = new Map<string, number[]>();
     const node: number[] = [];
-    const loadBefore = load();
+    const loadBefore = loadAverage(1);
     for (let round = 0; round < ROUNDS; round++) {
       // The floor: Node.js starting and doing nothing, on this machine under this load.
       const t0 = performance.now();
@@ -98,7 +95,7 @@ export async function run(): Promise<void> {
         }
       }
     }
-    console.log(`load average (1, 5, 15 min) before: ${loadBefore}; after: ${load()}`);
+    console.log(`load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAverage(1)}`);
     console.log(`node -e 0 (Node.js alone): ${median(node).toFixed(2)} s\n`);
     console.log('| command | goal (s) | compiled (s) | sources, tsx (s) | eager, before (s) | eager / compiled |');
     console.log('|---|---:|---:|---:|---:|---:|');

@@ -9,22 +9,18 @@
  * Writing the trials is not timed here (bench/tables.ts times it).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TRIAL_TABLES } from '../src/tables/rows.js';
 import { compactInChild, gridPoints, writeRun } from './tables.js';
-
-const load = (): string =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
+import { loadAverage } from './_load.js';
 
 export async function run(): Promise<void> {
   const total = Number(process.env.NTK_BENCH_TRIALS ?? 10_000);
   const every = Number(process.env.NTK_BENCH_EVERY ?? 1000);
   const points = gridPoints(Math.max(1, Math.round(total / 100)));
   const dir = mkdtempSync(path.join(tmpdir(), 'ntk-bench-compaction-'));
-  console.log(`${points.length} trials, a compaction after every ${every}; run folder ${dir}; load ${load()}`);
+  console.log(`${points.length} trials, a compaction after every ${every}; run folder ${dir}; load ${loadAverage()}`);
   console.log(
     '\n| trials done | compacted | read MiB | written MiB | wall s | CPU s | trials/s (wall) | peak RSS MiB | files per table | load |',
   );
@@ -44,7 +40,7 @@ export async function run(): Promise<void> {
       const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
       console.log(
         `| ${done} | ${c.compacted} | ${mib(c.bytesRead)} | ${mib(c.bytesWritten)} | ${c.wallS.toFixed(1)} | ${c.cpuS.toFixed(1)} | ` +
-          `${(c.compacted / c.wallS).toFixed(1)} | ${c.maxRssMiB.toFixed(0)} | ${c.after.files / TRIAL_TABLES.length} | ${load()} |`,
+          `${(c.compacted / c.wallS).toFixed(1)} | ${c.maxRssMiB.toFixed(0)} | ${c.after.files / TRIAL_TABLES.length} | ${loadAverage()} |`,
       );
     }
     console.log(

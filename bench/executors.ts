@@ -11,7 +11,7 @@
  * `NTK_BENCH_QUICK=1` runs a shorter quickstart (100 steps) for a smoke test.
  */
 import { spawnSync } from 'node:child_process';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,13 +19,10 @@ import { ExecutorPool, type TrialTask } from '../executors/index.js';
 import { taskPeakBytes } from '../executors/task.js';
 import { planFromConfig, writeLaunchFiles } from '../orchestration/run-folder.js';
 import { expandGrid } from '../src/config/index.js';
+import { loadAverage } from './_load.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.env.NTK_BENCH_QUICK === '1';
-const load = (): string =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
 
 /** The quickstart config, with its output in `dir` (and 100 steps when quick). */
 function quickstartIn(dir: string): string {
@@ -119,7 +116,7 @@ const median = (xs: number[]): number => {
 
 export async function run(): Promise<void> {
   const cores = availableParallelism();
-  console.log(`${cores} cores; ${ROUNDS} alternating rounds; load average before: ${load()}\n`);
+  console.log(`${cores} cores; ${ROUNDS} alternating rounds; load average before: ${loadAverage()}\n`);
 
   console.log(
     `quickstart sweep${QUICK ? ' (quick: 100 steps)' : ''}, \`ntk-sweep run\` wall time, backend auto (wasm here)\n`,
@@ -134,7 +131,7 @@ export async function run(): Promise<void> {
     console.log(`| ${r} | ${inProcess.toFixed(1)} | ${pooled.toFixed(1)} | ${(pooled / inProcess).toFixed(2)}× |`);
   }
   console.log(
-    `\npool(2) / in-process, median: ${median(ratios).toFixed(2)}× (goal ≤ 0.6×); load average now: ${load()}\n`,
+    `\npool(2) / in-process, median: ${median(ratios).toFixed(2)}× (goal ≤ 0.6×); load average now: ${loadAverage()}\n`,
   );
 
   const sizes = [...new Set([1, 2, cores])];
@@ -154,7 +151,7 @@ export async function run(): Promise<void> {
       `| ${n} | ${rs.map((x) => x.rate.toFixed(3)).join(' | ')} | ${m.toFixed(3)} | ${(m / one).toFixed(2)}× | ${cpu.toFixed(2)} |`,
     );
   }
-  console.log(`\nload average after: ${load()}`);
+  console.log(`\nload average after: ${loadAverage()}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();
